@@ -1,0 +1,152 @@
+using System.Text.Json.Nodes;
+
+namespace WmsFunctions.Handler.CustomHandler;
+
+/// <summary>What starts a function. Names of queues, topics and schedules are app settings (<c>%SETTING%</c>).</summary>
+public abstract record Trigger(string BindingName);
+
+/// <summary>A forwarded HTTP function: the host passes the original request through and returns our answer as is.</summary>
+public sealed record HttpTrigger(string Route, params string[] Methods) : Trigger("req")
+{
+    public string AuthLevel { get; init; } = "function";
+}
+
+public sealed record QueueTrigger(string BindingName, string QueueNameSetting, string Connection) : Trigger(BindingName);
+
+public sealed record ServiceBusTrigger(
+    string BindingName,
+    string Connection,
+    string? QueueNameSetting = null,
+    string? TopicNameSetting = null,
+    string? SubscriptionNameSetting = null) : Trigger(BindingName);
+
+public sealed record TimerTrigger(string BindingName, string ScheduleSetting) : Trigger(BindingName);
+
+/// <summary>An output binding the host performs with what the handler returns.</summary>
+public abstract record OutputBinding(string Name);
+
+public sealed record ServiceBusOutput(
+    string Name,
+    string Connection,
+    string? QueueNameSetting = null,
+    string? TopicNameSetting = null) : OutputBinding(Name);
+
+/// <summary>
+/// One Azure Function: its name (the function folder), trigger, outputs and the code that runs it: a minimal-API
+/// delegate for forwarded HTTP functions, an <see cref="IFunctionHandler"/> type for everything else.
+/// </summary>
+public sealed record FunctionDefinition(
+    string Name,
+    Trigger Trigger,
+    IReadOnlyList<OutputBinding> Outputs,
+    Delegate? HttpHandler,
+    Type? InvocationHandler)
+{
+    public static FunctionDefinition Webhook(string name, HttpTrigger trigger, Delegate handler) =>
+        new(name, trigger, [], handler, null);
+
+    public static FunctionDefinition Invoked<THandler>(string name, Trigger trigger, params OutputBinding[] outputs)
+        where THandler : IFunctionHandler =>
+        new(name, trigger, outputs, null, typeof(THandler));
+
+    public bool IsForwardedHttp => Trigger is HttpTrigger;
+
+    /// <summary>The path the handler answers on: the original path for forwarded HTTP, <c>/{Name}</c> otherwise.</summary>
+    public string HandlerRoute(string routePrefix) =>
+        Trigger is HttpTrigger http ? $"/{routePrefix}/{http.Route}" : $"/{Name}";
+
+    /// <summary>Every app setting this function's bindings name.</summary>
+    public IEnumerable<string> Settings()
+    {
+        IEnumerable<string?> names = Trigger switch
+        {
+            QueueTrigger q => [q.QueueNameSetting],
+            ServiceBusTrigger s => [s.QueueNameSetting, s.TopicNameSetting, s.SubscriptionNameSetting],
+            TimerTrigger t => [t.ScheduleSetting],
+            _ => [],
+        };
+        var outputs = Outputs.OfType<ServiceBusOutput>().SelectMany(o => new[] { o.QueueNameSetting, o.TopicNameSetting });
+        return names.Concat(outputs).OfType<string>().Distinct(StringComparer.Ordinal);
+    }
+
+    /// <summary>The function.json the host reads for this function.</summary>
+    public JsonObject ToFunctionJson()
+    {
+        var bindings = new JsonArray { TriggerBinding() };
+        if (Trigger is HttpTrigger)
+        {
+            bindings.Add(new JsonObject { ["type"] = "http", ["direction"] = "out", ["name"] = "res" });
+        }
+
+        foreach (var output in Outputs)
+        {
+            bindings.Add(output switch
+            {
+                ServiceBusOutput sb => WithEntity(
+                    new JsonObject { ["type"] = "serviceBus", ["direction"] = "out", ["name"] = sb.Name, ["connection"] = sb.Connection },
+                    ("queueName", sb.QueueNameSetting),
+                    ("topicName", sb.TopicNameSetting)),
+                _ => throw new NotSupportedException($"Output binding {output.GetType().Name} has no function.json shape."),
+            });
+        }
+
+        return new JsonObject { ["bindings"] = bindings };
+    }
+
+    private JsonObject TriggerBinding() => Trigger switch
+    {
+        HttpTrigger http => new JsonObject
+        {
+            ["type"] = "httpTrigger",
+            ["direction"] = "in",
+            ["name"] = http.BindingName,
+            ["authLevel"] = http.AuthLevel,
+            ["methods"] = new JsonArray(http.Methods.Select(m => (JsonNode)JsonValue.Create(m.ToLowerInvariant())).ToArray()),
+            ["route"] = http.Route,
+        },
+        QueueTrigger queue => new JsonObject
+        {
+            ["type"] = "queueTrigger",
+            ["direction"] = "in",
+            ["name"] = queue.BindingName,
+            ["queueName"] = Setting(queue.QueueNameSetting),
+            ["connection"] = queue.Connection,
+        },
+        ServiceBusTrigger sb => WithEntity(
+            new JsonObject
+            {
+                ["type"] = "serviceBusTrigger",
+                ["direction"] = "in",
+                ["name"] = sb.BindingName,
+                ["connection"] = sb.Connection,
+                ["cardinality"] = "one",
+                ["dataType"] = "string",
+            },
+            ("queueName", sb.QueueNameSetting),
+            ("topicName", sb.TopicNameSetting),
+            ("subscriptionName", sb.SubscriptionNameSetting)),
+        TimerTrigger timer => new JsonObject
+        {
+            ["type"] = "timerTrigger",
+            ["direction"] = "in",
+            ["name"] = timer.BindingName,
+            ["schedule"] = Setting(timer.ScheduleSetting),
+        },
+        _ => throw new NotSupportedException($"Trigger {Trigger.GetType().Name} has no function.json shape."),
+    };
+
+    private static JsonObject WithEntity(JsonObject binding, params (string Property, string? Setting)[] entities)
+    {
+        foreach (var (property, setting) in entities)
+        {
+            if (setting is not null)
+            {
+                binding[property] = Setting(setting);
+            }
+        }
+
+        return binding;
+    }
+
+    private static string Setting(string name) => $"%{name}%";
+}

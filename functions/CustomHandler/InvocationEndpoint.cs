@@ -1,0 +1,47 @@
+namespace WmsFunctions.Handler.CustomHandler;
+
+/// <summary>
+/// Runs a non-HTTP function for the host: decode, call its handler, answer 200 with Outputs and Logs. Any
+/// failure is answered 500, so the host fails the invocation and the message is delivered again (and, after
+/// the entity's limit, dead-lettered); Outputs of a failed answer are discarded by the host, so the error is
+/// logged here too.
+/// </summary>
+internal static partial class InvocationEndpoint
+{
+    public static async Task InvokeAsync(HttpContext context, FunctionDefinition function)
+    {
+        var services = context.RequestServices;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("WmsFunctions.Invocation");
+        var cancellationToken = context.RequestAborted;
+        try
+        {
+            var invocation = await Invocation.ReadAsync(context.Request, function.Name, cancellationToken).ConfigureAwait(false);
+            var handler = (IFunctionHandler)services.GetRequiredService(function.InvocationHandler!);
+            var result = await handler.HandleAsync(invocation, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(context, StatusCodes.Status200OK, result.ToJson()).ConfigureAwait(false);
+        }
+        catch (InvalidInvocationException invalid)
+        {
+            LogInvalid(logger, function.Name, invalid.Message);
+            await WriteAsync(context, StatusCodes.Status400BadRequest, new InvocationResult().Log(invalid.Message).ToJson()).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogFailed(logger, failure, function.Name);
+            await WriteAsync(context, StatusCodes.Status500InternalServerError, new InvocationResult().Log($"{function.Name} failed: {failure.GetType().Name}").ToJson()).ConfigureAwait(false);
+        }
+    }
+
+    private static Task WriteAsync(HttpContext context, int status, string json)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(json);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Invocation of {Function} could not be read: {Reason}")]
+    private static partial void LogInvalid(ILogger logger, string function, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Invocation of {Function} failed; the host will deliver it again")]
+    private static partial void LogFailed(ILogger logger, Exception failure, string function);
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Net;
+using WmsFunctions.Handler.CustomHandler;
+using WmsFunctions.Handler.Webhooks;
+
+namespace WmsFunctions.Handler;
+
+/// <summary>Builds the custom handler: configuration, services, and one route per declared function.</summary>
+public static class HandlerApp
+{
+    /// <summary>Set by the Functions host; without it (a local run) the handler listens on <see cref="DefaultPort"/>.</summary>
+    public const string PortSetting = "FUNCTIONS_CUSTOMHANDLER_PORT";
+
+    public const int DefaultPort = 7071;
+
+    /// <summary>Optional JSON file with the "Hub" section (tenants, instances, mappings); app settings override it.</summary>
+    public const string TenantsFileSetting = "HUB_TENANTS_FILE";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        if (builder.Configuration[TenantsFileSetting] is { Length: > 0 } tenantsFile)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(tenantsFile), optional: false, reloadOnChange: false);
+            builder.Configuration.AddEnvironmentVariables(); // app settings still win over the file
+        }
+
+        builder.Logging.AddSimpleConsole(options =>
+        {
+            options.SingleLine = true;
+            options.TimestampFormat = "HH:mm:ss.fff ";
+        });
+
+        configure?.Invoke(builder);
+
+        var port = builder.Configuration[PortSetting] is { Length: > 0 } text
+            ? int.Parse(text, CultureInfo.InvariantCulture)
+            : DefaultPort;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, port); // only the host (or a local caller) reaches the handler
+            kestrel.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
+        });
+
+        builder.Services.AddWmsFunctions(builder.Configuration);
+
+        var app = builder.Build();
+        app.MapWmsFunctions();
+        return app;
+    }
+
+    public static IServiceCollection AddWmsFunctions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddWmsCore(configuration);
+        services.AddProblemDetails();
+        services.AddSingleton<WebhookGate>();
+        foreach (var handler in FunctionCatalog.All.Select(f => f.InvocationHandler).OfType<Type>())
+        {
+            services.AddScoped(handler);
+        }
+
+        return services;
+    }
+
+    public static WebApplication MapWmsFunctions(this WebApplication app)
+    {
+        // The host probes readiness with GET / and accepts any answer.
+        app.MapGet("/", () => Results.Json(new { status = "ready" })).WithName("Readiness");
+
+        foreach (var function in FunctionCatalog.All)
+        {
+            var route = function.HandlerRoute(FunctionCatalog.RoutePrefix);
+            var endpoint = function.Trigger is HttpTrigger http
+                ? app.MapMethods(route, http.Methods, function.HttpHandler!)
+                : app.MapPost(route, (HttpContext context) => InvocationEndpoint.InvokeAsync(context, function));
+            endpoint.WithName(function.Name).WithMetadata(function);
+        }
+
+        return app;
+    }
+}

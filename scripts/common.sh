@@ -1,0 +1,79 @@
+# Shared by run.sh, test.sh, bench.sh and publish.sh. Source it from the repository root.
+# Everything a fresh machine lacks is installed here: Azurite (npm ci, pinned in package-lock.json) and the
+# .NET packages (dotnet restore; the Bicep CLI comes as a NuGet package download).
+
+ROOT="$(pwd)"
+LOCAL="$ROOT/.local"
+PIDS=()
+
+log() { printf '%s\n' "$*" >&2; }
+
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]:-}"; do
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]:-}"; do
+    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+require() {
+  command -v "$1" >/dev/null 2>&1 || { log "error: '$1' is needed ($2)"; exit 1; }
+}
+
+ensure_node_tools() {
+  require node "Node.js 20, for Azurite"
+  require npm "npm, for Azurite"
+  if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "installing Azurite (npm ci)..."
+    npm ci --no-audit --no-fund --loglevel=error >&2
+  fi
+}
+
+# A free TCP port on loopback.
+free_port() {
+  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+wait_for_port() { # port, seconds, what
+  local port=$1 deadline=$((SECONDS + $2))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    if [ $SECONDS -ge "$deadline" ]; then log "error: $3 did not open port $port in $2 s"; return 1; fi
+    sleep 0.1
+  done
+}
+
+# start_azurite BLOB_PORT QUEUE_PORT TABLE_PORT: in-memory Azurite on loopback, under a fresh random account
+# key (AZURITE_ACCOUNTS), so no storage key is ever written into the repository. Sets HubStorage.
+start_azurite() {
+  local blob=$1 queue=$2 table=$3 account="wmslocal" key
+  key=$(node -e "console.log(require('crypto').randomBytes(32).toString('base64'))")
+  mkdir -p "$LOCAL"
+  AZURITE_ACCOUNTS="$account:$key" node_modules/.bin/azurite \
+    --inMemoryPersistence --disableTelemetry --silent --skipApiVersionCheck --loose \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    --blobPort "$blob" --queuePort "$queue" --tablePort "$table" >"$LOCAL/azurite.log" 2>&1 &
+  AZURITE_PID=$!
+  PIDS+=("$AZURITE_PID")
+  wait_for_port "$table" 30 Azurite
+  wait_for_port "$queue" 30 Azurite
+  export HubStorage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;TableEndpoint=http://127.0.0.1:$table/$account;"
+  export AzureWebJobsStorage="$HubStorage"
+}
+
+stop_azurite() {
+  [ -n "${AZURITE_PID:-}" ] && kill "$AZURITE_PID" 2>/dev/null && wait "$AZURITE_PID" 2>/dev/null || true
+}
+
+# Exports the Values of local.settings.sample.json that the environment does not set already.
+export_sample_settings() {
+  eval "$(node -e '
+    const values = require(process.argv[1]).Values;
+    for (const [k, v] of Object.entries(values)) {
+      if (process.env[k] === undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+        console.log(`export ${k}=${JSON.stringify(String(v)).replace(/[$`]/g, "\\$&")}`);
+    }' "$ROOT/local.settings.sample.json")"
+}

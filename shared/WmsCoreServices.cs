@@ -1,0 +1,52 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using WmsFunctions.Audit;
+using WmsFunctions.Inbox;
+using WmsFunctions.Inventory;
+using WmsFunctions.Items;
+using WmsFunctions.Outbox;
+using WmsFunctions.Stock;
+using WmsFunctions.Storage;
+using WmsFunctions.Tenancy;
+
+namespace WmsFunctions;
+
+/// <summary>Every service of the hub's core, registered in one place.</summary>
+public static class WmsCoreServices
+{
+    public static IServiceCollection AddWmsCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptions<HubOptions>().BindConfiguration(HubOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HubOptions>, HubOptionsValidator>();
+        services.AddOptions<StorageOptions>().Configure(options =>
+        {
+            options.OutboxQueue = configuration[StorageOptions.OutboxQueueSetting] ?? options.OutboxQueue;
+            options.TablePrefix = configuration[StorageOptions.TablePrefixSetting] ?? options.TablePrefix;
+        });
+
+        services.AddSingleton(_ => HubStorage.CreateClients(configuration));
+        services.AddSingleton<TableServiceClient>(sp => sp.GetRequiredService<StorageClients>().Tables);
+        services.AddSingleton<QueueServiceClient>(sp => sp.GetRequiredService<StorageClients>().Queues);
+        services.AddSingleton<HubStorage>();
+
+        services.AddSingleton<TenantDirectory>();
+        services.AddSingleton<ItemCatalog>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<StockLedger>();
+        services.AddSingleton<InboxStore>();
+        services.AddSingleton<OutboxMessages>();
+        services.AddSingleton<InboundEventProcessor>();
+        services.AddSingleton<OutboxRelay>();
+
+        // WMS -> OMS flows: a handler (validate, map, accept) and a flow (apply) each.
+        services.AddSingleton<InventoryTransactionHandler>();
+        services.AddSingleton<IInboundFlow, InventoryTransactionFlow>();
+        return services;
+    }
+}

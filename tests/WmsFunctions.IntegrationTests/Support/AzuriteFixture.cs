@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using WmsFunctions.IntegrationTests.Support;
+
+[assembly: AssemblyFixture(typeof(AzuriteFixture))]
+
+namespace WmsFunctions.IntegrationTests.Support;
+
+/// <summary>
+/// One Azurite for the whole test run. ./test.sh starts it and passes its connection string in HubStorage;
+/// a plain `dotnet test` starts one here from node_modules (run `npm ci` once), on free ports, under a random
+/// account key.
+/// </summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    private Process? _azurite;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        if (Environment.GetEnvironmentVariable("HubStorage") is { Length: > 0 } given)
+        {
+            ConnectionString = given;
+            return;
+        }
+
+        var azurite = RepoPaths.File("node_modules", ".bin", "azurite");
+        if (!File.Exists(azurite))
+        {
+            throw new InvalidOperationException("Azurite is not installed: run `npm ci` in the repository root, or ./test.sh.");
+        }
+
+        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var start = new ProcessStartInfo(azurite)
+        {
+            ArgumentList =
+            {
+                "--inMemoryPersistence", "--disableTelemetry", "--silent", "--skipApiVersionCheck", "--loose",
+                "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+                "--blobPort", $"{blob}", "--queuePort", $"{queue}", "--tablePort", $"{table}",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["AZURITE_ACCOUNTS"] = $"wmstest:{key}";
+        _azurite = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+        await WaitForPortAsync(table);
+        await WaitForPortAsync(queue);
+        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=wmstest;AccountKey={key};" +
+            $"BlobEndpoint=http://127.0.0.1:{blob}/wmstest;QueueEndpoint=http://127.0.0.1:{queue}/wmstest;TableEndpoint=http://127.0.0.1:{table}/wmstest;";
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (_azurite is { HasExited: false })
+        {
+            _azurite.Kill(entireProcessTree: true);
+            _azurite.WaitForExit(5000);
+        }
+
+        _azurite?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitForPortAsync(int port)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+}

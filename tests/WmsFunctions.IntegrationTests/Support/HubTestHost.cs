@@ -1,0 +1,160 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using WmsFunctions.Handler;
+using WmsFunctions.Handler.CustomHandler;
+using WmsFunctions.Items;
+using WmsFunctions.LocalHost;
+using WmsFunctions.Storage;
+using WmsFunctions.WebhookSecurity;
+
+namespace WmsFunctions.IntegrationTests.Support;
+
+/// <summary>
+/// The handler running for real on 127.0.0.1 (ephemeral port) against Azurite, with its own tables, queue and
+/// topic names, three WMS instances under two tenants, and the local host stand-in wired to it.
+/// Tenants: acme/east (E-A1, E-A2 -> DC1; E-QA -> DC1-QA), acme/store-12 (S12 -> STORE-12), globex/main (G-1 -> DC1).
+/// </summary>
+public sealed class HubTestHost : IAsyncDisposable
+{
+    private readonly string _appRoot;
+
+    private HubTestHost(WebApplication app, string appRoot, Keys keys, string topic)
+    {
+        App = app;
+        _appRoot = appRoot;
+        ApiKeys = keys;
+        Topic = topic;
+        Http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+        var queues = app.Services.GetRequiredService<QueueServiceClient>();
+        ServiceBus = new ServiceBusStandIn(queues, TimeProvider.System);
+        Functions = new LocalFunctionsHost(FunctionApp.Load(appRoot, name => app.Configuration[name]), Http, queues, ServiceBus, TimeProvider.System);
+    }
+
+    public WebApplication App { get; }
+
+    public HttpClient Http { get; }
+
+    public LocalFunctionsHost Functions { get; }
+
+    public ServiceBusStandIn ServiceBus { get; }
+
+    public Keys ApiKeys { get; }
+
+    public string Topic { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<HubTestHost> StartAsync(AzuriteFixture azurite, TimeProvider? time = null)
+    {
+        var id = Guid.NewGuid().ToString("N")[..12];
+        var keys = new Keys(WebhookSecurity.ApiKeys.NewKey(), WebhookSecurity.ApiKeys.NewKey(), WebhookSecurity.ApiKeys.NewKey());
+        var topic = "oms-" + id;
+        var settings = new Dictionary<string, string?>
+        {
+            [HandlerApp.PortSetting] = "0",
+            [StorageOptions.ConnectionName] = azurite.ConnectionString,
+            [StorageOptions.TablePrefixSetting] = "T" + id,
+            [StorageOptions.OutboxQueueSetting] = "outbox-" + id,
+            [FunctionCatalog.OmsEventsTopicSetting] = topic,
+        };
+        AddInstance(settings, "acme", "east", keys.AcmeEast, ("E-A1", "DC1"), ("E-A2", "DC1"), ("E-QA", "DC1-QA"));
+        settings["Hub:Tenants:acme:Instances:east:SkuAliases:WMS-RED"] = "100234";
+        settings["Hub:Tenants:acme:Instances:east:MaxQuantity"] = "100000";
+        AddInstance(settings, "acme", "store-12", keys.AcmeStore, ("S12", "STORE-12"));
+        AddInstance(settings, "globex", "main", keys.GlobexMain, ("G-1", "DC1"));
+
+        var app = HandlerApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            if (time is not null)
+            {
+                builder.Services.AddSingleton(time);
+            }
+
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        await app.StartAsync();
+
+        var appRoot = Directory.CreateTempSubdirectory("wmsfunctions-app-").FullName;
+        File.Copy(RepoPaths.File("host.json"), Path.Combine(appRoot, "host.json"));
+        FunctionMetadata.Write(appRoot, FunctionCatalog.All);
+        return new HubTestHost(app, appRoot, keys, topic);
+    }
+
+    public Task SeedItemsAsync(string tenant, params string[] skus) =>
+        Task.WhenAll(skus.Select(sku => Services.GetRequiredService<ItemCatalog>().UpsertAsync(tenant, sku, "test item " + sku, true, CancellationToken.None)));
+
+    public async Task<HttpResponseMessage> PostAsync(
+        string path, string? apiKey, string body, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        if (apiKey is not null)
+        {
+            request.Headers.Add("X-Api-Key", apiKey);
+        }
+
+        return await Http.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Posts an inventory transaction as acme's east instance.</summary>
+    public Task<HttpResponseMessage> PostInventoryAsync(object transaction, string tenant = "acme", string instance = "east", string? apiKey = null) =>
+        PostAsync($"/api/wms/{tenant}/{instance}/inventory-transactions", apiKey ?? ApiKeys.AcmeEast, JsonSerializer.Serialize(transaction));
+
+    /// <summary>Runs the outbox relay over every visible outbox message; returns the bodies sent to the OMS topic.</summary>
+    public async Task<IReadOnlyList<string>> RelayAsync()
+    {
+        var invocations = await Functions.DrainAsync("OutboxRelay", TestContext.Current.CancellationToken);
+        Assert.All(invocations, i => Assert.Equal(200, i.Status));
+        return invocations.SelectMany(i => i.Sent).Where(s => s.Entity == Topic).Select(s => s.Body).ToList();
+    }
+
+    public async Task<List<TableEntity>> RowsAsync(HubTable table)
+    {
+        var client = await Services.GetRequiredService<HubStorage>().TableAsync(table, TestContext.Current.CancellationToken);
+        var rows = new List<TableEntity>();
+        await foreach (var row in client.QueryAsync<TableEntity>(cancellationToken: TestContext.Current.CancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    public async Task<int> OutboxMessagesAsync()
+    {
+        var storage = Services.GetRequiredService<HubStorage>();
+        var queue = await storage.QueueAsync(storage.OutboxQueueName, TestContext.Current.CancellationToken);
+        return (await queue.GetPropertiesAsync(TestContext.Current.CancellationToken)).Value.ApproximateMessagesCount;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Directory.Delete(_appRoot, recursive: true);
+    }
+
+    private static void AddInstance(Dictionary<string, string?> settings, string tenant, string instance, string key, params (string Code, string Warehouse)[] locations)
+    {
+        var prefix = $"Hub:Tenants:{tenant}:Instances:{instance}:";
+        settings[prefix + "Auth:ApiKeySha256:0"] = WebhookSecurity.ApiKeys.Hash(key);
+        foreach (var (code, warehouse) in locations)
+        {
+            settings[prefix + "Locations:" + code] = warehouse;
+        }
+    }
+
+    public sealed record Keys(string AcmeEast, string AcmeStore, string GlobexMain);
+}

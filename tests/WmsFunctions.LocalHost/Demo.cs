@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using WmsFunctions.Audit;
+using WmsFunctions.Items;
+using WmsFunctions.Stock;
+
+namespace WmsFunctions.LocalHost;
+
+/// <summary>
+/// ./run.sh --demo: a warehouse reports a few movements (and a few mistakes) to the running hub; the demo prints
+/// each answer, then the stock snapshots, the audit log and the CloudEvents that left for the OMS.
+/// </summary>
+internal static class Demo
+{
+    private const string Tenant = "demo";
+    private const string Instance = "dc-east";
+
+    public static async Task<int> RunAsync(string appRoot, Uri handlerUrl, string keysPath, CancellationToken cancellationToken)
+    {
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        await using var services = new ServiceCollection().AddLogging().AddWmsCore(configuration).BuildServiceProvider();
+        var keys = JsonDocument.Parse(await File.ReadAllTextAsync(keysPath, cancellationToken)).RootElement;
+        var apiKey = keys.GetProperty(Tenant).GetProperty(Instance).GetString()!;
+        var (_, serviceBus) = Commands.Create(appRoot, handlerUrl);
+        var started = DateTimeOffset.UtcNow;
+
+        // Items come from the OMS's item download; the demo puts three straight into the catalog.
+        var items = services.GetRequiredService<ItemCatalog>();
+        foreach (var (sku, description) in new[] { ("100234", "T-shirt red M"), ("100235", "T-shirt red L"), ("200001", "Mug") })
+        {
+            await items.UpsertAsync(Tenant, sku, description, active: true, cancellationToken);
+        }
+
+        using var http = new HttpClient { BaseAddress = handlerUrl };
+        var url = $"/api/wms/{Tenant}/{Instance}/inventory-transactions";
+        var now = DateTimeOffset.UtcNow;
+        var run = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+        Heading("Warehouse dc-east reports");
+        var adjustment = Event($"adj-{run}", "adjust", now.AddMinutes(-5), "TSHIRT-RED-M", "EAST-A1", quantity: -2, reason: "DMG");
+        var posts = new (string Label, string Body, string? Key, string ContentType)[]
+        {
+            ("count 40 in area EAST-A1 (overlay)", Event($"cnt-{run}", "overlay", now.AddMinutes(-10), "TSHIRT-RED-M", "EAST-A1", quantity: 40), apiKey, "application/json"),
+            ("adjust -2, damaged", adjustment, apiKey, "application/json"),
+            ("transfer 3 from EAST-A1 to the QA cage", Event($"trf-{run}", "transfer", now.AddMinutes(-4), "100234", "EAST-A1", quantity: 3, to: "EAST-QA"), apiKey, "application/json"),
+            ("count 10 in area EAST-A2 (same DC, other area)", Event($"cnt2-{run}", "O", now.AddMinutes(-3), "100234", "EAST-A2", quantity: 10), apiKey, "application/json"),
+            ("the adjustment again (a retry)", adjustment, apiKey, "application/json"),
+            ("a late adjust from before the count", Event($"late-{run}", "adjust", now.AddMinutes(-20), "100234", "EAST-A1", quantity: 5), apiKey, "application/json"),
+            ("an unknown SKU", Event($"bad1-{run}", "adjust", now, "NO-SUCH-SKU", "EAST-A1", quantity: 1), apiKey, "application/json"),
+            ("a store's location", Event($"bad2-{run}", "adjust", now, "100234", "S12-FLOOR", quantity: 1), apiKey, "application/json"),
+            ("broken JSON", "{\"eventId\": \"x\", \"quantity\": ", apiKey, "application/json"),
+            ("a wrong API key", Event($"bad3-{run}", "adjust", now, "100234", "EAST-A1", quantity: 1), "not-the-key", "application/json"),
+        };
+
+        foreach (var (label, body, key, contentType) in posts)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, contentType) };
+            request.Headers.Add("X-Api-Key", key);
+            using var response = await http.SendAsync(request, cancellationToken);
+            var answer = await response.Content.ReadAsStringAsync(cancellationToken);
+            var replayed = response.Headers.Contains("Idempotent-Replayed") ? " (replayed)" : "";
+            Console.WriteLine($"  {label,-48} -> {(int)response.StatusCode}{replayed}  {Shorten(answer)}");
+        }
+
+        Heading("Messages that left for the OMS (Service Bus topic, via the outbox relay)");
+        var topic = configuration["OMS_EVENTS_TOPIC"] ?? "wms-to-oms";
+        var received = new List<StandInMessage>();
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
+        while (received.Count < 5 && DateTimeOffset.UtcNow < deadline)
+        {
+            received.AddRange(await serviceBus.ReceiveAllAsync(topic, cancellationToken));
+            await Task.Delay(200, cancellationToken);
+        }
+
+        foreach (var message in received)
+        {
+            var cloudEvent = JsonDocument.Parse(message.Body).RootElement;
+            var data = cloudEvent.GetProperty("data");
+            var moves = string.Join(", ", data.GetProperty("movements").EnumerateArray().Select(m =>
+                $"{m.GetProperty("warehouse").GetString()}/{m.GetProperty("sku").GetString()} {m.GetProperty("quantity").GetInt64():+0;-0;0} -> {m.GetProperty("onHandAfter").GetInt64()}"));
+            Console.WriteLine($"  {cloudEvent.GetProperty("type").GetString(),-38} {data.GetProperty("status").GetString(),-11} {moves}");
+            Console.WriteLine($"    id {cloudEvent.GetProperty("id").GetString()}");
+        }
+
+        Heading("Stock snapshots");
+        var ledger = services.GetRequiredService<StockLedger>();
+        foreach (var warehouse in new[] { "DC-EAST", "DC-EAST-QA" })
+        {
+            var snapshot = await ledger.GetSnapshotAsync(Tenant, warehouse, "100234", cancellationToken);
+            if (snapshot is null)
+            {
+                Console.WriteLine($"  {warehouse,-11} 100234  (none)");
+                continue;
+            }
+
+            var areas = string.Join(", ", StockLedger.ReadAreas(snapshot).Select(a => $"{a.Key}={a.Value.OnHand}"));
+            Console.WriteLine($"  {warehouse,-11} 100234  on hand {snapshot.OnHand,4}  version {snapshot.Version}  areas: {areas}");
+        }
+
+        Heading("Audit log");
+        var audit = services.GetRequiredService<AuditLog>();
+        var entries = (await audit.QueryAsync(Tenant, started.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1), cancellationToken))
+            .Concat(await audit.QueryAsync(AuditLog.UnauthenticatedTenant, started.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1), cancellationToken))
+            .OrderBy(e => e.At);
+        foreach (var entry in entries)
+        {
+            Console.WriteLine($"  {entry.At:HH:mm:ss.fff} {entry.Flow,-9} {entry.Instance,-8} {entry.Outcome,-10} {entry.Reason ?? entry.EventId,-22} {Shorten(entry.Summary ?? "", 70)}");
+        }
+
+        return received.Count >= 5 ? 0 : 1;
+    }
+
+    private static string Event(string id, string type, DateTimeOffset at, string sku, string location, long quantity, string? reason = null, string? to = null) =>
+        JsonSerializer.Serialize(new
+        {
+            eventId = id,
+            type,
+            occurredAt = at,
+            sku,
+            location,
+            toLocation = to,
+            quantity,
+            reasonCode = reason,
+        });
+
+    private static void Heading(string text) => Console.WriteLine($"{Environment.NewLine}== {text}");
+
+    private static string Shorten(string text, int max = 110)
+    {
+        var line = text.ReplaceLineEndings(" ");
+        return line.Length <= max ? line : line[..(max - 3)] + "...";
+    }
+}

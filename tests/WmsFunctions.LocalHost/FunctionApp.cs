@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace WmsFunctions.LocalHost;
+
+/// <summary>The host's settings this stand-in honours (host.json <c>extensions</c>).</summary>
+public sealed record HostSettings(TimeSpan MaxPollingInterval, TimeSpan VisibilityTimeout, int MaxDequeueCount, string RoutePrefix);
+
+/// <summary>One function folder: its name and bindings, with %SETTING% references resolved.</summary>
+public sealed record FunctionFolder(string Name, JsonObject Trigger, IReadOnlyList<JsonObject> Outputs)
+{
+    public string TriggerType => (string)Trigger["type"]!;
+
+    public string BindingName => (string)Trigger["name"]!;
+}
+
+/// <summary>A Functions app root as the host reads it: host.json plus <c>{Name}/function.json</c> folders.</summary>
+public sealed class FunctionApp
+{
+    private FunctionApp(HostSettings host, IReadOnlyList<FunctionFolder> functions)
+    {
+        Host = host;
+        Functions = functions;
+    }
+
+    public HostSettings Host { get; }
+
+    public IReadOnlyList<FunctionFolder> Functions { get; }
+
+    public FunctionFolder this[string name] => Functions.Single(f => f.Name == name);
+
+    public static FunctionApp Load(string appRoot, Func<string, string?> settings)
+    {
+        var hostJson = JsonNode.Parse(File.ReadAllText(Path.Combine(appRoot, "host.json")))!.AsObject();
+        var queues = hostJson["extensions"]?["queues"];
+        var host = new HostSettings(
+            TimeSpan.Parse((string?)queues?["maxPollingInterval"] ?? "00:01:00", CultureInfo.InvariantCulture),
+            TimeSpan.Parse((string?)queues?["visibilityTimeout"] ?? "00:00:00", CultureInfo.InvariantCulture),
+            (int?)queues?["maxDequeueCount"] ?? 5,
+            (string?)hostJson["extensions"]?["http"]?["routePrefix"] ?? "api");
+
+        var functions = new List<FunctionFolder>();
+        foreach (var folder in Directory.GetDirectories(appRoot).Order(StringComparer.Ordinal))
+        {
+            var path = Path.Combine(folder, "function.json");
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+
+            var bindings = JsonNode.Parse(File.ReadAllText(path))!["bindings"]!.AsArray()
+                .Select(b => Resolve(b!.AsObject(), settings))
+                .ToList();
+            functions.Add(new FunctionFolder(
+                Path.GetFileName(folder),
+                bindings.Single(b => (string?)b["direction"] == "in" && ((string)b["type"]!).EndsWith("Trigger", StringComparison.Ordinal)),
+                bindings.Where(b => (string?)b["direction"] == "out").ToList()));
+        }
+
+        return new FunctionApp(host, functions);
+    }
+
+    /// <summary>Replaces every %SETTING% as the host does; a setting that is not set is an error, as in the host.</summary>
+    private static JsonObject Resolve(JsonObject binding, Func<string, string?> settings)
+    {
+        var resolved = new JsonObject();
+        foreach (var (key, value) in binding)
+        {
+            if (value is JsonValue v && v.TryGetValue<string>(out var text) && text.Length > 2 && text[0] == '%' && text[^1] == '%')
+            {
+                var name = text[1..^1];
+                resolved[key] = settings(name) ?? throw new InvalidOperationException($"Setting '{name}' used by a function.json is not set.");
+            }
+            else
+            {
+                resolved[key] = value?.DeepClone();
+            }
+        }
+
+        return resolved;
+    }
+}

@@ -1,0 +1,169 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+
+namespace WmsFunctions.LocalHost;
+
+/// <summary>What one invocation did, for tests and the console.</summary>
+public sealed record InvocationRecord(string Function, string Payload, int Status, string Response, IReadOnlyList<(string Entity, string Body)> Sent);
+
+/// <summary>
+/// Plays the Functions host for the non-HTTP triggers: takes queue messages from Azurite, posts the host's exact
+/// invocation to the handler, performs its Service Bus outputs (into the stand-in), deletes the message on 2xx,
+/// and on failure lets it come back after host.json's visibilityTimeout, moving it to "{queue}-poison" after
+/// maxDequeueCount, as the host does.
+/// </summary>
+public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, QueueServiceClient queues, ServiceBusStandIn serviceBus, TimeProvider time)
+{
+    public const string HostVersion = "4.1042.0";
+
+    private static readonly TimeSpan ProcessingVisibility = TimeSpan.FromMinutes(10);
+
+    public event Action<InvocationRecord>? Invoked;
+
+    /// <summary>Invokes the function for every message visible on its queue now, until the queue is empty.</summary>
+    public async Task<IReadOnlyList<InvocationRecord>> DrainAsync(string functionName, CancellationToken cancellationToken)
+    {
+        var function = app[functionName];
+        var queue = QueueOf(function);
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var records = new List<InvocationRecord>();
+        while (true)
+        {
+            var batch = (await queue.ReceiveMessagesAsync(16, ProcessingVisibility, cancellationToken).ConfigureAwait(false)).Value;
+            if (batch.Length == 0)
+            {
+                return records;
+            }
+
+            foreach (var message in batch)
+            {
+                records.Add(await ProcessAsync(function, queue, message, cancellationToken).ConfigureAwait(false));
+            }
+        }
+    }
+
+    /// <summary>Polls every queue-triggered function until cancelled, backing off to maxPollingInterval when idle.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var idle = TimeSpan.FromMilliseconds(100);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var busy = false;
+            foreach (var function in app.Functions.Where(f => f.TriggerType == "queueTrigger"))
+            {
+                try
+                {
+                    busy |= (await DrainAsync(function.Name, cancellationToken).ConfigureAwait(false)).Count > 0;
+                }
+                catch (Exception error) when (!cancellationToken.IsCancellationRequested)
+                {
+                    await Console.Error.WriteLineAsync($"[host] {function.Name}: {error.Message}").ConfigureAwait(false);
+                }
+            }
+
+            idle = busy ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, app.Host.MaxPollingInterval.Ticks));
+            try
+            {
+                await Task.Delay(busy ? TimeSpan.Zero : idle, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private QueueClient QueueOf(FunctionFolder function) =>
+        function.TriggerType == "queueTrigger"
+            ? queues.GetQueueClient((string)function.Trigger["queueName"]!)
+            : throw new NotSupportedException($"{function.Name} is triggered by {function.TriggerType}; only queue triggers are polled here.");
+
+    private async Task<InvocationRecord> ProcessAsync(FunctionFolder function, QueueClient queue, QueueMessage message, CancellationToken cancellationToken)
+    {
+        var payload = HostPayloads.QueueTrigger(
+            function.BindingName,
+            function.Name,
+            message.Body.ToString(),
+            message.MessageId,
+            message.DequeueCount,
+            message.InsertedOn ?? time.GetUtcNow(),
+            message.ExpiresOn ?? DateTimeOffset.MaxValue,
+            message.NextVisibleOn ?? time.GetUtcNow(),
+            message.PopReceipt,
+            time.GetUtcNow().UtcDateTime);
+
+        var (status, response) = await InvokeAsync(function.Name, payload, cancellationToken).ConfigureAwait(false);
+        var sent = new List<(string, string)>();
+        if (status is >= 200 and < 300)
+        {
+            foreach (var (entity, body) in OutputsOf(function, response))
+            {
+                await serviceBus.SendAsync(entity, body, cancellationToken).ConfigureAwait(false);
+                sent.Add((entity, body));
+            }
+
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+        }
+        else if (message.DequeueCount >= app.Host.MaxDequeueCount)
+        {
+            var poison = queues.GetQueueClient(queue.Name + "-poison");
+            await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, message.Body, app.Host.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        var record = new InvocationRecord(function.Name, payload, status, response, sent);
+        Invoked?.Invoke(record);
+        return record;
+    }
+
+    /// <summary>POSTs an invocation exactly as the host's HTTP worker does.</summary>
+    public async Task<(int Status, string Body)> InvokeAsync(string functionName, string payload, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/" + functionName)
+        {
+            Content = new StringContent(payload, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+        };
+        request.Headers.Add("X-Azure-Functions-HostVersion", HostVersion);
+        request.Headers.Add("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString());
+        request.Headers.UserAgent.ParseAdd("azure-functions-host/" + HostVersion);
+        using var response = await handler.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The Service Bus messages an answer asks for: an array of strings is one message per element.</summary>
+    public static IEnumerable<(string Entity, string Body)> OutputsOf(FunctionFolder function, string response)
+    {
+        using var document = JsonDocument.Parse(response);
+        if (!document.RootElement.TryGetProperty("Outputs", out var outputs) || outputs.ValueKind != JsonValueKind.Object)
+        {
+            yield break;
+        }
+
+        foreach (var binding in function.Outputs.Where(o => (string?)o["type"] == "serviceBus"))
+        {
+            if (!outputs.TryGetProperty((string)binding["name"]!, out var value))
+            {
+                continue;
+            }
+
+            var entity = (string?)binding["queueName"] ?? (string)binding["topicName"]!;
+            if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+            {
+                throw new InvalidOperationException($"{function.Name}: Service Bus output '{binding["name"]}' must be an array of strings.");
+            }
+
+            foreach (var element in value.EnumerateArray())
+            {
+                yield return (entity, element.GetString()!);
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using WmsFunctions.Inventory;
+using WmsFunctions.UnitTests.Tenancy;
+
+namespace WmsFunctions.UnitTests.Inventory;
+
+public class InventoryValidationTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    private static InventoryTransactionRequest Adjust(long? quantity = 5) => new()
+    {
+        EventId = "e1",
+        Type = "adjust",
+        OccurredAt = Now.AddMinutes(-1),
+        Sku = "100234",
+        Location = "E-A1",
+        Quantity = quantity,
+    };
+
+    private static Dictionary<string, string[]> Validate(InventoryTransactionRequest request) =>
+        InventoryTransactionHandler.Validate(request, TestInstances.East(), Now);
+
+    [Fact]
+    public void Validate_GoodAdjustment_HasNoErrors() => Assert.Empty(Validate(Adjust()));
+
+    [Theory]
+    [InlineData("A")]
+    [InlineData("t")]
+    [InlineData("Overlay")]
+    public void Validate_LetterCodesAndAnyCase_AreTypes(string type)
+    {
+        var request = Adjust() with { Type = type, ToLocation = type.StartsWith('t') ? "E-QA" : null };
+        Assert.DoesNotContain("type", Validate(request).Keys);
+    }
+
+    [Fact]
+    public void Validate_EmptyBody_NamesEveryRequiredField() =>
+        Assert.Equal(["eventId", "location", "occurredAt", "quantity", "sku", "type"], Validate(new InventoryTransactionRequest()).Keys.Order());
+
+    [Theory]
+    [InlineData("adjust", 0L)]
+    [InlineData("transfer", -1L)]
+    [InlineData("transfer", 0L)]
+    [InlineData("overlay", -1L)]
+    [InlineData("adjust", 1001L)]
+    [InlineData("adjust", -1001L)]
+    public void Validate_QuantityOutOfRangeForType_IsRefused(string type, long quantity)
+    {
+        var request = Adjust(quantity) with { Type = type, ToLocation = type == "transfer" ? "E-QA" : null };
+        Assert.Contains("quantity", Validate(request).Keys);
+    }
+
+    [Fact]
+    public void Validate_OverlayOfZero_IsACount() =>
+        Assert.Empty(Validate(Adjust(0) with { Type = "overlay" }));
+
+    [Fact]
+    public void Validate_TransferWithoutOrToSameLocation_IsRefused()
+    {
+        Assert.Contains("toLocation", Validate(Adjust() with { Type = "transfer" }).Keys);
+        Assert.Contains("toLocation", Validate(Adjust() with { Type = "transfer", ToLocation = "e-a1" }).Keys);
+        Assert.Contains("toLocation", Validate(Adjust() with { ToLocation = "E-QA" }).Keys);
+    }
+
+    [Fact]
+    public void Validate_EventFromTheFuture_IsRefused_WithinSkewIsAccepted()
+    {
+        Assert.Contains("occurredAt", Validate(Adjust() with { OccurredAt = Now.AddMinutes(6) }).Keys);
+        Assert.Empty(Validate(Adjust() with { OccurredAt = Now.AddMinutes(4) }));
+    }
+
+    [Theory]
+    [InlineData(" e1")]
+    [InlineData("e\n1")]
+    [InlineData("")]
+    public void Validate_EventIdWithSpacesOrControls_IsRefused(string eventId) =>
+        Assert.Contains("eventId", Validate(Adjust() with { EventId = eventId }).Keys);
+
+    [Fact]
+    public void Validate_OverlongCodes_AreRefused()
+    {
+        var errors = Validate(Adjust() with { Sku = new string('x', 129), ReasonCode = new string('r', 129), Reference = new string('f', 257) });
+        Assert.Equal(["reasonCode", "reference", "sku"], errors.Keys.Order());
+    }
+}
