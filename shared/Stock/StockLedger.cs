@@ -74,6 +74,8 @@ public sealed partial class StockLedger(HubStorage storage, TimeProvider time, I
         })
         .Build();
 
+    private readonly KeyedLock _writers = new();
+
     public async Task<IReadOnlyList<StockChangeResult>> ApplyAsync(
         StockEventRef ev, IReadOnlyList<StockChange> changes, CancellationToken cancellationToken)
     {
@@ -86,6 +88,8 @@ public sealed partial class StockLedger(HubStorage storage, TimeProvider time, I
         foreach (var location in byLocation)
         {
             var state = new PartitionWork(this, table, ev, location.Key, location.ToArray());
+            using var serialized = await _writers.AcquireAsync(
+                state.Changes.Select(c => location.Key + TableKeys.Separator + c.Change.Sku), cancellationToken).ConfigureAwait(false);
             var applied = await ConflictRetry.ExecuteAsync(
                 static (work, ct) => work.Ledger.ApplyPartitionAsync(work, ct), state, cancellationToken).ConfigureAwait(false);
             foreach (var (index, result) in applied)
