@@ -30,7 +30,7 @@ public static class WmsCoreServices
             options.TablePrefix = configuration[StorageOptions.TablePrefixSetting] ?? options.TablePrefix;
         });
 
-        services.AddSingleton(_ => HubStorage.CreateClients(configuration));
+        services.TryAddSingleton(_ => HubStorage.CreateClients(configuration)); // a host may bring its own (the benchmark counts requests)
         services.AddSingleton<TableServiceClient>(sp => sp.GetRequiredService<StorageClients>().Tables);
         services.AddSingleton<QueueServiceClient>(sp => sp.GetRequiredService<StorageClients>().Queues);
         services.AddSingleton<HubStorage>();

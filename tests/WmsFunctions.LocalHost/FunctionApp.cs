@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace WmsFunctions.LocalHost;
 
 /// <summary>The host's settings this stand-in honours (host.json <c>extensions</c>).</summary>
-public sealed record HostSettings(TimeSpan MaxPollingInterval, TimeSpan VisibilityTimeout, int MaxDequeueCount, string RoutePrefix);
+public sealed record HostSettings(TimeSpan MaxPollingInterval, TimeSpan VisibilityTimeout, int MaxDequeueCount, int BatchSize, string RoutePrefix);
 
 /// <summary>One function folder: its name and bindings, with %SETTING% references resolved.</summary>
 public sealed record FunctionFolder(string Name, JsonObject Trigger, IReadOnlyList<JsonObject> Outputs)
@@ -37,6 +37,7 @@ public sealed class FunctionApp
             TimeSpan.Parse((string?)queues?["maxPollingInterval"] ?? "00:01:00", CultureInfo.InvariantCulture),
             TimeSpan.Parse((string?)queues?["visibilityTimeout"] ?? "00:00:00", CultureInfo.InvariantCulture),
             (int?)queues?["maxDequeueCount"] ?? 5,
+            (int?)queues?["batchSize"] ?? 16,
             (string?)hostJson["extensions"]?["http"]?["routePrefix"] ?? "api");
 
         var functions = new List<FunctionFolder>();

@@ -7,7 +7,8 @@ using Azure.Storage.Queues.Models;
 namespace WmsFunctions.LocalHost;
 
 /// <summary>What one invocation did, for tests and the console.</summary>
-public sealed record InvocationRecord(string Function, string Payload, int Status, string Response, IReadOnlyList<(string Entity, string Body)> Sent);
+public sealed record InvocationRecord(
+    string Function, string Payload, int Status, string Response, IReadOnlyList<(string Entity, string Body)> Sent, TimeSpan Duration);
 
 /// <summary>
 /// Plays the Functions host for the non-HTTP triggers: takes queue messages from Azurite, posts the host's exact
@@ -32,16 +33,14 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
         var records = new List<InvocationRecord>();
         while (true)
         {
-            var batch = (await queue.ReceiveMessagesAsync(16, ProcessingVisibility, cancellationToken).ConfigureAwait(false)).Value;
+            var batch = (await queue.ReceiveMessagesAsync(app.Host.BatchSize, ProcessingVisibility, cancellationToken).ConfigureAwait(false)).Value;
             if (batch.Length == 0)
             {
                 return records;
             }
 
-            foreach (var message in batch)
-            {
-                records.Add(await ProcessAsync(function, queue, message, cancellationToken).ConfigureAwait(false));
-            }
+            // Like the host: a batch (host.json batchSize) is processed concurrently.
+            records.AddRange(await Task.WhenAll(batch.Select(message => ProcessAsync(function, queue, message, cancellationToken))).ConfigureAwait(false));
         }
     }
 
@@ -58,7 +57,11 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
                 {
                     busy |= (await DrainAsync(function.Name, cancellationToken).ConfigureAwait(false)).Count > 0;
                 }
-                catch (Exception error) when (!cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception error)
                 {
                     await Console.Error.WriteLineAsync($"[host] {function.Name}: {error.Message}").ConfigureAwait(false);
                 }
@@ -83,6 +86,7 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
 
     private async Task<InvocationRecord> ProcessAsync(FunctionFolder function, QueueClient queue, QueueMessage message, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         var payload = HostPayloads.QueueTrigger(
             function.BindingName,
             function.Name,
@@ -96,6 +100,7 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
             time.GetUtcNow().UtcDateTime);
 
         var (status, response) = await InvokeAsync(function.Name, payload, cancellationToken).ConfigureAwait(false);
+        var duration = time.GetElapsedTime(started);
         var sent = new List<(string, string)>();
         if (status is >= 200 and < 300)
         {
@@ -119,7 +124,7 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
             await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, message.Body, app.Host.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
         }
 
-        var record = new InvocationRecord(function.Name, payload, status, response, sent);
+        var record = new InvocationRecord(function.Name, payload, status, response, sent, duration);
         Invoked?.Invoke(record);
         return record;
     }

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The benchmark (not a test): drives the inventory webhook and the outbox relay on loopback against a fresh
+# Azurite and prints events/s, latency p50/p95/p99 and storage transactions per event.
+#   ./bench.sh [--quick]
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/common.sh
+
+require dotnet ".NET SDK 10"
+ensure_node_tools
+mkdir -p "$LOCAL"
+dotnet build tests/WmsFunctions.Bench/WmsFunctions.Bench.csproj -c Release -nologo >"$LOCAL/build.log" 2>&1 || { cat "$LOCAL/build.log" >&2; exit 1; }
+start_azurite "$(free_port)" "$(free_port)" "$(free_port)"
+dotnet tests/WmsFunctions.Bench/bin/Release/net10.0/WmsFunctions.Bench.dll "$@"

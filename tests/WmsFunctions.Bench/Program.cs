@@ -1,0 +1,285 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using WmsFunctions.Handler;
+using WmsFunctions.Handler.CustomHandler;
+using WmsFunctions.Items;
+using WmsFunctions.LocalHost;
+using WmsFunctions.Storage;
+using WmsFunctions.WebhookSecurity;
+
+// ./bench.sh [--quick]: the inventory webhook and the outbox relay on loopback against Azurite (started by
+// bench.sh), the handler on real Kestrel, the host's queue trigger played by the local host stand-in.
+// Prints throughput, latency percentiles and storage transactions per event. Numbers from a shared 2-core
+// machine where Azurite, the handler and the load generator share the cores: compare ratios, not absolutes.
+var quick = args.Contains("--quick");
+var storage = Environment.GetEnvironmentVariable("HubStorage")
+    ?? throw new InvalidOperationException("Set HubStorage (./bench.sh starts Azurite and sets it).");
+
+var handlerRequests = new CountingPolicy();
+var hostRequests = new CountingPolicy();
+var handlerClients = Clients(storage, handlerRequests);
+var hostClients = Clients(storage, hostRequests);
+
+var id = Guid.NewGuid().ToString("N")[..8];
+var apiKey = ApiKeys.NewKey();
+var settings = new Dictionary<string, string?>
+{
+    [HandlerApp.PortSetting] = "0",
+    [StorageOptions.ConnectionName] = storage,
+    [StorageOptions.TablePrefixSetting] = "B" + id,
+    [StorageOptions.OutboxQueueSetting] = "outbox-" + id,
+    [FunctionCatalog.OmsEventsTopicSetting] = "oms-" + id,
+    ["Hub:Tenants:bench:Instances:wms:Auth:ApiKeySha256:0"] = ApiKeys.Hash(apiKey),
+    ["Hub:Tenants:bench:Instances:wms:Locations:A1"] = "W1",
+    ["Hub:Tenants:bench:Instances:wms:Locations:A2"] = "W1",
+    ["Hub:Tenants:bench:Instances:wms:Locations:B1"] = "W2",
+};
+var app = HandlerApp.Build([], builder =>
+{
+    builder.Configuration.AddInMemoryCollection(settings);
+    builder.Services.AddSingleton(handlerClients);
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+});
+await app.StartAsync();
+var http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+
+var appRoot = Directory.CreateTempSubdirectory("wmsfunctions-bench-").FullName;
+File.Copy(Path.Combine(FindRoot(), "host.json"), Path.Combine(appRoot, "host.json"));
+FunctionMetadata.Write(appRoot, FunctionCatalog.All);
+var serviceBus = new ServiceBusStandIn(hostClients.Queues, TimeProvider.System);
+var functions = new LocalFunctionsHost(FunctionApp.Load(appRoot, name => app.Configuration[name]), http, hostClients.Queues, serviceBus, TimeProvider.System);
+
+const int Skus = 200;
+var catalog = app.Services.GetRequiredService<ItemCatalog>();
+await Parallel.ForEachAsync(Enumerable.Range(0, Skus), async (i, ct) => await catalog.UpsertAsync("bench", Sku(i), "bench item", true, ct));
+
+var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+var relay = new RelayTotals();
+var rows = new List<Row>();
+var scale = quick ? 1 : 4;
+
+// Warm-up: JIT, connections, table creation.
+await RunWebhooks("warm-up", 50, 4, i => Adjust($"warm-{i}", i % Skus, "A1"), record: false);
+
+await RunWebhooks("webhook, sequential", 100 * scale, 1, i => Adjust($"seq-{i}", i % Skus, i % 2 == 0 ? "A1" : "B1"));
+await RunWebhooks("webhook, 16 in flight", 400 * scale, 16, i => Adjust($"par-{i}", i % Skus, i % 3 == 0 ? "B1" : "A2"));
+await RunWebhooks("webhook, 16 in flight, one hot SKU", 100 * scale, 16, i => Adjust($"hot-{i}", 0, i % 2 == 0 ? "A1" : "A2"));
+await RunWebhooks("transfer W1 -> W2, 16 in flight", 100 * scale, 16, i => Transfer($"trf-{i}", i % Skus));
+await RunWebhooks("duplicate (replayed answer), 16 in flight", 100 * scale, 16, i => Adjust($"par-{i}", i % Skus, i % 3 == 0 ? "B1" : "A2"));
+
+// The relay, drained after each scenario above (host's queue get/delete counted apart from the handler's work).
+rows.Add(new Row("outbox relay (drains, batches of 16)", relay.Events, 16, relay.Events / relay.Elapsed.TotalSeconds, null,
+    (double)relay.HandlerTransactions / relay.Events, (double)relay.HostTransactions / relay.Events, relay.Failures));
+
+// End to end: POST until the relay hands the CloudEvent to the Service Bus output, with the relay's queue
+// polled as host.json says (the host's send to Service Bus adds its own few milliseconds).
+{
+    var sentAt = new ConcurrentDictionary<string, long>();
+    functions.Invoked += invocation =>
+    {
+        foreach (var (_, body) in invocation.Sent)
+        {
+            sentAt.TryAdd(JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!, Stopwatch.GetTimestamp());
+        }
+    };
+    using var stop = new CancellationTokenSource();
+    var hostLoop = functions.RunAsync(stop.Token);
+
+    var count = 25 * scale;
+    var started = new Dictionary<string, long>();
+    for (var i = 0; i < count; i++)
+    {
+        var eventId = $"e2e-{i}";
+        started[$"bench/wms/inventory/{eventId}"] = Stopwatch.GetTimestamp();
+        using var response = await Post(Adjust(eventId, i % Skus, "A1"));
+        await Task.Delay(Random.Shared.Next(50, 600)); // events arrive spread out, as from a warehouse floor
+    }
+
+    var deadline = DateTime.UtcNow.AddSeconds(20);
+    while (started.Keys.Any(k => !sentAt.ContainsKey(k)) && DateTime.UtcNow < deadline)
+    {
+        await Task.Delay(50);
+    }
+
+    await stop.CancelAsync();
+    await hostLoop;
+    if (Environment.GetEnvironmentVariable("BENCH_DIAG") == "1")
+    {
+        foreach (var (key, start) in started.Where(s => !sentAt.ContainsKey(s.Key) || Stopwatch.GetElapsedTime(s.Value, sentAt[s.Key]).TotalSeconds > 1))
+        {
+            Console.WriteLine($"[diag] slow end to end: {key} {(sentAt.TryGetValue(key, out var at2) ? Stopwatch.GetElapsedTime(start, at2).TotalMilliseconds : -1):0} ms");
+        }
+    }
+
+    var latencies = started.Where(s => sentAt.ContainsKey(s.Key))
+        .Select(s => Stopwatch.GetElapsedTime(s.Value, sentAt[s.Key]).TotalMilliseconds).ToList();
+    rows.Add(new Row("end to end: POST -> CloudEvent to Service Bus", count, 1, null, Percentiles.Of(latencies), null, null, count - latencies.Count));
+}
+
+Print(rows);
+await app.StopAsync();
+Directory.Delete(appRoot, recursive: true);
+return rows.Any(r => r.Failures > 0) ? 1 : 0;
+
+async Task RunWebhooks(string name, int count, int concurrency, Func<int, string> body, bool record = true)
+{
+    var latencies = new ConcurrentBag<double>();
+    var failures = 0;
+    var before = handlerRequests.Count;
+    var clock = Stopwatch.StartNew();
+    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, _) =>
+    {
+        var start = Stopwatch.GetTimestamp();
+        using var response = await Post(body(i));
+        latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        if ((int)response.StatusCode != 202)
+        {
+            Interlocked.Increment(ref failures);
+        }
+    });
+    clock.Stop();
+    if (record)
+    {
+        rows.Add(new Row(name, count, concurrency, count / clock.Elapsed.TotalSeconds, Percentiles.Of(latencies.ToList()),
+            (double)(handlerRequests.Count - before) / count, null, failures));
+    }
+
+    // Drain what the scenario left for the relay (Azurite's queue operations slow down as a queue grows, so
+    // the backlog is kept to one scenario's worth).
+    var (handlerBefore, hostBefore) = (handlerRequests.Count, hostRequests.Count);
+    var drain = Stopwatch.StartNew();
+    var relayed = await functions.DrainAsync("OutboxRelay", CancellationToken.None);
+    drain.Stop();
+    if (Environment.GetEnvironmentVariable("BENCH_DIAG") == "1" && relayed.Count > 0)
+    {
+        var d = relayed.Select(r => r.Duration.TotalMilliseconds).Order().ToList();
+        Console.WriteLine($"[diag] {name}: {relayed.Count} relayed in {drain.Elapsed.TotalMilliseconds:0} ms; invocation p50 {d[d.Count / 2]:0} max {d[^1]:0}");
+    }
+
+    if (record)
+    {
+        relay.Add(relayed.Count, drain.Elapsed, handlerRequests.Count - handlerBefore, hostRequests.Count - hostBefore, relayed.Count(r => r.Status != 200));
+    }
+}
+
+async Task<HttpResponseMessage> Post(string body)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/wms/bench/wms/inventory-transactions")
+    {
+        Content = new StringContent(body, Encoding.UTF8, "application/json"),
+    };
+    request.Headers.Add("X-Api-Key", apiKey);
+    return await http.SendAsync(request);
+}
+
+string Adjust(string eventId, int sku, string location) => JsonSerializer.Serialize(new
+{
+    eventId, type = "adjust", occurredAt = at, sku = Sku(sku), location, quantity = 1 + (sku % 3),
+});
+
+string Transfer(string eventId, int sku) => JsonSerializer.Serialize(new
+{
+    eventId, type = "transfer", occurredAt = at, sku = Sku(sku), location = "A1", toLocation = "B1", quantity = 1,
+});
+
+static string Sku(int i) => "SKU-" + i.ToString("D5", CultureInfo.InvariantCulture);
+
+static StorageClients Clients(string connectionString, CountingPolicy counter)
+{
+    var tableOptions = new TableClientOptions();
+    tableOptions.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+    var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+    queueOptions.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+    return new StorageClients(new TableServiceClient(connectionString, tableOptions), new QueueServiceClient(connectionString, queueOptions));
+}
+
+static string FindRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "WmsFunctions.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("Repository root not found.");
+}
+
+static void Print(IReadOnlyList<Row> rows)
+{
+    static string F(double? value, string format = "0.0") => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
+    Console.WriteLine();
+    Console.WriteLine($"{"scenario",-42} {"events",7} {"conc",5} {"events/s",9} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"tx/event",9} {"host tx",8} {"failed",7}");
+    Console.WriteLine(new string('-', 130));
+    foreach (var row in rows)
+    {
+        Console.WriteLine(
+            $"{row.Name,-42} {row.Events,7} {row.Concurrency,5} {F(row.EventsPerSecond),9} {F(row.Latency?.P50),8} {F(row.Latency?.P95),8} " +
+            $"{F(row.Latency?.P99),8} {F(row.Latency?.Max),8} {F(row.HandlerTransactions, "0.00"),9} {F(row.HostTransactions, "0.00"),8} {row.Failures,7}");
+    }
+
+    Console.WriteLine();
+    Console.WriteLine("tx/event: storage requests the handler made per event (retries counted); host tx: the host's own queue reads and deletes.");
+}
+
+internal sealed record Row(
+    string Name, int Events, int Concurrency, double? EventsPerSecond, Percentiles? Latency, double? HandlerTransactions, double? HostTransactions, int Failures);
+
+internal sealed class RelayTotals
+{
+    public int Events { get; private set; }
+
+    public TimeSpan Elapsed { get; private set; }
+
+    public long HandlerTransactions { get; private set; }
+
+    public long HostTransactions { get; private set; }
+
+    public int Failures { get; private set; }
+
+    public void Add(int events, TimeSpan elapsed, long handler, long host, int failures)
+    {
+        Events += events;
+        Elapsed += elapsed;
+        HandlerTransactions += handler;
+        HostTransactions += host;
+        Failures += failures;
+    }
+}
+
+internal sealed record Percentiles(double P50, double P95, double P99, double Max)
+{
+    public static Percentiles? Of(List<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        values.Sort();
+        double At(double p) => values[Math.Clamp((int)Math.Ceiling(p * values.Count) - 1, 0, values.Count - 1)];
+        return new Percentiles(At(0.50), At(0.95), At(0.99), values[^1]);
+    }
+}
+
+/// <summary>Counts every request (each retry too) a storage client sends.</summary>
+internal sealed class CountingPolicy : HttpPipelineSynchronousPolicy
+{
+    private long _count;
+
+    public long Count => Interlocked.Read(ref _count);
+
+    public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _count);
+}
