@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using WmsFunctions.Handler.CustomHandler;
+
+namespace WmsFunctions.DeploymentTests.Infra;
+
+/// <summary>
+/// One binding of a function.json, as the Functions host will read it from the deploy package. Read from
+/// <see cref="FunctionDefinition.ToFunctionJson"/>, the same code that writes the package, so the checks follow
+/// every function a later change adds.
+/// </summary>
+public sealed partial record FunctionJsonBinding(string Function, JsonObject Json)
+{
+    public string Type => (string)Json["type"]!;
+
+    public string Direction => (string)Json["direction"]!;
+
+    public string? Connection => (string?)Json["connection"];
+
+    public override string ToString() => $"{Function}/{Type}({Direction})";
+
+    /// <summary>Every <c>%SETTING%</c> this binding names, in any property.</summary>
+    public IEnumerable<string> Settings() =>
+        Json.Select(p => p.Value).OfType<JsonValue>()
+            .Select(v => v.TryGetValue<string>(out var text) ? text : null)
+            .OfType<string>()
+            .SelectMany(text => SettingToken().Matches(text).Select(m => m.Groups["name"].Value));
+
+    /// <summary>The app setting behind a property such as <c>"topicName": "%OMS_EVENTS_TOPIC%"</c>, or null.</summary>
+    public string? SettingOf(string property) =>
+        (string?)Json[property] is { } text && SettingToken().Match(text) is { Success: true } match && match.Value == text
+            ? match.Groups["name"].Value
+            : null;
+
+    public static IReadOnlyList<FunctionJsonBinding> Of(IEnumerable<FunctionDefinition> functions) =>
+        functions.SelectMany(f => f.ToFunctionJson()["bindings"]!.AsArray().Select(b => new FunctionJsonBinding(f.Name, b!.AsObject()))).ToList();
+
+    [GeneratedRegex(@"%(?<name>[A-Za-z_][A-Za-z0-9_.:-]*)%")]
+    private static partial Regex SettingToken();
+}
