@@ -8,14 +8,24 @@ PIDS=()
 
 log() { printf '%s\n' "$*" >&2; }
 
+# Stops a process by its PID: TERM, then KILL if it is still there after 5 s (a busy Azurite can ignore TERM).
+stop_pid() {
+  local pid=$1 i
+  kill "$pid" 2>/dev/null || return 0
+  for i in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
 cleanup() {
   local pid
   for pid in "${PIDS[@]:-}"; do
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+    if [ -n "$pid" ]; then stop_pid "$pid"; fi
   done
-  for pid in "${PIDS[@]:-}"; do
-    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
-  done
+  return 0 # the exit trap must not turn a successful script into a failed one
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -65,7 +75,7 @@ start_azurite() {
 }
 
 stop_azurite() {
-  [ -n "${AZURITE_PID:-}" ] && kill "$AZURITE_PID" 2>/dev/null && wait "$AZURITE_PID" 2>/dev/null || true
+  if [ -n "${AZURITE_PID:-}" ]; then stop_pid "$AZURITE_PID"; fi
 }
 
 # Exports the Values of local.settings.sample.json that the environment does not set already.
