@@ -21,7 +21,8 @@ public static class HandlerApp
         var builder = WebApplication.CreateSlimBuilder(args);
         if (builder.Configuration[TenantsFileSetting] is { Length: > 0 } tenantsFile)
         {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(tenantsFile), optional: false, reloadOnChange: false);
+            // A relative path is relative to the handler's own folder: the app root of the deploy package.
+            builder.Configuration.AddJsonFile(Path.GetFullPath(tenantsFile, AppContext.BaseDirectory), optional: false, reloadOnChange: false);
             builder.Configuration.AddEnvironmentVariables(); // app settings still win over the file
         }
 
