@@ -38,6 +38,7 @@ export HUB_TENANTS_FILE="$LOCAL/tenants.json" FUNCTIONS_CUSTOMHANDLER_PORT="$POR
 rm -rf "$LOCAL/app" && mkdir -p "$LOCAL/app" && cp host.json "$LOCAL/app/"
 dotnet "$HANDLER" --write-function-metadata "$LOCAL/app" >/dev/null
 
+dotnet "$LOCALHOST" seed
 dotnet "$HANDLER" >"$LOCAL/handler.log" 2>&1 &
 PIDS+=($!)
 wait_for_port "$PORT" 30 "the handler" || { cat "$LOCAL/handler.log" >&2; exit 1; }
@@ -49,6 +50,7 @@ WmsFunctions is running.
   handler (custom handler, as the Functions host would call it)  http://127.0.0.1:$PORT
   inventory webhook   POST http://127.0.0.1:$PORT/api/wms/demo/dc-east/inventory-transactions
   API keys (local)    $LOCAL/api-keys.json   (header X-Api-Key)
+  demo items          100234 (WMS alias TSHIRT-RED-M), 100235, 200001 for tenant demo
   Azurite             blob 10000, queue 10001, table 10002 (in memory; account and key in \$HubStorage)
   OMS messages        Azurite queue sb-${OMS_EVENTS_TOPIC} (stands in for the Service Bus topic)
   logs                $LOCAL/handler.log, $LOCAL/host.log

@@ -27,12 +27,7 @@ internal static class Demo
         var (_, serviceBus) = Commands.Create(appRoot, handlerUrl);
         var started = DateTimeOffset.UtcNow;
 
-        // Items come from the OMS's item download; the demo puts three straight into the catalog.
-        var items = services.GetRequiredService<ItemCatalog>();
-        foreach (var (sku, description) in new[] { ("100234", "T-shirt red M"), ("100235", "T-shirt red L"), ("200001", "Mug") })
-        {
-            await items.UpsertAsync(Tenant, sku, description, active: true, cancellationToken);
-        }
+        await SeedItemsAsync(services, cancellationToken);
 
         using var http = new HttpClient { BaseAddress = handlerUrl };
         var url = $"/api/wms/{Tenant}/{Instance}/inventory-transactions";
@@ -111,6 +106,27 @@ internal static class Demo
         }
 
         return received.Count >= 5 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Items normally come from the OMS's item download; locally, ./run.sh puts three demo items straight into
+    /// the catalog so that a first webhook call has something to move.
+    /// </summary>
+    public static async Task<int> SeedAsync(CancellationToken cancellationToken)
+    {
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        await using var services = new ServiceCollection().AddLogging().AddWmsCore(configuration).BuildServiceProvider();
+        await SeedItemsAsync(services, cancellationToken);
+        return 0;
+    }
+
+    private static async Task SeedItemsAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var items = services.GetRequiredService<ItemCatalog>();
+        foreach (var (sku, description) in new[] { ("100234", "T-shirt red M"), ("100235", "T-shirt red L"), ("200001", "Mug") })
+        {
+            await items.UpsertAsync(Tenant, sku, description, active: true, cancellationToken);
+        }
     }
 
     private static string Event(string id, string type, DateTimeOffset at, string sku, string location, long quantity, string? reason = null, string? to = null) =>

@@ -1,6 +1,7 @@
 using WmsFunctions.LocalHost;
 
 // wmsfunctions-localhost prepare --template tenants.sample.json --tenants OUT.json --keys KEYS.json
+// wmsfunctions-localhost seed                                      (demo items into the catalog)
 // wmsfunctions-localhost run     --app APPROOT --handler URL         (storage and settings from the environment)
 // wmsfunctions-localhost demo    --app APPROOT --handler URL --keys KEYS.json
 var options = Arguments.Parse(args.Skip(1));
@@ -17,6 +18,7 @@ try
     return args.FirstOrDefault() switch
     {
         "prepare" => await Commands.PrepareAsync(options["template"], options["tenants"], options["keys"]),
+        "seed" => await Demo.SeedAsync(cancel.Token),
         "run" => await Commands.RunAsync(options["app"], new Uri(options["handler"]), cancel.Token),
         "demo" => await Demo.RunAsync(options["app"], new Uri(options["handler"]), options["keys"], cancel.Token),
         _ => Usage(),
@@ -30,7 +32,7 @@ catch (KeyNotFoundException missing)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: WmsFunctions.LocalHost prepare|run|demo [--template F] [--tenants F] [--keys F] [--app DIR] [--handler URL]");
+    Console.Error.WriteLine("usage: WmsFunctions.LocalHost prepare|seed|run|demo [--template F] [--tenants F] [--keys F] [--app DIR] [--handler URL]");
     return 2;
 }
 
