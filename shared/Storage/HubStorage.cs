@@ -30,6 +30,7 @@ public enum HubTable
     Stock,
     Audit,
     Items,
+    PurchaseOrders,
 }
 
 /// <summary>
