@@ -23,6 +23,7 @@ using WmsFunctions.WebhookSecurity;
 // Prints throughput, latency percentiles and storage transactions per event. Numbers from a shared 2-core
 // machine where Azurite, the handler and the load generator share the cores: compare ratios, not absolutes.
 var quick = args.Contains("--quick");
+var diagnose = Environment.GetEnvironmentVariable("BENCH_DIAG") == "1"; // per-drain timings, slow events, stalls
 var storage = Environment.GetEnvironmentVariable("HubStorage")
     ?? throw new InvalidOperationException("Set HubStorage (./bench.sh starts Azurite and sets it).");
 
@@ -95,6 +96,7 @@ rows.Add(new Row("outbox relay (drains, batches of 16)", relay.Events, 16, relay
     };
     using var stop = new CancellationTokenSource();
     var hostLoop = functions.RunAsync(stop.Token);
+    var watch = diagnose ? StallWatch.Start(storage, stop.Token) : null;
 
     var count = 25 * scale;
     var started = new Dictionary<string, long>();
@@ -114,11 +116,13 @@ rows.Add(new Row("outbox relay (drains, batches of 16)", relay.Events, 16, relay
 
     await stop.CancelAsync();
     await hostLoop;
-    if (Environment.GetEnvironmentVariable("BENCH_DIAG") == "1")
+    if (watch is not null)
     {
+        await watch.StopAsync();
         foreach (var (key, start) in started.Where(s => !sentAt.ContainsKey(s.Key) || Stopwatch.GetElapsedTime(s.Value, sentAt[s.Key]).TotalSeconds > 1))
         {
-            Console.WriteLine($"[diag] slow end to end: {key} {(sentAt.TryGetValue(key, out var at2) ? Stopwatch.GetElapsedTime(start, at2).TotalMilliseconds : -1):0} ms");
+            var took = sentAt.TryGetValue(key, out var end) ? $"{Stopwatch.GetElapsedTime(start, end).TotalMilliseconds:0} ms" : "never";
+            Console.WriteLine($"[diag] slow end to end: {key} took {took}, started at {watch.SecondsAt(start):0.0} s");
         }
     }
 
@@ -161,7 +165,7 @@ async Task RunWebhooks(string name, int count, int concurrency, Func<int, string
     var drain = Stopwatch.StartNew();
     var relayed = await functions.DrainAsync("OutboxRelay", CancellationToken.None);
     drain.Stop();
-    if (Environment.GetEnvironmentVariable("BENCH_DIAG") == "1" && relayed.Count > 0)
+    if (diagnose && relayed.Count > 0)
     {
         var d = relayed.Select(r => r.Duration.TotalMilliseconds).Order().ToList();
         Console.WriteLine($"[diag] {name}: {relayed.Count} relayed in {drain.Elapsed.TotalMilliseconds:0} ms; invocation p50 {d[d.Count / 2]:0} max {d[^1]:0}");
@@ -271,6 +275,60 @@ internal sealed record Percentiles(double P50, double P95, double P99, double Ma
         values.Sort();
         double At(double p) => values[Math.Clamp((int)Math.Ceiling(p * values.Count) - 1, 0, values.Count - 1)];
         return new Percentiles(At(0.50), At(0.95), At(0.99), values[^1]);
+    }
+}
+
+/// <summary>
+/// BENCH_DIAG=1: tells a stall of the storage emulator from a pause of this process. Pings Azurite on a queue
+/// of its own every 100 ms and checks that a 100 ms timer fires on time; reports either when over 1 s.
+/// </summary>
+internal sealed class StallWatch
+{
+    private readonly long _origin = Stopwatch.GetTimestamp();
+    private readonly List<Task> _probes = [];
+
+    public static StallWatch Start(string storage, CancellationToken stop)
+    {
+        var watch = new StallWatch();
+        watch._probes.Add(Task.Run(() => watch.PingAsync(new QueueClient(storage, "ping-" + Guid.NewGuid().ToString("N")[..8]), stop), CancellationToken.None));
+        watch._probes.Add(Task.Run(() => watch.TimerAsync(stop), CancellationToken.None));
+        return watch;
+    }
+
+    public double SecondsAt(long timestamp) => Stopwatch.GetElapsedTime(_origin, timestamp).TotalSeconds;
+
+    public Task StopAsync() => Task.WhenAll(_probes);
+
+    private async Task PingAsync(QueueClient queue, CancellationToken stop)
+    {
+        // Each round finishes (CancellationToken.None) so a stall in progress is still measured; `stop` ends the loop.
+        await queue.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
+        while (!stop.IsCancellationRequested)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await queue.GetPropertiesAsync(CancellationToken.None);
+            var took = Stopwatch.GetElapsedTime(started);
+            if (took > TimeSpan.FromSeconds(1))
+            {
+                Console.WriteLine($"[diag] Azurite answered a ping after {took.TotalMilliseconds:0} ms (until {SecondsAt(Stopwatch.GetTimestamp()):0.0} s)");
+            }
+
+            await Task.Delay(100, CancellationToken.None);
+        }
+    }
+
+    private async Task TimerAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await Task.Delay(100, CancellationToken.None);
+            var late = Stopwatch.GetElapsedTime(started) - TimeSpan.FromMilliseconds(100);
+            if (late > TimeSpan.FromSeconds(1))
+            {
+                Console.WriteLine($"[diag] this process paused: a 100 ms timer fired {late.TotalMilliseconds:0} ms late (at {SecondsAt(Stopwatch.GetTimestamp()):0.0} s)");
+            }
+        }
     }
 }
 
