@@ -1,6 +1,8 @@
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Handler.Inventory;
 using WmsFunctions.Handler.Outbox;
+using WmsFunctions.Handler.PickSlips;
+using WmsFunctions.PickSlips;
 using WmsFunctions.Storage;
 
 namespace WmsFunctions.Handler;
@@ -21,18 +23,40 @@ public static class FunctionCatalog
     /// <summary>The topic every OMS-bound CloudEvent goes to.</summary>
     public const string OmsEventsTopicSetting = "OMS_EVENTS_TOPIC";
 
+    /// <summary>The topic alerts for people go to (overdue slips, and later failures and discrepancies).</summary>
+    public const string AlertsTopicSetting = "ALERTS_TOPIC";
+
     public static IReadOnlyList<FunctionDefinition> All { get; } =
     [
         // WMS -> OMS webhooks (forwarded HTTP): authenticate, validate, map, apply, answer.
-        FunctionDefinition.Webhook(
+        FunctionDefinition.Http(
             "InventoryTransactions",
             new HttpTrigger("wms/{tenant}/{instance}/inventory-transactions", "POST"),
             InventoryApi.PostTransactionAsync),
+
+        FunctionDefinition.Http(
+            "PickConfirmations",
+            new HttpTrigger("wms/{tenant}/{instance}/pick-confirmations", "POST"),
+            PickSlipsApi.PostConfirmationAsync),
 
         // Moves every accepted inbound event on to the OMS (the outbox relay).
         FunctionDefinition.Invoked<OutboxRelayFunction>(
             "OutboxRelay",
             new QueueTrigger(OutboxRelayFunction.Input, StorageOptions.OutboxQueueSetting, StorageOptions.ConnectionName),
             new ServiceBusOutput(OutboxRelayFunction.Output, ServiceBusConnection, TopicNameSetting: OmsEventsTopicSetting)),
+
+        // The pick-slip orchestration's clock: find overdue slips, escalate each once.
+        FunctionDefinition.Invoked<PickSlipDeadlineScanFunction>(
+            "PickSlipDeadlineScan",
+            new TimerTrigger(PickSlipDeadlineScanFunction.Input, "PICKSLIP_DEADLINE_SCHEDULE")),
+        FunctionDefinition.Invoked<PickSlipEscalationFunction>(
+            "PickSlipEscalation",
+            new QueueTrigger(PickSlipEscalationFunction.Input, PickSlipOptions.EscalationQueueSetting, StorageOptions.ConnectionName),
+            new ServiceBusOutput(PickSlipEscalationFunction.ToOms, ServiceBusConnection, TopicNameSetting: OmsEventsTopicSetting),
+            new ServiceBusOutput(PickSlipEscalationFunction.Alerts, ServiceBusConnection, TopicNameSetting: AlertsTopicSetting)),
+
+        // Operators: one slip with its history; slips by state and age.
+        FunctionDefinition.Http("PickSlipStatus", new HttpTrigger("ops/{tenant}/pick-slips/{pickSlipId}", "GET"), PickSlipsApi.GetAsync),
+        FunctionDefinition.Http("PickSlipList", new HttpTrigger("ops/{tenant}/pick-slips", "GET"), PickSlipsApi.ListAsync),
     ];
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using WmsFunctions.Handler.CustomHandler;
+using WmsFunctions.Handler.Operations;
 using WmsFunctions.Handler.Webhooks;
 
 namespace WmsFunctions.Handler;
@@ -55,6 +56,8 @@ public static class HandlerApp
         services.AddWmsCore(configuration);
         services.AddProblemDetails();
         services.AddSingleton<WebhookGate>();
+        services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.SectionName);
+        services.AddSingleton<OperatorGate>();
         foreach (var handler in FunctionCatalog.All.Select(f => f.InvocationHandler).OfType<Type>())
         {
             services.AddScoped(handler);

@@ -70,6 +70,12 @@ param omsEventsTopic string = 'wms-to-oms'
 @description('Subscription on that topic from which the OMS reads; without one the topic drops every message.')
 param omsSubscription string = 'oms'
 
+@description('Service Bus topic of alerts for people (ALERTS_TOPIC): overdue pick slips, later failures and discrepancies.')
+param alertsTopic string = 'wms-alerts'
+
+@description('NCRONTAB (UTC, with seconds) of the pick-slip deadline scan (PICKSLIP_DEADLINE_SCHEDULE).')
+param pickSlipDeadlineSchedule string = '0 */1 * * * *'
+
 @description('Storage queue of the outbox (OUTBOX_QUEUE); the host adds <name>-poison for failed messages.')
 param outboxQueue string = 'oms-outbox'
 
@@ -107,6 +113,8 @@ var roles = {
 var serviceBusTopics serviceBusTopic[] = [
   // OutboxRelay -> OMS. The OMS's own identity reads the `oms` subscription (granted by the OMS team).
   { name: omsEventsTopic, setting: 'OMS_EVENTS_TOPIC', send: true, subscriptions: [{ name: omsSubscription, setting: '', receive: false }] }
+  // PickSlipEscalation (and later other alerts) -> people; the operations team's tooling reads `ops`.
+  { name: alertsTopic, setting: 'ALERTS_TOPIC', send: true, subscriptions: [{ name: 'ops', setting: '', receive: false }] }
 ]
 
 // Service Bus queues, e.g. { name: 'wms-commands', setting: 'WMS_COMMANDS_QUEUE', send: false, receive: true }.
@@ -115,13 +123,16 @@ var serviceBusQueues serviceBusQueue[] = []
 // Storage queues in the data account that a queueTrigger reads (connection HubStorage); each gets its poison queue.
 var storageQueues = [
   { name: outboxQueue, setting: 'OUTBOX_QUEUE' }
+  { name: 'pickslip-escalations', setting: 'PICKSLIP_ESCALATION_QUEUE' }
 ]
 
 // Timer schedules (NCRONTAB, UTC), e.g. RECONCILE_SCHEDULE: '0 */15 * * * *'.
-var timerSchedules = {}
+var timerSchedules = {
+  PICKSLIP_DEADLINE_SCHEDULE: pickSlipDeadlineSchedule
+}
 
 // The hub's tables (shared/Storage/HubStorage.cs, enum HubTable).
-var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders'], table => '${tablePrefix}${table}')
+var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PickSlips', 'PickSlipDeadlines', 'PickSlipsByState'], table => '${tablePrefix}${table}')
 
 // ---------------------------------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ using WmsFunctions.Inbox;
 using WmsFunctions.Inventory;
 using WmsFunctions.Items;
 using WmsFunctions.Outbox;
+using WmsFunctions.PickSlips;
 using WmsFunctions.Stock;
 using WmsFunctions.Storage;
 using WmsFunctions.Tenancy;
@@ -47,6 +48,13 @@ public static class WmsCoreServices
         // WMS -> OMS flows: a handler (validate, map, accept) and a flow (apply) each.
         services.AddSingleton<InventoryTransactionHandler>();
         services.AddSingleton<IInboundFlow, InventoryTransactionFlow>();
+        services.AddSingleton<PickConfirmationHandler>();
+        services.AddSingleton<IInboundFlow, PickConfirmationFlow>();
+
+        // The pick-slip orchestration: one durable state machine per slip, fed by both sides and the clock.
+        services.AddSingleton<PickSlipOrchestrator>();
+        services.AddOptions<PickSlipOptions>().Configure(options => PickSlipOptions.Configure(options, configuration));
+        services.AddSingleton<PickSlipDeadlineWatch>();
         return services;
     }
 }

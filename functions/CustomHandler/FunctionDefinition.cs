@@ -42,7 +42,7 @@ public sealed record FunctionDefinition(
     Delegate? HttpHandler,
     Type? InvocationHandler)
 {
-    public static FunctionDefinition Webhook(string name, HttpTrigger trigger, Delegate handler) =>
+    public static FunctionDefinition Http(string name, HttpTrigger trigger, Delegate handler) =>
         new(name, trigger, [], handler, null);
 
     public static FunctionDefinition Invoked<THandler>(string name, Trigger trigger, params OutputBinding[] outputs)

@@ -76,6 +76,11 @@ public sealed partial class WebhookGate(TenantDirectory tenants, AuditLog audit,
         Problem problem, string tenant, string instance, string flow, string correlationId, HttpContext context, long started)
     {
         LogRefused(logger, flow, tenant, instance, problem.Status, problem.Type);
+        if (problem.RetryAfterSeconds is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         await audit.TryWriteAsync(
             new AuditEntry(
                 tenant,

@@ -31,16 +31,13 @@ public sealed record OmsEvent(
     public static string FromWms<TData>(
         string tenant, string instance, string flow, string eventId, string type, string subject,
         DateTimeOffset time, string correlationId, TData data) =>
+        Create($"{tenant}/{instance}/{flow}/{eventId}", $"/tenants/{tenant}/wms/{instance}", type, subject, time, tenant, correlationId, data);
+
+    /// <summary>Any OMS-bound event; <paramref name="id"/> must be the same every time the same event is published.</summary>
+    public static string Create<TData>(
+        string id, string source, string type, string subject, DateTimeOffset time, string tenant, string correlationId, TData data) =>
         JsonSerializer.Serialize(new OmsEvent(
-            "1.0",
-            $"{tenant}/{instance}/{flow}/{eventId}",
-            $"/tenants/{tenant}/wms/{instance}",
-            TypePrefix + type,
-            subject,
-            time,
-            "application/json",
-            tenant,
-            correlationId,
+            "1.0", id, source, TypePrefix + type, subject, time, "application/json", tenant, correlationId,
             JsonSerializer.SerializeToElement(data, DataJson)));
 
     public static OmsEvent Parse(string json) =>

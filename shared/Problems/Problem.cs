@@ -9,7 +9,8 @@ public sealed record Problem(
     int Status,
     string Title,
     string Detail,
-    IReadOnlyDictionary<string, string[]>? Errors = null)
+    IReadOnlyDictionary<string, string[]>? Errors = null,
+    int? RetryAfterSeconds = null)
 {
     public const string TypeUrnPrefix = "urn:wmsfunctions:problem:";
 
@@ -37,6 +38,14 @@ public sealed record Problem(
     public static Problem UnknownSku(string wmsSku, string omsSku) =>
         new("unknown-sku", 422, "Unknown SKU",
             wmsSku == omsSku ? $"SKU '{wmsSku}' is not a known item." : $"SKU '{wmsSku}' (OMS SKU '{omsSku}') is not a known item.");
+
+    public static Problem PickSlipNotYetKnown(string pickSlipId, int retryAfterSeconds) =>
+        new("pick-slip-not-yet-known", 503, "Pick slip not known yet",
+            $"Pick slip '{pickSlipId}' has not reached the hub from the OMS yet; nothing was written. Retry later.",
+            RetryAfterSeconds: retryAfterSeconds);
+
+    public static Problem PickSlipNotYours(string pickSlipId, string instance) =>
+        new("pick-slip-not-yours", 403, "Pick slip of another instance", $"Pick slip '{pickSlipId}' was not sent to WMS instance '{instance}'.");
 
     public static Problem EventIdReused(string eventId) =>
         new("event-id-reused", 422, "Event id reused with a different body",

@@ -31,6 +31,9 @@ public enum HubTable
     Audit,
     Items,
     PurchaseOrders,
+    PickSlips,
+    PickSlipDeadlines,
+    PickSlipsByState,
 }
 
 /// <summary>

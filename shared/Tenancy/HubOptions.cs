@@ -40,6 +40,19 @@ public sealed class WmsInstanceOptions
 
     /// <summary>The largest quantity a single movement may carry; anything above is refused as absurd.</summary>
     public long MaxQuantity { get; set; } = 1_000_000;
+
+    /// <summary>How long this WMS may take to acknowledge and to ship a pick slip.</summary>
+    public PickSlipDeadlineOptions PickSlips { get; set; } = new();
+}
+
+public sealed class PickSlipDeadlineOptions
+{
+    public const string AnyServiceLevel = "*";
+
+    public TimeSpan AcknowledgeWithin { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Per service level (e.g. "express": 4 h); <see cref="AnyServiceLevel"/> for every other level.</summary>
+    public Dictionary<string, TimeSpan> ShipWithin { get; set; } = new(StringComparer.OrdinalIgnoreCase) { [AnyServiceLevel] = TimeSpan.FromHours(24) };
 }
 
 public sealed class WebhookAuthOptions
@@ -100,6 +113,12 @@ public sealed partial class HubOptionsValidator : IValidateOptions<HubOptions>
                 errors.AddRange(instance.Locations
                     .Where(pair => string.IsNullOrWhiteSpace(pair.Value) || !Codes.IsValid(pair.Value))
                     .Select(pair => $"{where}:Locations:{pair.Key} maps to an invalid OMS location '{pair.Value}'."));
+
+                if (instance.PickSlips.AcknowledgeWithin <= TimeSpan.Zero || instance.PickSlips.ShipWithin.Values.Any(v => v <= TimeSpan.Zero)
+                    || !instance.PickSlips.ShipWithin.ContainsKey(PickSlipDeadlineOptions.AnyServiceLevel))
+                {
+                    errors.Add($"{where}:PickSlips needs positive durations and a ShipWithin entry for '{PickSlipDeadlineOptions.AnyServiceLevel}'.");
+                }
 
                 if (instance.MaxQuantity is < 1 or > 1_000_000_000)
                 {

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
+using WmsFunctions.PickSlips;
 
 namespace WmsFunctions.Tenancy;
 
@@ -42,6 +43,7 @@ public sealed class WmsInstance
     private readonly FrozenDictionary<string, LocationMatch> _locations;
     private readonly FrozenDictionary<string, string> _skuAliases;
     private readonly FrozenSet<string> _tenantCodes;
+    private readonly PickSlipDeadlineOptions _pickSlips;
 
     internal WmsInstance(string tenant, string id, WmsInstanceOptions options, FrozenSet<string> tenantCodes)
     {
@@ -50,6 +52,7 @@ public sealed class WmsInstance
         Adapter = options.Adapter;
         MaxQuantity = options.MaxQuantity;
         ApiKeyHashes = options.Auth.ApiKeySha256.Select(Convert.FromHexString).ToArray();
+        _pickSlips = options.PickSlips;
         _locations = options.Locations.ToFrozenDictionary(
             pair => pair.Key,
             pair => new LocationMatch(LocationMatchKind.Mapped, pair.Value, $"{id}:{pair.Key}"),
@@ -87,6 +90,14 @@ public sealed class WmsInstance
     }
 
     public string ResolveSku(string wmsSku) => _skuAliases.GetValueOrDefault(wmsSku, wmsSku);
+
+    /// <summary>The WMS areas this instance maps to one OMS location.</summary>
+    public IReadOnlyList<string> AreasOf(string warehouse) =>
+        _locations.Values.Where(l => string.Equals(l.Warehouse, warehouse, StringComparison.OrdinalIgnoreCase)).Select(l => l.Area!).Distinct().ToArray();
+
+    public PickSlipDeadlines PickSlipDeadlinesFor(string serviceLevel) => new(
+        _pickSlips.AcknowledgeWithin,
+        _pickSlips.ShipWithin.TryGetValue(serviceLevel, out var within) ? within : _pickSlips.ShipWithin[PickSlipDeadlineOptions.AnyServiceLevel]);
 }
 
 public enum LocationMatchKind

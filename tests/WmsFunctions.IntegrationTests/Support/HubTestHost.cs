@@ -51,19 +51,32 @@ public sealed class HubTestHost : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    public static async Task<HubTestHost> StartAsync(AzuriteFixture azurite, TimeProvider? time = null)
+    /// <summary>Starts a handler; with <paramref name="sameStorageAs"/>, a second process over the first one's tables and queues.</summary>
+    public static async Task<HubTestHost> StartAsync(AzuriteFixture azurite, TimeProvider? time = null, HubTestHost? sameStorageAs = null)
     {
-        var id = Guid.NewGuid().ToString("N")[..12];
-        var keys = new Keys(WebhookSecurity.ApiKeys.NewKey(), WebhookSecurity.ApiKeys.NewKey(), WebhookSecurity.ApiKeys.NewKey());
+        var id = sameStorageAs?.StorageId ?? Guid.NewGuid().ToString("N")[..12];
+        var keys = sameStorageAs?.ApiKeys ?? new Keys(
+            WebhookSecurity.ApiKeys.NewKey(), WebhookSecurity.ApiKeys.NewKey(), WebhookSecurity.ApiKeys.NewKey(), WebhookSecurity.ApiKeys.NewKey());
         var topic = "oms-" + id;
-        var settings = new Dictionary<string, string?>
+        // The sample app settings first (what a new user gets), then what each test host must have to itself.
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoPaths.File("local.settings.sample.json")))!["Values"]!.AsObject()
+            .ToDictionary(v => v.Key, v => (string?)v.Value!.GetValue<string>());
+        foreach (var (key, value) in new Dictionary<string, string?>
         {
             [HandlerApp.PortSetting] = "0",
             [StorageOptions.ConnectionName] = azurite.ConnectionString,
             [StorageOptions.TablePrefixSetting] = "T" + id,
             [StorageOptions.OutboxQueueSetting] = "outbox-" + id,
             [FunctionCatalog.OmsEventsTopicSetting] = topic,
-        };
+            [FunctionCatalog.AlertsTopicSetting] = "alerts-" + id,
+            [global::WmsFunctions.PickSlips.PickSlipOptions.EscalationQueueSetting] = "escalations-" + id,
+            ["Hub:Operators:ApiKeySha256:0"] = WebhookSecurity.ApiKeys.Hash(keys.Operator),
+            [HandlerApp.TenantsFileSetting] = null,
+        })
+        {
+            settings[key] = value;
+        }
+
         AddInstance(settings, "acme", "east", keys.AcmeEast, ("E-A1", "DC1"), ("E-A2", "DC1"), ("E-QA", "DC1-QA"));
         settings["Hub:Tenants:acme:Instances:east:SkuAliases:WMS-RED"] = "100234";
         settings["Hub:Tenants:acme:Instances:east:MaxQuantity"] = "100000";
@@ -85,8 +98,13 @@ public sealed class HubTestHost : IAsyncDisposable
         var appRoot = Directory.CreateTempSubdirectory("wmsfunctions-app-").FullName;
         File.Copy(RepoPaths.File("host.json"), Path.Combine(appRoot, "host.json"));
         FunctionMetadata.Write(appRoot, FunctionCatalog.All);
-        return new HubTestHost(app, appRoot, keys, topic);
+        return new HubTestHost(app, appRoot, keys, topic) { StorageId = id };
     }
+
+    /// <summary>What names this host's tables and queues (shared by a host started with sameStorageAs).</summary>
+    public string StorageId { get; private init; } = "";
+
+    public string AlertsTopic => App.Configuration[FunctionCatalog.AlertsTopicSetting]!;
 
     public Task SeedItemsAsync(string tenant, params string[] skus) =>
         Task.WhenAll(skus.Select(sku => Services.GetRequiredService<ItemCatalog>().UpsertAsync(tenant, sku, "test item " + sku, true, CancellationToken.None)));
@@ -156,5 +174,5 @@ public sealed class HubTestHost : IAsyncDisposable
         }
     }
 
-    public sealed record Keys(string AcmeEast, string AcmeStore, string GlobexMain);
+    public sealed record Keys(string AcmeEast, string AcmeStore, string GlobexMain, string Operator);
 }
