@@ -30,7 +30,7 @@ public sealed record DueSlip(string Tenant, string PickSlipId, DeadlineKind Kind
 /// Deadline and by-state hints live in their own tables, written before the state (a deadline can never be
 /// missed) and checked against the slip when read (a stale hint is harmless).
 /// </summary>
-public sealed partial class PickSlipOrchestrator(HubStorage storage, TimeProvider time, ILogger<PickSlipOrchestrator> logger)
+public sealed partial class PickSlipOrchestrator(HubStorage storage, StockLedger ledger, TimeProvider time, ILogger<PickSlipOrchestrator> logger)
 {
     private static readonly ResiliencePipeline ConflictRetry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
@@ -52,8 +52,21 @@ public sealed partial class PickSlipOrchestrator(HubStorage storage, TimeProvide
     {
         var work = new Work(this, tenant, pickSlipId, source, eventId, command, deadlines, correlationId);
         using var serialized = await _slips.AcquireAsync([PickSlipEntity.PartitionFor(tenant, pickSlipId)], cancellationToken).ConfigureAwait(false);
-        return await ConflictRetry.ExecuteAsync(static (w, ct) => w.Orchestrator.ApplyOnceAsync(w, ct), work, cancellationToken).ConfigureAwait(false);
+        var result = await ConflictRetry.ExecuteAsync(static (w, ct) => w.Orchestrator.ApplyOnceAsync(w, ct), work, cancellationToken).ConfigureAwait(false);
+
+        // What the slip still holds of each SKU, from its stored state: rewritten on replays too, so a failure
+        // here (the caller retries the event) is repaired by the retry.
+        if (result.Slip is { } slip)
+        {
+            var openBySku = slip.Lines.GroupBy(l => l.Sku, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(l => l.Open), StringComparer.Ordinal);
+            await ledger.SetReservationsAsync(slip.Tenant, slip.Warehouse, ReservationSource, slip.PickSlipId, openBySku, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
     }
+
+    /// <summary>The source name of pick-slip holds in the stock reservations.</summary>
+    public const string ReservationSource = "pickslip";
 
     public async Task<PickSlipSnapshot?> GetAsync(string tenant, string pickSlipId, CancellationToken cancellationToken) =>
         (await ReadSlipAsync(await TableAsync(HubTable.PickSlips, cancellationToken).ConfigureAwait(false), tenant, pickSlipId, cancellationToken).ConfigureAwait(false))?.ToSnapshot();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -123,6 +124,66 @@ public sealed partial class StockLedger(HubStorage storage, TimeProvider time, I
         }
 
         return movements;
+    }
+
+    /// <summary>Sets what one open pick slip (or order) holds of each SKU in one location; 0 removes the hold.</summary>
+    public async Task SetReservationsAsync(
+        string tenant, string warehouse, string source, string referenceId, IReadOnlyDictionary<string, long> openBySku, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubTable.Stock, cancellationToken).ConfigureAwait(false);
+        var partition = StockSnapshotEntity.PartitionFor(tenant, warehouse);
+        var now = time.GetUtcNow();
+        var actions = openBySku.Select(pair => pair.Value > 0
+            ? new TableTransactionAction(TableTransactionActionType.UpsertReplace, new StockReservationEntity
+            {
+                PartitionKey = partition,
+                RowKey = StockReservationEntity.RowFor(pair.Key, source, referenceId),
+                Sku = pair.Key,
+                Source = source,
+                ReferenceId = referenceId,
+                Quantity = pair.Value,
+                UpdatedAt = now,
+            })
+            : new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, StockReservationEntity.RowFor(pair.Key, source, referenceId)), ETag.All)).ToList();
+        foreach (var chunk in actions.Chunk(100))
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(chunk, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException missing) when (missing.Status == 404)
+            {
+                // Deleting a hold that is already gone: apply the rest one by one.
+                foreach (var action in chunk)
+                {
+                    if (action.ActionType == TableTransactionActionType.Delete)
+                    {
+                        await table.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await table.UpsertEntityAsync(action.Entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>What open pick slips (and orders) hold of a SKU in one location.</summary>
+    public async Task<long> ReservedAsync(string tenant, string warehouse, string sku, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubTable.Stock, cancellationToken).ConfigureAwait(false);
+        var partition = StockSnapshotEntity.PartitionFor(tenant, warehouse);
+        var prefix = StockReservationEntity.RowPrefixFor(sku);
+        long reserved = 0;
+        await foreach (var hold in table.QueryAsync<StockReservationEntity>(
+            r => r.PartitionKey == partition && r.RowKey.CompareTo(prefix) >= 0 && r.RowKey.CompareTo(TableKeys.PrefixEnd(prefix)) < 0,
+            select: ["Quantity"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            reserved += hold.Quantity;
+        }
+
+        return reserved;
     }
 
     public async Task<StockSnapshotEntity?> GetSnapshotAsync(string tenant, string warehouse, string sku, CancellationToken cancellationToken)

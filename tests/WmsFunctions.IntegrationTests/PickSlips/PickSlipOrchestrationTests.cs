@@ -106,6 +106,29 @@ public sealed class PickSlipOrchestrationTests(AzuriteFixture azurite) : IAsyncL
     }
 
     [Fact]
+    public async Task Reservations_FollowWhatTheSlipStillHolds_UntilItEnds()
+    {
+        var ledger = _hub.Services.GetRequiredService<StockLedger>();
+        async Task<(long, long)> ReservedAsync() =>
+            (await ledger.ReservedAsync("acme", "DC1", "100234", Ct), await ledger.ReservedAsync("acme", "DC1", "100235", Ct));
+
+        await SendSlipAsync("PS-1");
+        await SendSlipAsync("PS-2");
+        var generated = await ReservedAsync();
+        await ConfirmAsync(Event("s-1", "shipped", lines: [Line(1, 3)]));
+        var partly = await ReservedAsync();
+        await ConfirmAsync(Event("b-1", "backordered", lines: [Line(1, 2)], reasonCode: "NOSTOCK"));
+        await ConfirmAsync(Event("v-2", "voided", slip: "PS-2", unreserve: true));
+        var afterPs2Void = await ReservedAsync();
+        await ConfirmAsync(Event("s-2", "shipped", lines: [Line(2, 2)]));
+
+        Assert.Equal((10L, 4L), generated);
+        Assert.Equal((7L, 4L), partly);
+        Assert.Equal((0L, 2L), afterPs2Void);
+        Assert.Equal((0L, 0L), await ReservedAsync());
+    }
+
+    [Fact]
     public async Task OverShipment_IsAppliedAndFlagged()
     {
         await SendSlipAsync("PS-1");
