@@ -31,6 +31,8 @@ public enum HubTable
     Audit,
     Items,
     PurchaseOrders,
+    OutboundDeliveries,
+    FailedSyncs,
 }
 
 /// <summary>
