@@ -53,7 +53,7 @@ internal static class Commands
                 Console.WriteLine($"[host]   -> Service Bus '{entity}': {root.GetProperty("type").GetString()} {root.GetProperty("subject").GetString()} (id {root.GetProperty("id").GetString()})");
             }
         };
-        Console.WriteLine($"[host] polling queue triggers of {appRoot} for {handlerUrl}");
+        Console.WriteLine($"[host] polling queue and Service Bus triggers of {appRoot} for {handlerUrl}");
         await host.RunAsync(cancellationToken);
         return 0;
     }
@@ -63,8 +63,8 @@ internal static class Commands
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var queues = HubStorage.CreateClients(configuration).Queues;
-        var serviceBus = new ServiceBusStandIn(queues, TimeProvider.System);
         var app = FunctionApp.Load(appRoot, name => configuration[name]);
+        var serviceBus = new ServiceBusStandIn(queues, TimeProvider.System, ServiceBusStandIn.SubscriptionsOf(app));
         var http = new HttpClient { BaseAddress = handlerUrl, Timeout = TimeSpan.FromSeconds(100) };
         return (new LocalFunctionsHost(app, http, queues, serviceBus, TimeProvider.System), serviceBus);
     }

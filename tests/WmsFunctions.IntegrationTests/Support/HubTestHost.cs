@@ -33,8 +33,9 @@ public sealed class HubTestHost : IAsyncDisposable
         Topic = topic;
         Http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
         var queues = app.Services.GetRequiredService<QueueServiceClient>();
-        ServiceBus = new ServiceBusStandIn(queues, TimeProvider.System);
-        Functions = new LocalFunctionsHost(FunctionApp.Load(appRoot, name => app.Configuration[name]), Http, queues, ServiceBus, TimeProvider.System);
+        FunctionApp = FunctionApp.Load(appRoot, name => app.Configuration[name]);
+        ServiceBus = new ServiceBusStandIn(queues, TimeProvider.System, ServiceBusStandIn.SubscriptionsOf(FunctionApp));
+        Functions = new LocalFunctionsHost(FunctionApp, Http, queues, ServiceBus, TimeProvider.System);
     }
 
     public WebApplication App { get; }
@@ -45,40 +46,62 @@ public sealed class HubTestHost : IAsyncDisposable
 
     public ServiceBusStandIn ServiceBus { get; }
 
+    /// <summary>The app root as the host reads it (function.json files with settings resolved).</summary>
+    public FunctionApp FunctionApp { get; }
+
     public Keys ApiKeys { get; }
 
     public string Topic { get; }
 
     public IServiceProvider Services => App.Services;
 
-    public static async Task<HubTestHost> StartAsync(AzuriteFixture azurite, TimeProvider? time = null)
+    /// <summary>
+    /// Starts the handler. <paramref name="settings"/> may add or change settings (e.g. outbound configuration of
+    /// an instance); <paramref name="builder"/> may change the host (e.g. capture logs).
+    /// </summary>
+    public static async Task<HubTestHost> StartAsync(
+        AzuriteFixture azurite,
+        TimeProvider? time = null,
+        Action<Dictionary<string, string?>>? settings = null,
+        Action<WebApplicationBuilder>? builder = null)
     {
         var id = Guid.NewGuid().ToString("N")[..12];
         var keys = new Keys(WebhookSecurity.ApiKeys.NewKey(), WebhookSecurity.ApiKeys.NewKey(), WebhookSecurity.ApiKeys.NewKey());
         var topic = "oms-" + id;
-        var settings = new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>
         {
             [HandlerApp.PortSetting] = "0",
             [StorageOptions.ConnectionName] = azurite.ConnectionString,
             [StorageOptions.TablePrefixSetting] = "T" + id,
             [StorageOptions.OutboxQueueSetting] = "outbox-" + id,
             [FunctionCatalog.OmsEventsTopicSetting] = topic,
+            ["PICKSLIP_EVENTS_QUEUE"] = "pickslips-" + id,
         };
-        AddInstance(settings, "acme", "east", keys.AcmeEast, ("E-A1", "DC1"), ("E-A2", "DC1"), ("E-QA", "DC1-QA"));
-        settings["Hub:Tenants:acme:Instances:east:SkuAliases:WMS-RED"] = "100234";
-        settings["Hub:Tenants:acme:Instances:east:MaxQuantity"] = "100000";
-        AddInstance(settings, "acme", "store-12", keys.AcmeStore, ("S12", "STORE-12"));
-        AddInstance(settings, "globex", "main", keys.GlobexMain, ("G-1", "DC1"));
-
-        var app = HandlerApp.Build([], builder =>
+        // The OMS -> WMS topics, one per flow, each read through the subscription "wms-hub".
+        foreach (var function in FunctionCatalog.All.Where(f => f.Trigger is ServiceBusTrigger))
         {
-            builder.Configuration.AddInMemoryCollection(settings);
+            var trigger = (ServiceBusTrigger)function.Trigger;
+            values[trigger.TopicNameSetting!] = $"{function.Name.ToLowerInvariant()}-{id}";
+            values[trigger.SubscriptionNameSetting!] = "wms-hub";
+        }
+
+        AddInstance(values, "acme", "east", keys.AcmeEast, ("E-A1", "DC1"), ("E-A2", "DC1"), ("E-QA", "DC1-QA"));
+        values["Hub:Tenants:acme:Instances:east:SkuAliases:WMS-RED"] = "100234";
+        values["Hub:Tenants:acme:Instances:east:MaxQuantity"] = "100000";
+        AddInstance(values, "acme", "store-12", keys.AcmeStore, ("S12", "STORE-12"));
+        AddInstance(values, "globex", "main", keys.GlobexMain, ("G-1", "DC1"));
+        settings?.Invoke(values);
+
+        var app = HandlerApp.Build([], host =>
+        {
+            host.Configuration.AddInMemoryCollection(values);
             if (time is not null)
             {
-                builder.Services.AddSingleton(time);
+                host.Services.AddSingleton(time);
             }
 
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            host.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder?.Invoke(host);
         });
         await app.StartAsync();
 
