@@ -45,7 +45,9 @@ public sealed class LoopbackWms : IAsyncDisposable
     private readonly ConcurrentQueue<Reply> _script = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentDictionary<string, bool> _validTokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _issued = new();
     private int _tokens;
+    private int _tokenRequests;
 
     private LoopbackWms(WebApplication app, string name)
     {
@@ -69,9 +71,11 @@ public sealed class LoopbackWms : IAsyncDisposable
 
     public bool RequireBearer { get; set; }
 
-    public int TokenRequests => _tokens;
+    /// <summary>Calls of the token endpoint, granted or not.</summary>
+    public int TokenRequests => _tokenRequests;
 
-    public IReadOnlyList<string> IssuedTokens => _validTokens.Keys.Order(StringComparer.Ordinal).ToList();
+    /// <summary>Every token issued, revoked or not.</summary>
+    public IReadOnlyList<string> IssuedTokens => _issued.ToList();
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToList();
 
@@ -104,6 +108,7 @@ public sealed class LoopbackWms : IAsyncDisposable
     private async Task TokenAsync(HttpContext context)
     {
         var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(ClientId)}:{Uri.EscapeDataString(ClientSecret)}"));
+        Interlocked.Increment(ref _tokenRequests);
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         if (context.Request.Headers.Authorization.ToString() != expected || form["grant_type"] != "client_credentials")
         {
@@ -114,6 +119,7 @@ public sealed class LoopbackWms : IAsyncDisposable
 
         var token = "tok-" + Interlocked.Increment(ref _tokens);
         _validTokens[token] = true;
+        _issued.Enqueue(token);
         await context.Response.WriteAsJsonAsync(new { access_token = token, token_type = "Bearer", expires_in = TokenLifetimeSeconds }, context.RequestAborted);
     }
 

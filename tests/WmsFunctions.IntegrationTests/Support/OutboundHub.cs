@@ -138,6 +138,20 @@ public sealed class OutboundHub : IAsyncDisposable
         return Assert.Single(await Hub.Functions.ReceiveOnceAsync(function, TestContext.Current.CancellationToken));
     }
 
+    /// <summary>
+    /// Posts the host's exact Service Bus invocation for <paramref name="body"/> straight to the handler (no queue in
+    /// between): for tests that play several deliveries of one message themselves. Returns the handler's status.
+    /// </summary>
+    public async Task<int> InvokeAsync(string function, string body, int deliveryCount = 1, string messageId = "sb-1")
+    {
+        var folder = Hub.FunctionApp[function];
+        var payload = HostPayloads.ServiceBusTrigger(
+            folder.BindingName, function, body, messageId, deliveryCount, 1, DateTimeOffset.UtcNow, null, "application/json", null,
+            new Dictionary<string, string>(), DateTime.UtcNow);
+        var (status, _) = await Hub.Functions.InvokeAsync(function, payload, TestContext.Current.CancellationToken);
+        return status;
+    }
+
     /// <summary>The next delivery of whatever is on the function's subscription (a redelivery after a 500).</summary>
     public async Task<InvocationRecord> RedeliverAsync(string function) =>
         Assert.Single(await Hub.Functions.ReceiveOnceAsync(function, TestContext.Current.CancellationToken));
