@@ -65,7 +65,7 @@ public sealed class PurchaseOrderStore(HubStorage storage, TimeProvider time)
             var prefix = PurchaseOrderLineEntity.RowPrefix;
             await foreach (var old in table.QueryAsync<PurchaseOrderLineEntity>(
                 l => l.PartitionKey == partition && l.RowKey.CompareTo(prefix) >= 0 && l.RowKey.CompareTo(TableKeys.PrefixEnd(prefix)) < 0,
-                select: ["LineNumber"], cancellationToken: cancellationToken).ConfigureAwait(false))
+                select: ["RowKey", "LineNumber"], cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 if (!lines.ContainsKey(old.LineNumber))
                 {
