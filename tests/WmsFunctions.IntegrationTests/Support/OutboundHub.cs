@@ -86,6 +86,7 @@ public sealed class OutboundHub : IAsyncDisposable
                 values[s + "Outbound:Units:EA"] = "EA";
                 values[s + "Outbound:Units:CS"] = "CS";
                 values[s + "Outbound:Carriers:UPS"] = "UPS";
+                values[s + "Outbound:Services:GROUND"] = "GRD";
                 values[s + "Outbound:ReasonCodes:CUST"] = "01";
                 values[s + "Outbound:ReasonCodes:DMG"] = "02";
                 Fast(values, s);
