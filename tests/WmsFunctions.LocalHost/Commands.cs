@@ -54,7 +54,10 @@ internal static class Commands
             }
         };
         Console.WriteLine($"[host] polling queue and Service Bus triggers of {appRoot} for {handlerUrl}");
-        await host.RunAsync(cancellationToken);
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var port = int.TryParse(configuration[WmsStandIn.PortSetting], out var p) ? p : WmsStandIn.DefaultPort;
+        var wms = new WmsStandIn(HubStorage.CreateClients(configuration).Queues, port, name => configuration[name]);
+        await Task.WhenAll(host.RunAsync(cancellationToken), wms.RunAsync(cancellationToken));
         return 0;
     }
 
