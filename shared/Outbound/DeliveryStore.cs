@@ -14,6 +14,9 @@ public static class DeliveryStatus
 
     /// <summary>The WMS refused this version for good (4xx); a failed sync holds its answer.</summary>
     public const string Refused = "Refused";
+
+    /// <summary>This message cannot be delivered to the instance (a code without mapping, refused credentials); a failed sync says why.</summary>
+    public const string Failed = "Failed";
 }
 
 /// <summary>
@@ -56,7 +59,7 @@ public enum ClaimOutcome
     /// <summary>A newer version was already sent or is being sent: this one must not overwrite it.</summary>
     Stale,
 
-    /// <summary>This version was already delivered (or refused for this very message): nothing to do.</summary>
+    /// <summary>This version was already delivered (or refused or failed for this very message): nothing to do.</summary>
     Duplicate,
 }
 
@@ -70,9 +73,9 @@ public sealed class DeliveryStore(HubStorage storage, TimeProvider time)
     /// <summary>
     /// Claims <paramref name="version"/> of the entity for <paramref name="messageId"/>:
     /// older than the stored version: <see cref="ClaimOutcome.Stale"/>;
-    /// the same version already delivered, or refused for this message: <see cref="ClaimOutcome.Duplicate"/>;
-    /// otherwise (newer, or the same version still unfinished, or refused under another message id, which is a
-    /// replay): <see cref="ClaimOutcome.Claimed"/>.
+    /// the same version already delivered, or refused or failed for this message: <see cref="ClaimOutcome.Duplicate"/>;
+    /// otherwise (newer, or the same version still unfinished, or refused or failed under another message id, which
+    /// is a replay): <see cref="ClaimOutcome.Claimed"/>.
     /// </summary>
     public async Task<Claim> ClaimAsync(
         string tenant, string instance, string flow, string entityId, long version, string messageId, CancellationToken cancellationToken)
@@ -110,7 +113,7 @@ public sealed class DeliveryStore(HubStorage storage, TimeProvider time)
 
             var sameMessage = string.Equals(current.MessageId, messageId, StringComparison.Ordinal);
             if (current.Version == version
-                && (current.Status == DeliveryStatus.Delivered || (current.Status == DeliveryStatus.Refused && sameMessage)))
+                && (current.Status == DeliveryStatus.Delivered || (current.Status is DeliveryStatus.Refused or DeliveryStatus.Failed && sameMessage)))
             {
                 return new Claim(ClaimOutcome.Duplicate, current.Attempts, current.Version, null);
             }

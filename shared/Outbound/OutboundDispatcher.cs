@@ -32,8 +32,8 @@ public sealed record DispatchSummary(string Outcome, IReadOnlyList<string> Insta
 ///    is completed (it will not get better);
 /// 2. keep the hub's own copy (items, purchase orders) through the flow;
 /// 3. route it to the instances that receive the flow for its warehouses;
-/// 4. per instance: map the codes (a missing mapping is a failed sync), claim the version (older than what the
-///    instance has: ignored; delivered already: ignored), send through the instance's pipeline, record the
+/// 4. per instance: claim the version (older than what the instance has: ignored; delivered already: ignored),
+///    map the codes (a missing mapping is a failed sync), send through the instance's pipeline, record the
 ///    outcome (refusal: failed sync with the WMS's answer), hand it on, audit every attempt and outcome;
 /// 5. if any instance could not be reached, throw: the host answers 500 and Service Bus delivers the message
 ///    again; instances already served skip it as a duplicate.
@@ -113,22 +113,6 @@ public sealed partial class OutboundDispatcher(
     {
         var started = time.GetTimestamp();
         var (flow, delivery, message, entity, data, _) = context;
-        WmsRequest request;
-        IWmsAdapter adapter;
-        try
-        {
-            adapter = adapters.For(instance);
-            var document = new WmsDocument(message.Id, entity.Action, entity.Version, flow.Flow, flow.Map(entity, data, instance));
-            request = adapter.Render(document, instance);
-        }
-        catch (MappingException missing)
-        {
-            await FailAsync(context, instance, missing.Reason, missing.Message, cancellationToken).ConfigureAwait(false);
-            await flow.DeliveredAsync(Outcome(context, instance, DeliveryResult.Failed, missing.Reason), data, cancellationToken).ConfigureAwait(false);
-            await AuditAsync(context, instance, "failed", missing.Reason, missing.Message, started, null, cancellationToken).ConfigureAwait(false);
-            return "failed";
-        }
-
         var claim = await deliveries.ClaimAsync(message.Tenant, instance.Id, flow.Flow, entity.Id, entity.Version, message.Id, cancellationToken).ConfigureAwait(false);
         switch (claim.Outcome)
         {
@@ -142,6 +126,23 @@ public sealed partial class OutboundDispatcher(
         }
 
         var row = claim.Row!;
+        WmsRequest request;
+        IWmsAdapter adapter;
+        try
+        {
+            adapter = adapters.For(instance);
+            var document = new WmsDocument(message.Id, entity.Action, entity.Version, flow.Flow, flow.Map(entity, data, instance));
+            request = adapter.Render(document, instance);
+        }
+        catch (MappingException missing)
+        {
+            await FailAsync(context, instance, missing.Reason, missing.Message, cancellationToken).ConfigureAwait(false);
+            await flow.DeliveredAsync(Outcome(context, instance, DeliveryResult.Failed, missing.Reason), data, cancellationToken).ConfigureAwait(false);
+            await deliveries.CompleteAsync(row, DeliveryStatus.Failed, cancellationToken).ConfigureAwait(false);
+            await AuditAsync(context, instance, "failed", missing.Reason, missing.Message, started, claim.Attempt, cancellationToken).ConfigureAwait(false);
+            return "failed";
+        }
+
         WmsAnswer answer;
         try
         {
@@ -164,7 +165,7 @@ public sealed partial class OutboundDispatcher(
         {
             await FailAsync(context, instance, "wms-auth-failed", auth.Message, cancellationToken).ConfigureAwait(false);
             await flow.DeliveredAsync(Outcome(context, instance, DeliveryResult.Failed, "wms-auth-failed"), data, cancellationToken).ConfigureAwait(false);
-            await deliveries.CompleteAsync(row, DeliveryStatus.Refused, cancellationToken).ConfigureAwait(false);
+            await deliveries.CompleteAsync(row, DeliveryStatus.Failed, cancellationToken).ConfigureAwait(false);
             await AuditAsync(context, instance, "failed", "wms-auth-failed", auth.Message, started, claim.Attempt, cancellationToken).ConfigureAwait(false);
             return "failed";
         }

@@ -147,7 +147,10 @@ public sealed partial class WmsCredentials(
         public Token? Current { get; set; }
     }
 
-    private sealed record Token(string Value, DateTimeOffset RefreshAt);
+    private sealed record Token(string Value, DateTimeOffset RefreshAt)
+    {
+        public override string ToString() => $"access token until {RefreshAt:O}"; // never the value
+    }
 }
 
 /// <summary>The WMS's credentials are missing or refused: a person must fix the configuration; retrying will not help.</summary>

@@ -157,5 +157,10 @@ public sealed class ItemDownloadTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("unmapped-unit", east.ReasonCode);
         Assert.Equal("OMS unit of measure 'IP' has no mapping for WMS instance 'east'.", east.Detail);
         Assert.Single(await _hub.FailedSyncsAsync("store-12", "items"));
+
+        // Delivered again, the same message is not mapped (nor recorded) a second time.
+        await _hub.SendAsync(Function, OutboundHub.CloudEvent("item.changed", "item-ip", Item(1, packUnit: "IP")));
+        Assert.Equal(1, Assert.Single(await _hub.FailedSyncsAsync("east", "items")).Attempts);
+        Assert.Equal(2, (await _hub.AuditAsync("items")).Count(a => a.GetString("Outcome") == "duplicate"));
     }
 }

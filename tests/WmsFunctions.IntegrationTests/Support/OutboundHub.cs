@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
@@ -199,8 +198,6 @@ public sealed class OutboundHub : IAsyncDisposable
         await East.DisposeAsync();
         await Store.DisposeAsync();
     }
-
-    public static string Iso(DateTimeOffset at) => at.ToString("O", CultureInfo.InvariantCulture);
 }
 
 /// <summary>Keeps every log line the handler writes (message and exception), to prove what never appears in logs.</summary>
