@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the hub locally: Azurite, the custom handler, and a stand-in for the Functions host's queue triggers.
+# Runs the hub locally: Azurite, the custom handler, a stand-in for the Functions host's queue and Service Bus
+# triggers, and stand-in WMS instances for the OMS -> WMS flows.
 #   ./run.sh          run until Ctrl-C; WMS webhooks at http://127.0.0.1:7071/api/...
 #   ./run.sh --demo   also send a few warehouse events, print stock, audit log and OMS messages, then stop
 set -euo pipefail
@@ -24,7 +25,8 @@ HANDLER=functions/bin/Release/net10.0/WmsFunctions.Handler.dll
 LOCALHOST=tests/WmsFunctions.LocalHost/bin/Release/net10.0/WmsFunctions.LocalHost.dll
 
 PORT=${FUNCTIONS_CUSTOMHANDLER_PORT:-7071}
-for p in "$PORT" 10000 10001 10002; do
+WMS_PORT=${LOCAL_WMS_PORT:-7072}
+for p in "$PORT" "$WMS_PORT" 10000 10001 10002; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then log "error: port $p is in use (another ./run.sh or Azurite?)"; exit 1; fi
 done
 start_azurite 10000 10001 10002
@@ -33,6 +35,9 @@ start_azurite 10000 10001 10002
 dotnet "$LOCALHOST" prepare --template tenants.sample.json --tenants "$LOCAL/tenants.json" --keys "$LOCAL/api-keys.json"
 export_sample_settings
 export HUB_TENANTS_FILE="$LOCAL/tenants.json" FUNCTIONS_CUSTOMHANDLER_PORT="$PORT" ASPNETCORE_ENVIRONMENT=Development
+# The API keys the hub sends to the stand-in WMS instances (settings named in tenants.json): fresh for every run.
+new_key() { node -e "console.log(require('crypto').randomBytes(24).toString('base64url'))"; }
+export WMS_DEMO_DC_EAST_KEY="${WMS_DEMO_DC_EAST_KEY:-$(new_key)}" WMS_DEMO_STORE_12_KEY="${WMS_DEMO_STORE_12_KEY:-$(new_key)}" LOCAL_WMS_PORT="$WMS_PORT"
 
 # The app root the host would load: host.json and one folder per function, written from the catalog.
 rm -rf "$LOCAL/app" && mkdir -p "$LOCAL/app" && cp host.json "$LOCAL/app/"
@@ -53,6 +58,8 @@ WmsFunctions is running.
   demo items          100234 (WMS alias TSHIRT-RED-M), 100235, 200001 for tenant demo
   Azurite             blob 10000, queue 10001, table 10002 (in memory; account and key in \$HubStorage)
   OMS messages        Azurite queue sb-${OMS_EVENTS_TOPIC} (stands in for the Service Bus topic)
+  OMS -> WMS          send CloudEvents to the Azurite queues sb-<topic>-subscriptions-wms-hub (e.g. sb-${OMS_ITEMS_TOPIC}-subscriptions-wms-hub);
+                      the stand-in WMS instances answer on http://127.0.0.1:$WMS_PORT/wms/demo/{dc-east,store-12}/ (queue wms-received)
   logs                $LOCAL/handler.log, $LOCAL/host.log
 INFO
 

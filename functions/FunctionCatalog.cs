@@ -1,8 +1,14 @@
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Handler.Inventory;
+using WmsFunctions.Handler.Items;
+using WmsFunctions.Handler.OrderChanges;
+using WmsFunctions.Handler.Outbound;
 using WmsFunctions.Handler.Outbox;
 using WmsFunctions.Handler.PickSlips;
 using WmsFunctions.PickSlips;
+using WmsFunctions.Handler.PurchaseOrders;
+using WmsFunctions.Handler.ReturnAuthorizations;
+using WmsFunctions.Handler.Vendors;
 using WmsFunctions.Storage;
 
 namespace WmsFunctions.Handler;
@@ -58,5 +64,24 @@ public static class FunctionCatalog
         // Operators: one slip with its history; slips by state and age.
         FunctionDefinition.Http("PickSlipStatus", new HttpTrigger("ops/{tenant}/pick-slips/{pickSlipId}", "GET"), PickSlipsApi.GetAsync),
         FunctionDefinition.Http("PickSlipList", new HttpTrigger("ops/{tenant}/pick-slips", "GET"), PickSlipsApi.ListAsync),
+        // OMS -> WMS (Service Bus topic subscriptions): validate, route, map per instance, deliver, record.
+        FunctionDefinition.Invoked<ItemDownloadFunction>(
+            ItemDownloadFunction.Name,
+            OutboundInvocation.Trigger(ItemDownloadFunction.TopicSetting, ItemDownloadFunction.SubscriptionSetting)),
+        FunctionDefinition.Invoked<VendorDownloadFunction>(
+            VendorDownloadFunction.Name,
+            OutboundInvocation.Trigger(VendorDownloadFunction.TopicSetting, VendorDownloadFunction.SubscriptionSetting)),
+        FunctionDefinition.Invoked<PurchaseOrderOutFunction>(
+            PurchaseOrderOutFunction.Name,
+            OutboundInvocation.Trigger(PurchaseOrderOutFunction.TopicSetting, PurchaseOrderOutFunction.SubscriptionSetting)),
+        FunctionDefinition.Invoked<PickSlipOutFunction>(
+            PickSlipOutFunction.Name,
+            OutboundInvocation.Trigger(PickSlipOutFunction.TopicSetting, PickSlipOutFunction.SubscriptionSetting)),
+        FunctionDefinition.Invoked<OrderChangeOutFunction>(
+            OrderChangeOutFunction.Name,
+            OutboundInvocation.Trigger(OrderChangeOutFunction.TopicSetting, OrderChangeOutFunction.SubscriptionSetting)),
+        FunctionDefinition.Invoked<ReturnAuthorizationOutFunction>(
+            ReturnAuthorizationOutFunction.Name,
+            OutboundInvocation.Trigger(ReturnAuthorizationOutFunction.TopicSetting, ReturnAuthorizationOutFunction.SubscriptionSetting)),
     ];
 }

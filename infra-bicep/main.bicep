@@ -75,6 +75,8 @@ param alertsTopic string = 'wms-alerts'
 
 @description('NCRONTAB (UTC, with seconds) of the pick-slip deadline scan (PICKSLIP_DEADLINE_SCHEDULE).')
 param pickSlipDeadlineSchedule string = '0 */1 * * * *'
+@description('Subscription the hub\'s OMS -> WMS functions read on each OMS topic (oms-items, oms-vendors, ...).')
+param hubSubscription string = 'wms-hub'
 
 @description('Storage queue of the outbox (OUTBOX_QUEUE); the host adds <name>-poison for failed messages.')
 param outboxQueue string = 'oms-outbox'
@@ -115,6 +117,13 @@ var serviceBusTopics serviceBusTopic[] = [
   { name: omsEventsTopic, setting: 'OMS_EVENTS_TOPIC', send: true, subscriptions: [{ name: omsSubscription, setting: '', receive: false }] }
   // PickSlipEscalation (and later other alerts) -> people; the operations team's tooling reads `ops`.
   { name: alertsTopic, setting: 'ALERTS_TOPIC', send: true, subscriptions: [{ name: 'ops', setting: '', receive: false }] }
+  // OMS -> WMS flows: the OMS's identity sends to each topic (granted by the OMS team); a function reads `wms-hub`.
+  { name: 'oms-items', setting: 'OMS_ITEMS_TOPIC', send: false, subscriptions: [{ name: hubSubscription, setting: 'OMS_ITEMS_SUBSCRIPTION', receive: true }] }
+  { name: 'oms-vendors', setting: 'OMS_VENDORS_TOPIC', send: false, subscriptions: [{ name: hubSubscription, setting: 'OMS_VENDORS_SUBSCRIPTION', receive: true }] }
+  { name: 'oms-purchase-orders', setting: 'OMS_PURCHASE_ORDERS_TOPIC', send: false, subscriptions: [{ name: hubSubscription, setting: 'OMS_PURCHASE_ORDERS_SUBSCRIPTION', receive: true }] }
+  { name: 'oms-pick-slips', setting: 'OMS_PICK_SLIPS_TOPIC', send: false, subscriptions: [{ name: hubSubscription, setting: 'OMS_PICK_SLIPS_SUBSCRIPTION', receive: true }] }
+  { name: 'oms-order-changes', setting: 'OMS_ORDER_CHANGES_TOPIC', send: false, subscriptions: [{ name: hubSubscription, setting: 'OMS_ORDER_CHANGES_SUBSCRIPTION', receive: true }] }
+  { name: 'oms-return-authorizations', setting: 'OMS_RETURN_AUTHORIZATIONS_TOPIC', send: false, subscriptions: [{ name: hubSubscription, setting: 'OMS_RETURN_AUTHORIZATIONS_SUBSCRIPTION', receive: true }] }
 ]
 
 // Service Bus queues, e.g. { name: 'wms-commands', setting: 'WMS_COMMANDS_QUEUE', send: false, receive: true }.
@@ -124,6 +133,8 @@ var serviceBusQueues serviceBusQueue[] = []
 var storageQueues = [
   { name: outboxQueue, setting: 'OUTBOX_QUEUE' }
   { name: 'pickslip-escalations', setting: 'PICKSLIP_ESCALATION_QUEUE' }
+  // Pick slips handed to the pick-slip orchestration (the handler writes; its queue trigger comes with issue 5).
+  { name: 'pickslip-events', setting: 'PICKSLIP_EVENTS_QUEUE' }
 ]
 
 // Timer schedules (NCRONTAB, UTC), e.g. RECONCILE_SCHEDULE: '0 */15 * * * *'.
@@ -132,7 +143,7 @@ var timerSchedules = {
 }
 
 // The hub's tables (shared/Storage/HubStorage.cs, enum HubTable).
-var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PickSlips', 'PickSlipDeadlines', 'PickSlipsByState'], table => '${tablePrefix}${table}')
+var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PickSlips', 'PickSlipDeadlines', 'PickSlipsByState', 'OutboundDeliveries', 'FailedSyncs'], table => '${tablePrefix}${table}')
 
 // ---------------------------------------------------------------------------------------------------------
 

@@ -5,14 +5,21 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WmsFunctions.Audit;
+using WmsFunctions.FailedSyncs;
 using WmsFunctions.Inbox;
 using WmsFunctions.Inventory;
 using WmsFunctions.Items;
+using WmsFunctions.OrderChanges;
+using WmsFunctions.Outbound;
+using WmsFunctions.Outbound.Adapters;
 using WmsFunctions.Outbox;
 using WmsFunctions.PickSlips;
+using WmsFunctions.PurchaseOrders;
+using WmsFunctions.ReturnAuthorizations;
 using WmsFunctions.Stock;
 using WmsFunctions.Storage;
 using WmsFunctions.Tenancy;
+using WmsFunctions.Vendors;
 
 namespace WmsFunctions;
 
@@ -55,6 +62,42 @@ public static class WmsCoreServices
         services.AddSingleton<PickSlipOrchestrator>();
         services.AddOptions<PickSlipOptions>().Configure(options => PickSlipOptions.Configure(options, configuration));
         services.AddSingleton<PickSlipDeadlineWatch>();
+
+        // OMS -> WMS flows: one handler each, all run by the dispatcher (route, map, claim, send, record).
+        services.AddSingleton<IValidateOptions<HubOptions>, OutboundOptionsValidator>();
+        services.AddOptions<OutboundDeliveryOptions>().Configure(options =>
+        {
+            options.PickSlipEventsQueue = configuration[OutboundDeliveryOptions.PickSlipEventsQueueSetting] ?? options.PickSlipEventsQueue;
+            if (int.TryParse(configuration[OutboundDeliveryOptions.MaxDeliveryCountSetting], System.Globalization.CultureInfo.InvariantCulture, out var max))
+            {
+                options.MaxDeliveryCount = max;
+            }
+        });
+        services.AddHttpClient(WmsCredentials.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan) // the pipeline times out
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+                AllowAutoRedirect = false,
+            });
+        services.AddSingleton<FailedSyncStore>();
+        services.AddSingleton<OutboundDirectory>();
+        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<IWmsAdapter, HubJsonAdapter>();
+        services.AddSingleton<IWmsAdapter, GenericXmlAdapter>();
+        services.AddSingleton<WmsAdapters>();
+        services.AddSingleton<WmsResilience>();
+        services.AddSingleton<WmsCredentials>();
+        services.AddSingleton<WmsClient>();
+        services.AddSingleton<OutboundDispatcher>();
+        services.AddSingleton<PurchaseOrderStore>();
+        services.AddSingleton<PickSlipHandOff>();
+        services.AddSingleton<ItemDownloadHandler>();
+        services.AddSingleton<VendorDownloadHandler>();
+        services.AddSingleton<PurchaseOrderOutHandler>();
+        services.AddSingleton<PickSlipOutHandler>();
+        services.AddSingleton<OrderChangeOutHandler>();
+        services.AddSingleton<ReturnAuthorizationOutHandler>();
         return services;
     }
 }

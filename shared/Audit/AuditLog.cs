@@ -22,7 +22,8 @@ public sealed record AuditEntry(
     string? CorrelationId = null,
     string? Reason = null,
     string? Summary = null,
-    double? DurationMs = null);
+    double? DurationMs = null,
+    int? Attempt = null);
 
 /// <summary>Audit rows: one partition per tenant and UTC day, oldest first inside it.</summary>
 public sealed class AuditEntity : ITableEntity
@@ -58,6 +59,9 @@ public sealed class AuditEntity : ITableEntity
     public string? Summary { get; set; }
 
     public double? DurationMs { get; set; }
+
+    /// <summary>Which attempt of a delivery this entry records (1 the first time), where there are attempts.</summary>
+    public int? Attempt { get; set; }
 
     public static string PartitionFor(string tenant, DateTimeOffset at) =>
         TableKeys.Join(TableKeys.Escape(tenant), at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
@@ -132,5 +136,6 @@ public sealed partial class AuditLog(HubStorage storage, ILogger<AuditLog> logge
         Reason = entry.Reason,
         Summary = entry.Summary,
         DurationMs = entry.DurationMs,
+        Attempt = entry.Attempt,
     };
 }

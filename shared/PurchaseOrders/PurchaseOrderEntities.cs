@@ -44,6 +44,9 @@ public sealed class PurchaseOrderHeaderEntity : ITableEntity
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>When the goods are expected, for the whole PO (lines may say otherwise).</summary>
+    public DateTimeOffset? ExpectedDate { get; set; }
+
     public static string PartitionFor(string tenant, string poNumber) =>
         TableKeys.Join(TableKeys.Escape(tenant), TableKeys.Escape(poNumber));
 }
@@ -64,7 +67,16 @@ public sealed class PurchaseOrderLineEntity : ITableEntity
 
     public string Sku { get; set; } = "";
 
+    /// <summary>Eaches expected: the ordered quantity times the pack size (see <see cref="EachesPerUnit"/>).</summary>
     public long ExpectedQuantity { get; set; }
+
+    /// <summary>The quantity as ordered, in <see cref="UnitOfMeasure"/>.</summary>
+    public long OrderedQuantity { get; set; }
+
+    public string UnitOfMeasure { get; set; } = "EA";
+
+    /// <summary>Eaches in one <see cref="UnitOfMeasure"/> (1 for EA).</summary>
+    public int EachesPerUnit { get; set; } = 1;
 
     public DateTimeOffset? ExpectedDate { get; set; }
 

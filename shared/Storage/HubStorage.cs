@@ -34,6 +34,8 @@ public enum HubTable
     PickSlips,
     PickSlipDeadlines,
     PickSlipsByState,
+    OutboundDeliveries,
+    FailedSyncs,
 }
 
 /// <summary>

@@ -41,6 +41,9 @@ public sealed class WmsInstanceOptions
     /// <summary>The largest quantity a single movement may carry; anything above is refused as absurd.</summary>
     public long MaxQuantity { get; set; } = 1_000_000;
 
+    /// <summary>How the hub calls this WMS for the OMS -> WMS flows; null when the instance receives nothing.</summary>
+    public WmsOutboundOptions? Outbound { get; set; }
+
     /// <summary>How long this WMS may take to acknowledge and to ship a pick slip.</summary>
     public PickSlipDeadlineOptions PickSlips { get; set; } = new();
 }

@@ -53,8 +53,11 @@ internal static class Commands
                 Console.WriteLine($"[host]   -> Service Bus '{entity}': {root.GetProperty("type").GetString()} {root.GetProperty("subject").GetString()} (id {root.GetProperty("id").GetString()})");
             }
         };
-        Console.WriteLine($"[host] polling queue triggers of {appRoot} for {handlerUrl}");
-        await host.RunAsync(cancellationToken);
+        Console.WriteLine($"[host] polling queue and Service Bus triggers of {appRoot} for {handlerUrl}");
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var port = int.TryParse(configuration[WmsStandIn.PortSetting], out var p) ? p : WmsStandIn.DefaultPort;
+        var wms = new WmsStandIn(HubStorage.CreateClients(configuration).Queues, port, name => configuration[name]);
+        await Task.WhenAll(host.RunAsync(cancellationToken), wms.RunAsync(cancellationToken));
         return 0;
     }
 
@@ -63,8 +66,8 @@ internal static class Commands
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var queues = HubStorage.CreateClients(configuration).Queues;
-        var serviceBus = new ServiceBusStandIn(queues, TimeProvider.System);
         var app = FunctionApp.Load(appRoot, name => configuration[name]);
+        var serviceBus = new ServiceBusStandIn(queues, TimeProvider.System, ServiceBusStandIn.SubscriptionsOf(app));
         var http = new HttpClient { BaseAddress = handlerUrl, Timeout = TimeSpan.FromSeconds(100) };
         return (new LocalFunctionsHost(app, http, queues, serviceBus, TimeProvider.System), serviceBus);
     }

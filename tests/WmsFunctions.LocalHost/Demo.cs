@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WmsFunctions.Audit;
 using WmsFunctions.Items;
 using WmsFunctions.Stock;
+using WmsFunctions.Storage;
 
 namespace WmsFunctions.LocalHost;
 
@@ -105,7 +106,70 @@ internal static class Demo
             Console.WriteLine($"  {entry.At:HH:mm:ss.fff} {entry.Flow,-9} {entry.Instance,-8} {entry.Outcome,-10} {entry.Reason ?? entry.EventId,-22} {Shorten(entry.Summary ?? "", 70)}");
         }
 
-        return received.Count >= 5 ? 0 : 1;
+        var downloaded = await ItemDownloadAsync(services, serviceBus, configuration, cancellationToken);
+        return received.Count >= 5 && downloaded ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The OMS -> WMS direction: one item download goes onto the items topic; the host stand-in invokes ItemDownload,
+    /// which delivers it to both demo instances (dc-east in the hub's JSON, store-12 in the XML dialect) and puts
+    /// the item into the hub's catalog.
+    /// </summary>
+    private static async Task<bool> ItemDownloadAsync(IServiceProvider services, ServiceBusStandIn serviceBus, IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        Heading("OMS -> WMS: an item download (topic oms-items) delivered to both WMS instances");
+        var id = "item-100236-" + DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var cloudEvent = JsonSerializer.Serialize(new
+        {
+            specversion = "1.0",
+            id,
+            source = "/oms/demo",
+            type = "com.wmsfunctions.oms.item.changed",
+            tenant = Tenant,
+            time = DateTimeOffset.UtcNow,
+            datacontenttype = "application/json",
+            data = new
+            {
+                sku = "100236",
+                version = 1,
+                description = "T-shirt red XL",
+                active = true,
+                unitOfMeasure = "EA",
+                gtins = new[] { "036000291452" },
+                casePacks = new[] { new { unitOfMeasure = "CS", eachesPerUnit = 12 } },
+                attributes = new { color = "red", size = "XL" },
+            },
+        });
+        var topic = configuration["OMS_ITEMS_TOPIC"] ?? "oms-items";
+        await serviceBus.SendAsync(topic, cloudEvent, cancellationToken);
+        Console.WriteLine($"  sent {id} to topic {topic}");
+
+        var queue = HubStorage.CreateClients(configuration).Queues.GetQueueClient(WmsStandIn.ReceivedQueue);
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var documents = new List<WmsReceived>();
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
+        while (documents.Count < 2 && DateTimeOffset.UtcNow < deadline)
+        {
+            foreach (var message in (await queue.ReceiveMessagesAsync(10, TimeSpan.FromMinutes(1), cancellationToken)).Value)
+            {
+                documents.Add(JsonSerializer.Deserialize<WmsReceived>(message.Body.ToString())!);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        foreach (var document in documents.OrderBy(d => d.Instance, StringComparer.Ordinal))
+        {
+            Console.WriteLine($"  {document.Instance,-15} {document.Method} {document.Path}  ({document.ContentType})");
+            Console.WriteLine($"    {Shorten(document.Body, 160)}");
+        }
+
+        var item = await services.GetRequiredService<ItemCatalog>().GetAsync(Tenant, "100236", cancellationToken);
+        Console.WriteLine(item is null
+            ? "  catalog: 100236 missing"
+            : $"  catalog: {item.Sku} '{item.Description}' version {item.Version}, GTINs {item.Gtins}: webhooks may now move it");
+        return documents.Count == 2 && item is not null;
     }
 
     /// <summary>

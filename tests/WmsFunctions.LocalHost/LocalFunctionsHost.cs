@@ -24,10 +24,25 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
 
     public event Action<InvocationRecord>? Invoked;
 
-    /// <summary>Invokes the function for every message visible on its queue now, until the queue is empty.</summary>
+    /// <summary>
+    /// Invokes the function for every message visible on its queue (or Service Bus entity) now, until it is empty.
+    /// A Service Bus message that fails comes back at once (abandoned) with its DeliveryCount one higher, so a
+    /// message that keeps failing is invoked up to MaxDeliveryCount times and then dead-lettered, as by the host.
+    /// </summary>
     public async Task<IReadOnlyList<InvocationRecord>> DrainAsync(string functionName, CancellationToken cancellationToken)
     {
         var function = app[functionName];
+        if (function.TriggerType == "serviceBusTrigger")
+        {
+            var all = new List<InvocationRecord>();
+            while (await ReceiveOnceAsync(functionName, cancellationToken).ConfigureAwait(false) is { Count: > 0 } batch)
+            {
+                all.AddRange(batch);
+            }
+
+            return all;
+        }
+
         var queue = QueueOf(function);
         await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var records = new List<InvocationRecord>();
@@ -51,7 +66,7 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
         while (!cancellationToken.IsCancellationRequested)
         {
             var busy = false;
-            foreach (var function in app.Functions.Where(f => f.TriggerType == "queueTrigger"))
+            foreach (var function in app.Functions.Where(f => f.TriggerType is "queueTrigger" or "serviceBusTrigger"))
             {
                 try
                 {
@@ -77,6 +92,75 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// One receive from a Service Bus-triggered function's entity (topic subscription or queue): every message
+    /// visible now is invoked once, concurrently, with the host's exact payload. On 2xx the message is completed and
+    /// the outputs sent; otherwise it is abandoned (visible again at once, DeliveryCount + 1), or dead-lettered when
+    /// this was its MaxDeliveryCount-th delivery.
+    /// </summary>
+    public async Task<IReadOnlyList<InvocationRecord>> ReceiveOnceAsync(string functionName, CancellationToken cancellationToken)
+    {
+        var function = app[functionName];
+        var entityPath = EntityPathOf(function);
+        var queue = queues.GetQueueClient(ServiceBusStandIn.QueueFor(entityPath));
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var batch = (await queue.ReceiveMessagesAsync(app.Host.BatchSize, ProcessingVisibility, cancellationToken).ConfigureAwait(false)).Value;
+        return await Task.WhenAll(batch.Select(message => ProcessServiceBusAsync(function, entityPath, queue, message, cancellationToken))).ConfigureAwait(false);
+    }
+
+    /// <summary>The entity path a Service Bus trigger reads.</summary>
+    public static string EntityPathOf(FunctionFolder function) =>
+        function.TriggerType == "serviceBusTrigger"
+            ? ServiceBusStandIn.EntityPath((string?)function.Trigger["queueName"], (string?)function.Trigger["topicName"], (string?)function.Trigger["subscriptionName"])
+            : throw new NotSupportedException($"{function.Name} is triggered by {function.TriggerType}, not Service Bus.");
+
+    private async Task<InvocationRecord> ProcessServiceBusAsync(
+        FunctionFolder function, string entityPath, QueueClient queue, QueueMessage message, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var envelope = JsonSerializer.Deserialize<StandInMessage>(message.Body.ToString())!;
+        var payload = HostPayloads.ServiceBusTrigger(
+            function.BindingName,
+            function.Name,
+            envelope.Body,
+            envelope.MessageId,
+            (int)message.DequeueCount,
+            envelope.SequenceNumber,
+            envelope.EnqueuedTimeUtc,
+            envelope.CorrelationId,
+            envelope.ContentType,
+            envelope.Subject,
+            envelope.ApplicationProperties ?? [],
+            time.GetUtcNow().UtcDateTime);
+
+        var (status, response) = await InvokeAsync(function.Name, payload, cancellationToken).ConfigureAwait(false);
+        var duration = time.GetElapsedTime(started);
+        var sent = new List<(string, string)>();
+        if (status is >= 200 and < 300)
+        {
+            foreach (var (entity, body) in OutputsOf(function, response))
+            {
+                await serviceBus.SendAsync(entity, body, cancellationToken).ConfigureAwait(false);
+                sent.Add((entity, body));
+            }
+
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+        }
+        else if (message.DequeueCount >= ServiceBusStandIn.MaxDeliveryCount)
+        {
+            await serviceBus.EnqueueAsync(ServiceBusStandIn.DeadLetterPath(entityPath), envelope, cancellationToken).ConfigureAwait(false);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, message.Body, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+
+        var record = new InvocationRecord(function.Name, payload, status, response, sent, duration);
+        Invoked?.Invoke(record);
+        return record;
     }
 
     private QueueClient QueueOf(FunctionFolder function) =>

@@ -9,25 +9,70 @@ public sealed record StandInMessage(
     [property: JsonPropertyName("messageId")] string MessageId,
     [property: JsonPropertyName("body")] string Body,
     [property: JsonPropertyName("enqueuedTimeUtc")] DateTimeOffset EnqueuedTimeUtc,
-    [property: JsonPropertyName("applicationProperties")] Dictionary<string, string>? ApplicationProperties = null);
+    [property: JsonPropertyName("applicationProperties")] Dictionary<string, string>? ApplicationProperties = null,
+    [property: JsonPropertyName("sequenceNumber")] long SequenceNumber = 0,
+    [property: JsonPropertyName("correlationId")] string? CorrelationId = null,
+    [property: JsonPropertyName("contentType")] string? ContentType = null,
+    [property: JsonPropertyName("subject")] string? Subject = null);
 
 /// <summary>
 /// Service Bus entities played by Azurite queues (no Service Bus emulator runs here): an entity "x" is the queue
-/// "sb-x". What the handler outputs lands there and can be read back, by tests and by the demo.
+/// "sb-x". What the handler outputs lands there and can be read back, by tests and by the demo. A topic that
+/// the app's function.json files read through subscriptions fans out, as Service Bus does, to one queue per
+/// subscription ("sb-{topic}-subscriptions-{subscription}"); a message a trigger failed <see cref="MaxDeliveryCount"/>
+/// times moves to that entity's dead-letter queue ("...-deadletterqueue").
 /// </summary>
-public sealed class ServiceBusStandIn(QueueServiceClient queues, TimeProvider time)
+public sealed class ServiceBusStandIn(QueueServiceClient queues, TimeProvider time, IReadOnlyDictionary<string, string[]>? subscriptions = null)
 {
+    /// <summary>The subscriptions' and queues' MaxDeliveryCount in infra-bicep/modules/servicebus.bicep.</summary>
+    public const int MaxDeliveryCount = 10;
+
+    private static long s_sequence = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>The Azurite queue of an entity path: "sb-" and the path in queue-name characters (no double dashes).</summary>
     public static string QueueFor(string entity)
     {
-        var name = "sb-" + new string(entity.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
-        return name.Length > 63 ? name[..63] : name;
+        var name = "sb-" + string.Join('-', new string(entity.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray())
+            .Split('-', StringSplitOptions.RemoveEmptyEntries));
+        return name.Length > 63 ? name[..63].TrimEnd('-') : name;
     }
 
-    public async Task SendAsync(string entity, string body, CancellationToken cancellationToken)
+    /// <summary>The entity path a trigger reads, as Service Bus names it: a queue, or "{topic}/Subscriptions/{subscription}".</summary>
+    public static string EntityPath(string? queueName, string? topicName, string? subscriptionName) =>
+        queueName ?? $"{topicName}/Subscriptions/{subscriptionName}";
+
+    public static string DeadLetterPath(string entityPath) => entityPath + "/$DeadLetterQueue";
+
+    /// <summary>Every topic -> subscription a Service Bus trigger of the app reads, from its function.json files.</summary>
+    public static IReadOnlyDictionary<string, string[]> SubscriptionsOf(FunctionApp app) =>
+        app.Functions
+            .Where(f => f.TriggerType == "serviceBusTrigger" && f.Trigger["topicName"] is not null)
+            .GroupBy(f => (string)f.Trigger["topicName"]!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(f => (string)f.Trigger["subscriptionName"]!).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
+
+    public Task SendAsync(string entity, string body, CancellationToken cancellationToken) =>
+        SendAsync(entity, body, correlationId: null, cancellationToken);
+
+    /// <summary>Sends to a queue, or to a topic: then to each of its subscriptions the app reads (or to "sb-{topic}" when none).</summary>
+    public async Task SendAsync(string entity, string body, string? correlationId, CancellationToken cancellationToken)
     {
-        var queue = queues.GetQueueClient(QueueFor(entity));
+        var message = new StandInMessage(
+            Guid.NewGuid().ToString("N"), body, time.GetUtcNow(), SequenceNumber: Interlocked.Increment(ref s_sequence), CorrelationId: correlationId,
+            ContentType: "application/json");
+        var targets = subscriptions is not null && subscriptions.TryGetValue(entity, out var subs)
+            ? subs.Select(sub => EntityPath(null, entity, sub))
+            : [entity];
+        foreach (var target in targets)
+        {
+            await EnqueueAsync(target, message, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Puts a message on an entity path as it is (the dead-letter move keeps its id and properties).</summary>
+    public async Task EnqueueAsync(string entityPath, StandInMessage message, CancellationToken cancellationToken)
+    {
+        var queue = queues.GetQueueClient(QueueFor(entityPath));
         await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var message = new StandInMessage(Guid.NewGuid().ToString("N"), body, time.GetUtcNow());
         await queue.SendMessageAsync(JsonSerializer.Serialize(message), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 

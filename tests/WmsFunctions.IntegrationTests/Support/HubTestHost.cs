@@ -33,8 +33,9 @@ public sealed class HubTestHost : IAsyncDisposable
         Topic = topic;
         Http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
         var queues = app.Services.GetRequiredService<QueueServiceClient>();
-        ServiceBus = new ServiceBusStandIn(queues, TimeProvider.System);
-        Functions = new LocalFunctionsHost(FunctionApp.Load(appRoot, name => app.Configuration[name]), Http, queues, ServiceBus, TimeProvider.System);
+        FunctionApp = FunctionApp.Load(appRoot, name => app.Configuration[name]);
+        ServiceBus = new ServiceBusStandIn(queues, TimeProvider.System, ServiceBusStandIn.SubscriptionsOf(FunctionApp));
+        Functions = new LocalFunctionsHost(FunctionApp, Http, queues, ServiceBus, TimeProvider.System);
     }
 
     public WebApplication App { get; }
@@ -45,21 +46,33 @@ public sealed class HubTestHost : IAsyncDisposable
 
     public ServiceBusStandIn ServiceBus { get; }
 
+    /// <summary>The app root as the host reads it (function.json files with settings resolved).</summary>
+    public FunctionApp FunctionApp { get; }
+
     public Keys ApiKeys { get; }
 
     public string Topic { get; }
 
     public IServiceProvider Services => App.Services;
 
-    /// <summary>Starts a handler; with <paramref name="sameStorageAs"/>, a second process over the first one's tables and queues.</summary>
-    public static async Task<HubTestHost> StartAsync(AzuriteFixture azurite, TimeProvider? time = null, HubTestHost? sameStorageAs = null)
+    /// <summary>
+    /// Starts the handler. <paramref name="settings"/> may add or change settings (e.g. outbound configuration of
+    /// an instance); <paramref name="builder"/> may change the host (e.g. capture logs); with
+    /// <paramref name="sameStorageAs"/>, it is a second process over the first one's tables and queues.
+    /// </summary>
+    public static async Task<HubTestHost> StartAsync(
+        AzuriteFixture azurite,
+        TimeProvider? time = null,
+        Action<Dictionary<string, string?>>? settings = null,
+        Action<WebApplicationBuilder>? builder = null,
+        HubTestHost? sameStorageAs = null)
     {
         var id = sameStorageAs?.StorageId ?? Guid.NewGuid().ToString("N")[..12];
         var keys = sameStorageAs?.ApiKeys ?? new Keys(
             WebhookSecurity.ApiKeys.NewKey(), WebhookSecurity.ApiKeys.NewKey(), WebhookSecurity.ApiKeys.NewKey(), WebhookSecurity.ApiKeys.NewKey());
         var topic = "oms-" + id;
         // The sample app settings first (what a new user gets), then what each test host must have to itself.
-        var settings = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoPaths.File("local.settings.sample.json")))!["Values"]!.AsObject()
+        var values = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoPaths.File("local.settings.sample.json")))!["Values"]!.AsObject()
             .ToDictionary(v => v.Key, v => (string?)v.Value!.GetValue<string>());
         foreach (var (key, value) in new Dictionary<string, string?>
         {
@@ -72,26 +85,37 @@ public sealed class HubTestHost : IAsyncDisposable
             [global::WmsFunctions.PickSlips.PickSlipOptions.EscalationQueueSetting] = "escalations-" + id,
             ["Hub:Operators:ApiKeySha256:0"] = WebhookSecurity.ApiKeys.Hash(keys.Operator),
             [HandlerApp.TenantsFileSetting] = null,
+            ["PICKSLIP_EVENTS_QUEUE"] = "pickslips-" + id,
         })
         {
-            settings[key] = value;
+            values[key] = value;
         }
 
-        AddInstance(settings, "acme", "east", keys.AcmeEast, ("E-A1", "DC1"), ("E-A2", "DC1"), ("E-QA", "DC1-QA"));
-        settings["Hub:Tenants:acme:Instances:east:SkuAliases:WMS-RED"] = "100234";
-        settings["Hub:Tenants:acme:Instances:east:MaxQuantity"] = "100000";
-        AddInstance(settings, "acme", "store-12", keys.AcmeStore, ("S12", "STORE-12"));
-        AddInstance(settings, "globex", "main", keys.GlobexMain, ("G-1", "DC1"));
-
-        var app = HandlerApp.Build([], builder =>
+        // The OMS -> WMS topics, one per flow, each read through the subscription "wms-hub".
+        foreach (var function in FunctionCatalog.All.Where(f => f.Trigger is ServiceBusTrigger))
         {
-            builder.Configuration.AddInMemoryCollection(settings);
+            var trigger = (ServiceBusTrigger)function.Trigger;
+            values[trigger.TopicNameSetting!] = $"{function.Name.ToLowerInvariant()}-{id}";
+            values[trigger.SubscriptionNameSetting!] = "wms-hub";
+        }
+
+        AddInstance(values, "acme", "east", keys.AcmeEast, ("E-A1", "DC1"), ("E-A2", "DC1"), ("E-QA", "DC1-QA"));
+        values["Hub:Tenants:acme:Instances:east:SkuAliases:WMS-RED"] = "100234";
+        values["Hub:Tenants:acme:Instances:east:MaxQuantity"] = "100000";
+        AddInstance(values, "acme", "store-12", keys.AcmeStore, ("S12", "STORE-12"));
+        AddInstance(values, "globex", "main", keys.GlobexMain, ("G-1", "DC1"));
+        settings?.Invoke(values);
+
+        var app = HandlerApp.Build([], host =>
+        {
+            host.Configuration.AddInMemoryCollection(values);
             if (time is not null)
             {
-                builder.Services.AddSingleton(time);
+                host.Services.AddSingleton(time);
             }
 
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            host.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder?.Invoke(host);
         });
         await app.StartAsync();
 

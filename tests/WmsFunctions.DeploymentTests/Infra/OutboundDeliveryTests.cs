@@ -1,0 +1,40 @@
+using WmsFunctions.Handler;
+using WmsFunctions.Outbound;
+
+namespace WmsFunctions.DeploymentTests.Infra;
+
+/// <summary>The OMS -> WMS functions and the entities they read agree on when a message dead-letters.</summary>
+public sealed class OutboundDeliveryTests(BicepWorkspace workspace)
+{
+    [Fact]
+    public async Task Subscriptions_TheOutboundFunctionsRead_DeadLetterAfterTheDeliveryCountTheHandlerRecordsOn()
+    {
+        var snapshot = await workspace.SnapshotAsync("dev.bicepparam", TestContext.Current.CancellationToken);
+        var ns = (string)snapshot.One("Microsoft.ServiceBus/namespaces")["id"]!;
+        var expected = new OutboundDeliveryOptions().MaxDeliveryCount;
+
+        var triggers = FunctionJsonBinding.Of(FunctionCatalog.All).Where(b => b.Type == "serviceBusTrigger").ToList();
+
+        Assert.Equal(6, triggers.Count);
+        foreach (var trigger in triggers)
+        {
+            var id = $"{ns}/topics/{snapshot.AppSettings[trigger.SettingOf("topicName")!]}/subscriptions/{snapshot.AppSettings[trigger.SettingOf("subscriptionName")!]}";
+            var subscription = snapshot.Find(id);
+            Assert.True(subscription is not null, $"{id} is not deployed");
+            Assert.Equal(expected, (int?)subscription.At("properties.maxDeliveryCount"));
+            Assert.Equal(true, (bool?)subscription.At("properties.deadLetteringOnMessageExpiration"));
+        }
+    }
+
+    [Fact]
+    public async Task PickSlipHandOffQueue_IsSet_AndDeployedInTheDataAccount()
+    {
+        var snapshot = await workspace.SnapshotAsync("dev.bicepparam", TestContext.Current.CancellationToken);
+        var account = Assert.Single(snapshot.ReferencedIds(snapshot.AppSettings["HubStorage__queueServiceUri"], "Microsoft.Storage/storageAccounts"));
+
+        var queue = snapshot.AppSettings[OutboundDeliveryOptions.PickSlipEventsQueueSetting];
+
+        Assert.Equal(new OutboundDeliveryOptions().PickSlipEventsQueue, queue);
+        Assert.NotNull(snapshot.Find($"{account}/queueServices/default/queues/{queue}"));
+    }
+}

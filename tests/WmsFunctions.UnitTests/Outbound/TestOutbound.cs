@@ -1,0 +1,57 @@
+using WmsFunctions.Outbound;
+using WmsFunctions.Tenancy;
+using WmsFunctions.WebhookSecurity;
+
+namespace WmsFunctions.UnitTests.Outbound;
+
+/// <summary>Outbound instances for pure tests: east (hub-json, eaches as ordered) and store (generic-xml, counts eaches).</summary>
+internal static class TestOutbound
+{
+    public static HubOptions Options(Action<WmsOutboundOptions>? east = null)
+    {
+        var options = new HubOptions();
+        var eastInstance = Instance("hub-json", ("E-A1", "DC1"), ("E-QA", "DC1-QA"));
+        eastInstance.SkuAliases["WMS-RED"] = "100234";
+        eastInstance.Outbound = new WmsOutboundOptions
+        {
+            BaseUrl = "https://east.example.test/api",
+            Auth = new OutboundAuthOptions { ApiKeySetting = "EAST_KEY" },
+            Flows = [.. OutboundFlows.All],
+            Warehouses = { ["DC1"] = "EAST" },
+            Units = { ["EA"] = "EACH", ["CS"] = "CASE" },
+            Carriers = { ["UPS"] = "UPSN" },
+            Services = { ["GROUND"] = "GND" },
+            ReasonCodes = { ["DMG"] = "DAMAGED" },
+        };
+        east?.Invoke(eastInstance.Outbound);
+        var store = Instance("generic-xml", ("S12", "STORE-12"));
+        store.Outbound = new WmsOutboundOptions
+        {
+            BaseUrl = "https://store.example.test/",
+            Auth = new OutboundAuthOptions { Scheme = OutboundAuthOptions.OAuth2Scheme, TokenUrl = "https://store.example.test/token", ClientId = "hub", ClientSecretSetting = "STORE_SECRET" },
+            Flows = [OutboundFlows.Items],
+            Warehouses = { ["STORE-12"] = "S12" },
+            Units = { ["EA"] = "EA" },
+            QuantitiesInEaches = true,
+        };
+        options.Tenants["acme"] = new TenantOptions { Instances = { ["east"] = eastInstance, ["store-12"] = store, ["inbound-only"] = Instance("hub-json", ("X", "DC1")) } };
+        return options;
+    }
+
+    public static WmsInstanceOptions Instance(string adapter, params (string Code, string Warehouse)[] locations)
+    {
+        var instance = new WmsInstanceOptions { Adapter = adapter, Auth = new WebhookAuthOptions { ApiKeySha256 = [ApiKeys.Hash("k")] } };
+        foreach (var (code, warehouse) in locations)
+        {
+            instance.Locations[code] = warehouse;
+        }
+
+        return instance;
+    }
+
+    public static OutboundDirectory Directory(Action<WmsOutboundOptions>? east = null) => new(Microsoft.Extensions.Options.Options.Create(Options(east)));
+
+    public static OutboundInstance East(Action<WmsOutboundOptions>? east = null) => Directory(east).All.Single(i => i.Id == "east");
+
+    public static OutboundInstance Store() => Directory().All.Single(i => i.Id == "store-12");
+}
