@@ -121,7 +121,7 @@ var storageQueues = [
 var timerSchedules = {}
 
 // The hub's tables (shared/Storage/HubStorage.cs, enum HubTable).
-var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders'], table => '${tablePrefix}${table}')
+var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PurchaseOrderReceipts', 'WebhookDeliveries'], table => '${tablePrefix}${table}')
 
 // ---------------------------------------------------------------------------------------------------------
 

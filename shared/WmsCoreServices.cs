@@ -12,6 +12,7 @@ using WmsFunctions.Outbox;
 using WmsFunctions.Stock;
 using WmsFunctions.Storage;
 using WmsFunctions.Tenancy;
+using WmsFunctions.WebhookSecurity;
 
 namespace WmsFunctions;
 
@@ -23,7 +24,7 @@ public static class WmsCoreServices
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddOptions<HubOptions>().BindConfiguration(HubOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<HubOptions>, HubOptionsValidator>();
+        services.AddSingleton<IValidateOptions<HubOptions>>(new HubOptionsValidator(configuration));
         services.AddOptions<StorageOptions>().Configure(options =>
         {
             options.OutboxQueue = configuration[StorageOptions.OutboxQueueSetting] ?? options.OutboxQueue;
@@ -35,7 +36,10 @@ public static class WmsCoreServices
         services.AddSingleton<QueueServiceClient>(sp => sp.GetRequiredService<StorageClients>().Queues);
         services.AddSingleton<HubStorage>();
 
-        services.AddSingleton<TenantDirectory>();
+        services.AddSingleton(sp => new TenantDirectory(sp.GetRequiredService<IOptions<HubOptions>>(), configuration));
+        services.AddSingleton<BearerTokens>();
+        services.AddSingleton<WebhookAuthenticator>();
+        services.AddSingleton<WebhookDeliveries>();
         services.AddSingleton<ItemCatalog>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<StockLedger>();

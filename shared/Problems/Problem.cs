@@ -38,6 +38,14 @@ public sealed record Problem(
         new("unknown-sku", 422, "Unknown SKU",
             wmsSku == omsSku ? $"SKU '{wmsSku}' is not a known item." : $"SKU '{wmsSku}' (OMS SKU '{omsSku}') is not a known item.");
 
+    public static Problem WebhookIdReused(string webhookId) =>
+        new("webhook-id-reused", 422, "Webhook id reused with a different body",
+            $"webhook-id '{webhookId}' was already received with a different body; every new message needs a new webhook-id.");
+
+    public static Problem DeliveryInProgress(string webhookId) =>
+        new("delivery-in-progress", 409, "The same message is being handled",
+            $"webhook-id '{webhookId}' is being handled by another request; retry in a few seconds for its answer.");
+
     public static Problem EventIdReused(string eventId) =>
         new("event-id-reused", 422, "Event id reused with a different body",
             $"Event '{eventId}' was already received with different content; send a new event id for a new event.");

@@ -31,6 +31,8 @@ public enum HubTable
     Audit,
     Items,
     PurchaseOrders,
+    PurchaseOrderReceipts,
+    WebhookDeliveries,
 }
 
 /// <summary>

@@ -1,14 +1,19 @@
 using System.Collections.Frozen;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using WmsFunctions.WebhookSecurity;
 
 namespace WmsFunctions.Tenancy;
 
-/// <summary>Looks up the WMS instances of every tenant, with their mappings precomputed once.</summary>
+/// <summary>
+/// Looks up the WMS instances of every tenant, with their mappings and credentials precomputed once. Secrets an
+/// instance names (Standard Webhooks) are read from <paramref name="configuration"/>, the app settings.
+/// </summary>
 public sealed class TenantDirectory
 {
     private readonly FrozenDictionary<string, WmsInstance> _instances;
 
-    public TenantDirectory(IOptions<HubOptions> options)
+    public TenantDirectory(IOptions<HubOptions> options, IConfiguration? configuration = null)
     {
         var instances = new Dictionary<string, WmsInstance>(StringComparer.Ordinal);
         foreach (var (tenantId, tenant) in options.Value.Tenants)
@@ -21,7 +26,8 @@ public sealed class TenantDirectory
 
             foreach (var (instanceId, instance) in tenant.Instances)
             {
-                instances[Key(tenantId, instanceId)] = new WmsInstance(tenantId, instanceId, instance, tenantCodes);
+                var credentials = WebhookCredentials.Create(instance.Auth, key => configuration?[key]);
+                instances[Key(tenantId, instanceId)] = new WmsInstance(tenantId, instanceId, instance, tenantCodes, credentials);
             }
         }
 
@@ -42,20 +48,26 @@ public sealed class WmsInstance
     private readonly FrozenDictionary<string, LocationMatch> _locations;
     private readonly FrozenDictionary<string, string> _skuAliases;
     private readonly FrozenSet<string> _tenantCodes;
+    private readonly FrozenDictionary<StockDisposition, LocationMatch> _dispositions;
 
-    internal WmsInstance(string tenant, string id, WmsInstanceOptions options, FrozenSet<string> tenantCodes)
+    internal WmsInstance(string tenant, string id, WmsInstanceOptions options, FrozenSet<string> tenantCodes, WebhookCredentials credentials)
     {
         Tenant = tenant;
         Id = id;
         Adapter = options.Adapter;
         MaxQuantity = options.MaxQuantity;
-        ApiKeyHashes = options.Auth.ApiKeySha256.Select(Convert.FromHexString).ToArray();
+        Credentials = credentials;
+        ApiKeyHashes = credentials is ApiKeyCredentials apiKeys ? apiKeys.Hashes : [];
         _locations = options.Locations.ToFrozenDictionary(
             pair => pair.Key,
             pair => new LocationMatch(LocationMatchKind.Mapped, pair.Value, $"{id}:{pair.Key}"),
             StringComparer.OrdinalIgnoreCase);
         _skuAliases = options.SkuAliases.ToFrozenDictionary(StringComparer.Ordinal);
         _tenantCodes = tenantCodes;
+        _dispositions = options.Dispositions
+            .Select(pair => (Disposition: StockDispositions.Parse(pair.Key), Match: ResolveLocation(pair.Value)))
+            .Where(d => d.Disposition is not null && d.Match.Kind == LocationMatchKind.Mapped)
+            .ToFrozenDictionary(d => d.Disposition!.Value, d => d.Match);
     }
 
     public string Tenant { get; }
@@ -65,6 +77,9 @@ public sealed class WmsInstance
     public string Adapter { get; }
 
     public long MaxQuantity { get; }
+
+    /// <summary>How this instance authenticates (the scheme its configuration chose, with its keys).</summary>
+    public WebhookCredentials Credentials { get; }
 
     public IReadOnlyList<byte[]> ApiKeyHashes { get; }
 
@@ -87,6 +102,10 @@ public sealed class WmsInstance
     }
 
     public string ResolveSku(string wmsSku) => _skuAliases.GetValueOrDefault(wmsSku, wmsSku);
+
+    /// <summary>Where goods of a non-sellable disposition are booked, or null when they are only reported.</summary>
+    public LocationMatch? ResolveDisposition(StockDisposition disposition) =>
+        _dispositions.TryGetValue(disposition, out var match) ? match : null;
 }
 
 public enum LocationMatchKind
