@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using WmsFunctions.Stock;
 
 namespace WmsFunctions.Inventory;
@@ -11,7 +12,7 @@ public sealed record InventoryTransactionRequest
     /// <summary>The WMS's id for this event: the same on every retry, different for every new event.</summary>
     public string? EventId { get; init; }
 
-    /// <summary>adjust (A), transfer (T) or overlay (O).</summary>
+    /// <summary>adjust (A), transfer (T), overlay (O), item-transfer (G), return-to-vendor (V) or sync (S).</summary>
     public string? Type { get; init; }
 
     public DateTimeOffset? OccurredAt { get; init; }
@@ -20,15 +21,27 @@ public sealed record InventoryTransactionRequest
 
     public string? Location { get; init; }
 
-    /// <summary>Transfer only: where the stock went.</summary>
+    /// <summary>Transfer: where the stock went; item-transfer: where the target SKU is (default: the same location).</summary>
     public string? ToLocation { get; init; }
 
-    /// <summary>adjust: signed, not zero; transfer: positive; overlay: the counted quantity, zero or more.</summary>
+    /// <summary>Item-transfer only: the SKU the stock became. Left out of the hash when absent, as before it existed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ToSku { get; init; }
+
+    /// <summary>
+    /// adjust: signed, not zero; transfer, item-transfer, return-to-vendor: positive; overlay: the counted quantity of
+    /// the area, zero or more; sync: the WMS's total on hand in the OMS location, zero or more.
+    /// </summary>
     public long? Quantity { get; init; }
 
     public string? ReasonCode { get; init; }
 
+    /// <summary>Free text; for a return to vendor the RTV reference, which it requires.</summary>
     public string? Reference { get; init; }
+
+    /// <summary>Return-to-vendor only: the vendor the goods went back to.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? VendorId { get; init; }
 }
 
 public enum InventoryTransactionType
@@ -36,6 +49,9 @@ public enum InventoryTransactionType
     Adjust,
     Transfer,
     Overlay,
+    ItemTransfer,
+    ReturnToVendor,
+    Sync,
 }
 
 public static class InventoryTransactionTypes
@@ -45,6 +61,9 @@ public static class InventoryTransactionTypes
         "ADJUST" or "A" => InventoryTransactionType.Adjust,
         "TRANSFER" or "T" => InventoryTransactionType.Transfer,
         "OVERLAY" or "O" => InventoryTransactionType.Overlay,
+        "ITEM-TRANSFER" or "G" => InventoryTransactionType.ItemTransfer,
+        "RETURN-TO-VENDOR" or "V" => InventoryTransactionType.ReturnToVendor,
+        "SYNC" or "S" => InventoryTransactionType.Sync,
         _ => null,
     };
 
@@ -52,7 +71,10 @@ public static class InventoryTransactionTypes
     {
         InventoryTransactionType.Adjust => "adjust",
         InventoryTransactionType.Transfer => "transfer",
-        _ => "overlay",
+        InventoryTransactionType.Overlay => "overlay",
+        InventoryTransactionType.ItemTransfer => "item-transfer",
+        InventoryTransactionType.ReturnToVendor => "return-to-vendor",
+        _ => "sync",
     };
 
     /// <summary>The CloudEvent type suffix: what happened, in the past tense.</summary>
@@ -60,7 +82,10 @@ public static class InventoryTransactionTypes
     {
         InventoryTransactionType.Adjust => "inventory.adjusted",
         InventoryTransactionType.Transfer => "inventory.transferred",
-        _ => "inventory.counted",
+        InventoryTransactionType.Overlay => "inventory.counted",
+        InventoryTransactionType.ItemTransfer => "inventory.item-transferred",
+        InventoryTransactionType.ReturnToVendor => "inventory.returned-to-vendor",
+        _ => "inventory.synced",
     };
 }
 
@@ -71,10 +96,11 @@ public sealed record InventoryTransactionCommand(
     string? ReasonCode,
     string? Reference,
     WmsCodes Wms,
-    IReadOnlyList<StockChange> Changes);
+    IReadOnlyList<StockChange> Changes,
+    string? VendorId = null);
 
 /// <summary>The codes as the WMS sent them, kept for people reading the audit and the OMS event.</summary>
-public sealed record WmsCodes(string Sku, string Location, string? ToLocation);
+public sealed record WmsCodes(string Sku, string Location, string? ToLocation, string? ToSku = null);
 
 /// <summary>The answer to the WMS, and the data of the OMS event.</summary>
 public sealed record InventoryTransactionAnswer(string EventId, string Status, IReadOnlyList<MovementView> Movements);
@@ -90,4 +116,5 @@ public sealed record InventoryTransactionEvent(
     string? ReasonCode,
     string? Reference,
     WmsCodes Wms,
-    IReadOnlyList<MovementView> Movements);
+    IReadOnlyList<MovementView> Movements,
+    string? VendorId = null);

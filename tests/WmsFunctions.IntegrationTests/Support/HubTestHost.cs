@@ -153,7 +153,7 @@ public sealed class HubTestHost : IAsyncDisposable
         Directory.Delete(_appRoot, recursive: true);
     }
 
-    private static void AddInstance(Dictionary<string, string?> settings, string tenant, string instance, string key, params (string Code, string Warehouse)[] locations)
+    public static void AddInstance(Dictionary<string, string?> settings, string tenant, string instance, string key, params (string Code, string Warehouse)[] locations)
     {
         settings[$"Hub:Tenants:{tenant}:Instances:{instance}:Auth:ApiKeySha256:0"] = WebhookSecurity.ApiKeys.Hash(key);
         AddLocations(settings, tenant, instance, locations);
