@@ -1,6 +1,7 @@
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Handler.Inventory;
 using WmsFunctions.Handler.Outbox;
+using WmsFunctions.Handler.Receipts;
 using WmsFunctions.Storage;
 
 namespace WmsFunctions.Handler;
@@ -28,6 +29,10 @@ public static class FunctionCatalog
             "InventoryTransactions",
             new HttpTrigger("wms/{tenant}/{instance}/inventory-transactions", "POST"),
             InventoryApi.PostTransactionAsync),
+        FunctionDefinition.Webhook(
+            "PurchaseOrderReceipts",
+            new HttpTrigger("wms/{tenant}/{instance}/po-receipts", "POST"),
+            ReceiptsApi.PostReceiptAsync),
 
         // Moves every accepted inbound event on to the OMS (the outbox relay).
         FunctionDefinition.Invoked<OutboxRelayFunction>(

@@ -9,6 +9,7 @@ using WmsFunctions.Inbox;
 using WmsFunctions.Inventory;
 using WmsFunctions.Items;
 using WmsFunctions.Outbox;
+using WmsFunctions.Receipts;
 using WmsFunctions.Stock;
 using WmsFunctions.Storage;
 using WmsFunctions.Tenancy;
@@ -51,6 +52,9 @@ public static class WmsCoreServices
         // WMS -> OMS flows: a handler (validate, map, accept) and a flow (apply) each.
         services.AddSingleton<InventoryTransactionHandler>();
         services.AddSingleton<IInboundFlow, InventoryTransactionFlow>();
+        services.AddSingleton<ReceiptLedger>();
+        services.AddSingleton<PurchaseOrderReceiptHandler>();
+        services.AddSingleton<IInboundFlow, PurchaseOrderReceiptFlow>();
         return services;
     }
 }
