@@ -2,6 +2,7 @@ using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Handler.Inventory;
 using WmsFunctions.Handler.Outbox;
 using WmsFunctions.Handler.Receipts;
+using WmsFunctions.Handler.Returns;
 using WmsFunctions.Storage;
 
 namespace WmsFunctions.Handler;
@@ -33,6 +34,10 @@ public static class FunctionCatalog
             "PurchaseOrderReceipts",
             new HttpTrigger("wms/{tenant}/{instance}/po-receipts", "POST"),
             ReceiptsApi.PostReceiptAsync),
+        FunctionDefinition.Webhook(
+            "ReturnReceipts",
+            new HttpTrigger("wms/{tenant}/{instance}/return-receipts", "POST"),
+            ReturnsApi.PostReturnReceiptAsync),
 
         // Moves every accepted inbound event on to the OMS (the outbox relay).
         FunctionDefinition.Invoked<OutboxRelayFunction>(

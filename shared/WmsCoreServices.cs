@@ -10,6 +10,7 @@ using WmsFunctions.Inventory;
 using WmsFunctions.Items;
 using WmsFunctions.Outbox;
 using WmsFunctions.Receipts;
+using WmsFunctions.Returns;
 using WmsFunctions.Stock;
 using WmsFunctions.Storage;
 using WmsFunctions.Tenancy;
@@ -55,6 +56,8 @@ public static class WmsCoreServices
         services.AddSingleton<ReceiptLedger>();
         services.AddSingleton<PurchaseOrderReceiptHandler>();
         services.AddSingleton<IInboundFlow, PurchaseOrderReceiptFlow>();
+        services.AddSingleton<ReturnReceiptHandler>();
+        services.AddSingleton<IInboundFlow, ReturnReceiptFlow>();
         return services;
     }
 }

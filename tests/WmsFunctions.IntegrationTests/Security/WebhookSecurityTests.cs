@@ -225,6 +225,18 @@ public sealed class WebhookSecurityTests(AzuriteFixture azurite) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Signed_ReusedWebhookId_OnAnotherWebhook_Is422()
+    {
+        var body = Adjust("reuse-3");
+        await PostSignedAsync(body, _secured.Sign("msg_cross", body));
+
+        var response = await _hub.PostAsync("/api/wms/acme/signed/return-receipts", body, _secured.Sign("msg_cross", body));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("urn:wmsfunctions:problem:webhook-id-reused", await ProblemTypeAsync(response));
+    }
+
+    [Fact]
     public async Task Signed_RefusedDelivery_LeavesNoDeliveryRow_SoTheSameMessageIsAcceptedOnceItCanBe()
     {
         var body = Adjust("later-1", sku: "100999");
