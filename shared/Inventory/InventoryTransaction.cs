@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using WmsFunctions.Stock;
 
@@ -9,38 +11,45 @@ namespace WmsFunctions.Inventory;
 /// </summary>
 public sealed record InventoryTransactionRequest
 {
-    /// <summary>The WMS's id for this event: the same on every retry, different for every new event.</summary>
+    [Required]
+    [Description("The WMS's id for this event: the same on every retry, different for every new event.")]
     public string? EventId { get; init; }
 
-    /// <summary>adjust (A), transfer (T), overlay (O), item-transfer (G), return-to-vendor (V) or sync (S).</summary>
+    [Required]
+    [Description("adjust (A), transfer (T), overlay (O), item-transfer (G), return-to-vendor (V) or sync (S).")]
     public string? Type { get; init; }
 
+    [Required]
+    [Description("When it happened in the warehouse (RFC 3339 with offset); at most 5 minutes ahead of the hub's clock.")]
     public DateTimeOffset? OccurredAt { get; init; }
 
+    [Required]
+    [Description("The WMS SKU (mapped to the OMS SKU by the instance's aliases).")]
     public string? Sku { get; init; }
 
+    [Required]
+    [Description("The WMS location or area code (one of the instance's).")]
     public string? Location { get; init; }
 
-    /// <summary>Transfer: where the stock went; item-transfer: where the target SKU is (default: the same location).</summary>
+    [Description("transfer: where the stock went (required); item-transfer: where the target SKU is (default: location).")]
     public string? ToLocation { get; init; }
 
-    /// <summary>Item-transfer only: the SKU the stock became. Left out of the hash when absent, as before it existed.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] // left out of the hash when absent, as before it existed
+    [Description("item-transfer: the WMS SKU the stock became (required).")]
     public string? ToSku { get; init; }
 
-    /// <summary>
-    /// adjust: signed, not zero; transfer, item-transfer, return-to-vendor: positive; overlay: the counted quantity of
-    /// the area, zero or more; sync: the WMS's total on hand in the OMS location, zero or more.
-    /// </summary>
+    [Required]
+    [Description("adjust: signed, not 0; transfer, item-transfer, return-to-vendor: positive; overlay: the area's counted quantity; sync: the WMS's total on hand in the OMS location (0 or more).")]
     public long? Quantity { get; init; }
 
+    [Description("The WMS's reason code (at most 128 characters).")]
     public string? ReasonCode { get; init; }
 
-    /// <summary>Free text; for a return to vendor the RTV reference, which it requires.</summary>
+    [Description("Free text (at most 256 characters); return-to-vendor: the RTV reference (required).")]
     public string? Reference { get; init; }
 
-    /// <summary>Return-to-vendor only: the vendor the goods went back to.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] // left out of the hash when absent, as before it existed
+    [Description("return-to-vendor: the vendor the goods went back to.")]
     public string? VendorId { get; init; }
 }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using WmsFunctions.Inventory;
 using WmsFunctions.Stock;
 
@@ -10,24 +11,32 @@ namespace WmsFunctions.Receipts;
 /// </summary>
 public sealed record PurchaseOrderReceiptRequest
 {
+    [Required]
     [Description("The WMS's id for this receipt: the same on every retry, different for every new receipt.")]
     public string? EventId { get; init; }
 
+    [Required]
     [Description("When the goods were received (RFC 3339 with offset); at most 5 minutes ahead of the hub's clock.")]
     public DateTimeOffset? OccurredAt { get; init; }
 
+    [Required]
     [Description("The OMS purchase order number.")]
     public string? PoNumber { get; init; }
 
+    [Required]
     [Description("The PO line received against (1 or more).")]
+    [Range(1, 999_999)]
     public int? LineNumber { get; init; }
 
+    [Required]
     [Description("The WMS SKU received; must be the line's SKU once mapped.")]
     public string? Sku { get; init; }
 
+    [Required]
     [Description("The WMS location the good units were put into (sellable stock).")]
     public string? Location { get; init; }
 
+    [Required]
     [Description("Units received in good condition, 0 or more; they add to sellable stock at the location.")]
     public long? Quantity { get; init; }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using WmsFunctions.Stock;
 using WmsFunctions.Tenancy;
 
@@ -7,33 +8,41 @@ namespace WmsFunctions.Returns;
 /// <summary>Returned goods scanned back in, against one return authorization, each line with what becomes of it.</summary>
 public sealed record ReturnReceiptRequest
 {
+    [Required]
     [Description("The WMS's id for this return receipt: the same on every retry, different for every new one.")]
     public string? EventId { get; init; }
 
+    [Required]
     [Description("When the goods were scanned back in (RFC 3339 with offset); at most 5 minutes ahead of the hub's clock.")]
     public DateTimeOffset? OccurredAt { get; init; }
 
+    [Required]
     [Description("The OMS return authorization (RA) the goods came back under.")]
     public string? ReturnAuthorization { get; init; }
 
     [Description("The OMS order the goods were sold on, when the WMS knows it.")]
     public string? OrderNumber { get; init; }
 
+    [Required]
     [Description("What came back: 1 to 100 lines.")]
     public IReadOnlyList<ReturnLineRequest>? Lines { get; init; }
 }
 
 public sealed record ReturnLineRequest
 {
+    [Required]
     [Description("The WMS SKU returned.")]
     public string? Sku { get; init; }
 
+    [Required]
     [Description("Units returned, 1 or more.")]
     public long? Quantity { get; init; }
 
+    [Required]
     [Description("restock (R): back to sellable stock at the location; damaged (D) or quarantine (Q): kept apart, never sellable.")]
     public string? Disposition { get; init; }
 
+    [Required]
     [Description("The WMS location the goods were received at (restock: the sellable location they went to).")]
     public string? Location { get; init; }
 
