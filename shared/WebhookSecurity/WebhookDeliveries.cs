@@ -98,18 +98,28 @@ public sealed class WebhookDeliveries(HubStorage storage, TimeProvider time)
             LeaseUntil = now + Lease,
         };
 
-        try
+        WebhookDeliveryEntity? existing = null;
+        for (var attempt = 0; existing is null; attempt++)
         {
-            var added = await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
-            row.ETag = added.Headers.ETag ?? default;
-            return new DeliveryStart.Started(row);
-        }
-        catch (RequestFailedException conflict) when (conflict.Status == 409)
-        {
-            // Seen before: fall through to what the first delivery left.
+            try
+            {
+                var added = await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+                row.ETag = added.Headers.ETag ?? default;
+                return new DeliveryStart.Started(row);
+            }
+            catch (RequestFailedException conflict) when (conflict.Status == 409)
+            {
+                // Seen before: look at what the first delivery left. Gone again (its request was refused and released
+                // it) means: insert once more.
+                var found = await table.GetEntityIfExistsAsync<WebhookDeliveryEntity>(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+                existing = found.HasValue ? found.Value : null;
+                if (existing is null && attempt >= 2)
+                {
+                    return new DeliveryStart.InProgress();
+                }
+            }
         }
 
-        var existing = (await table.GetEntityAsync<WebhookDeliveryEntity>(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
         if (!string.Equals(existing.BodyHash, row.BodyHash, StringComparison.Ordinal) || !string.Equals(existing.Flow, flow, StringComparison.Ordinal))
         {
             return new DeliveryStart.Reused();

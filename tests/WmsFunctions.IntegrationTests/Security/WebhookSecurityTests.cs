@@ -209,6 +209,22 @@ public sealed class WebhookSecurityTests(AzuriteFixture azurite) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Signed_SameMessageSixTimesAtOnce_IsAppliedOnce_EveryOtherAttemptReplaysOrIsAskedToRetry()
+    {
+        var body = Adjust("burst-1", quantity: 5);
+        var headers = _secured.Sign("msg_burst", body);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => PostSignedAsync(body, headers)));
+
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Accepted, HttpStatusCode.Conflict }));
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Accepted && !r.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(5, await OnHandAsync());
+        var again = await PostSignedAsync(body, _secured.Sign("msg_burst", body)); // once settled, the answer is the stored one
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Single(await _hub.RelayAsync());
+    }
+
+    [Fact]
     public async Task Signed_ReusedWebhookId_WithAnotherBody_Is422_EvenForAnotherEvent_AndChangesNothing()
     {
         var body = Adjust("reuse-1", quantity: 3);
