@@ -57,7 +57,6 @@ public sealed class WmsInstance
         Adapter = options.Adapter;
         MaxQuantity = options.MaxQuantity;
         Credentials = credentials;
-        ApiKeyHashes = credentials is ApiKeyCredentials apiKeys ? apiKeys.Hashes : [];
         _locations = options.Locations.ToFrozenDictionary(
             pair => pair.Key,
             pair => new LocationMatch(LocationMatchKind.Mapped, pair.Value, $"{id}:{pair.Key}"),
@@ -80,8 +79,6 @@ public sealed class WmsInstance
 
     /// <summary>How this instance authenticates (the scheme its configuration chose, with its keys).</summary>
     public WebhookCredentials Credentials { get; }
-
-    public IReadOnlyList<byte[]> ApiKeyHashes { get; }
 
     /// <summary>The OMS locations this instance may post for.</summary>
     public IEnumerable<string> Warehouses => _locations.Values.Select(l => l.Warehouse!).Distinct(StringComparer.OrdinalIgnoreCase);
