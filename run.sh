@@ -32,8 +32,9 @@ done
 start_azurite 10000 10001 10002
 
 # Local configuration: a tenants file with a fresh API key per WMS instance (keys in .local/api-keys.json).
-dotnet "$LOCALHOST" prepare --template tenants.sample.json --tenants "$LOCAL/tenants.json" --keys "$LOCAL/api-keys.json"
+dotnet "$LOCALHOST" prepare --template tenants.sample.json --tenants "$LOCAL/tenants.json" --keys "$LOCAL/api-keys.json" --secrets "$LOCAL/secrets.env"
 export_sample_settings
+source "$LOCAL/secrets.env" # Standard Webhooks signing secrets: app settings, never in the tenants file
 export HUB_TENANTS_FILE="$LOCAL/tenants.json" FUNCTIONS_CUSTOMHANDLER_PORT="$PORT" ASPNETCORE_ENVIRONMENT=Development
 # The API keys the hub sends to the stand-in WMS instances (settings named in tenants.json): fresh for every run.
 new_key() { node -e "console.log(require('crypto').randomBytes(24).toString('base64url'))"; }
@@ -54,7 +55,7 @@ cat <<INFO
 WmsFunctions is running.
   handler (custom handler, as the Functions host would call it)  http://127.0.0.1:$PORT
   inventory webhook   POST http://127.0.0.1:$PORT/api/wms/demo/dc-east/inventory-transactions
-  API keys (local)    $LOCAL/api-keys.json   (header X-Api-Key)
+  credentials (local) $LOCAL/api-keys.json   (API keys for X-Api-Key, Standard Webhooks secrets, bearer signing keys)
   demo items          100234 (WMS alias TSHIRT-RED-M), 100235, 200001 for tenant demo
   Azurite             blob 10000, queue 10001, table 10002 (in memory; account and key in \$HubStorage)
   OMS messages        Azurite queue sb-${OMS_EVENTS_TOPIC} (stands in for the Service Bus topic)

@@ -5,10 +5,12 @@ using WmsFunctions.Handler.OrderChanges;
 using WmsFunctions.Handler.Outbound;
 using WmsFunctions.Handler.Outbox;
 using WmsFunctions.Handler.PickSlips;
-using WmsFunctions.PickSlips;
 using WmsFunctions.Handler.PurchaseOrders;
+using WmsFunctions.Handler.Receipts;
 using WmsFunctions.Handler.ReturnAuthorizations;
+using WmsFunctions.Handler.Returns;
 using WmsFunctions.Handler.Vendors;
+using WmsFunctions.PickSlips;
 using WmsFunctions.Storage;
 
 namespace WmsFunctions.Handler;
@@ -35,12 +37,20 @@ public static class FunctionCatalog
     public static IReadOnlyList<FunctionDefinition> All { get; } =
     [
         // WMS -> OMS webhooks (forwarded HTTP): authenticate, validate, map, apply, answer.
-        FunctionDefinition.Http(
+        FunctionDefinition.Webhook(
             "InventoryTransactions",
             new HttpTrigger("wms/{tenant}/{instance}/inventory-transactions", "POST"),
             InventoryApi.PostTransactionAsync),
+        FunctionDefinition.Webhook(
+            "PurchaseOrderReceipts",
+            new HttpTrigger("wms/{tenant}/{instance}/po-receipts", "POST"),
+            ReceiptsApi.PostReceiptAsync),
+        FunctionDefinition.Webhook(
+            "ReturnReceipts",
+            new HttpTrigger("wms/{tenant}/{instance}/return-receipts", "POST"),
+            ReturnsApi.PostReturnReceiptAsync),
 
-        FunctionDefinition.Http(
+        FunctionDefinition.Webhook(
             "PickConfirmations",
             new HttpTrigger("wms/{tenant}/{instance}/pick-confirmations", "POST"),
             PickSlipsApi.PostConfirmationAsync),
@@ -62,8 +72,8 @@ public static class FunctionCatalog
             new ServiceBusOutput(PickSlipEscalationFunction.Alerts, ServiceBusConnection, TopicNameSetting: AlertsTopicSetting)),
 
         // Operators: one slip with its history; slips by state and age.
-        FunctionDefinition.Http("PickSlipStatus", new HttpTrigger("ops/{tenant}/pick-slips/{pickSlipId}", "GET"), PickSlipsApi.GetAsync),
-        FunctionDefinition.Http("PickSlipList", new HttpTrigger("ops/{tenant}/pick-slips", "GET"), PickSlipsApi.ListAsync),
+        FunctionDefinition.Operator("PickSlipStatus", new HttpTrigger("ops/{tenant}/pick-slips/{pickSlipId}", "GET"), PickSlipsApi.GetAsync),
+        FunctionDefinition.Operator("PickSlipList", new HttpTrigger("ops/{tenant}/pick-slips", "GET"), PickSlipsApi.ListAsync),
         // OMS -> WMS (Service Bus topic subscriptions): validate, route, map per instance, deliver, record.
         FunctionDefinition.Invoked<ItemDownloadFunction>(
             ItemDownloadFunction.Name,

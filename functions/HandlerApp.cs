@@ -3,6 +3,7 @@ using System.Net;
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Handler.Operations;
 using WmsFunctions.Handler.Webhooks;
+using WmsFunctions.Inbox;
 
 namespace WmsFunctions.Handler;
 
@@ -58,6 +59,8 @@ public static class HandlerApp
         services.AddSingleton<WebhookGate>();
         services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.SectionName);
         services.AddSingleton<OperatorGate>();
+        services.AddWebhookOpenApi();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = InboundJson.Options.NumberHandling); // as the flows read
         foreach (var handler in FunctionCatalog.All.Select(f => f.InvocationHandler).OfType<Type>())
         {
             services.AddScoped(handler);
@@ -69,17 +72,24 @@ public static class HandlerApp
     public static WebApplication MapWmsFunctions(this WebApplication app)
     {
         // The host probes readiness with GET / and accepts any answer.
-        app.MapGet("/", () => Results.Json(new { status = "ready" })).WithName("Readiness");
+        app.MapGet("/", () => TypedResults.Ok(new Readiness("ready"))).WithName("Readiness").WithSummary("Readiness probe of the Functions host").WithTags("Functions host");
+        app.MapOpenApi(WebhookOpenApi.Route);
 
         foreach (var function in FunctionCatalog.All)
         {
             var route = function.HandlerRoute(FunctionCatalog.RoutePrefix);
-            var endpoint = function.Trigger is HttpTrigger http
-                ? app.MapMethods(route, http.Methods, function.HttpHandler!)
-                : app.MapPost(route, (HttpContext context) => InvocationEndpoint.InvokeAsync(context, function));
+            var endpoint = function.Trigger switch
+            {
+                HttpTrigger { Audience: HttpAudience.Wms } http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithWebhookRefusals(),
+                HttpTrigger http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithOperatorRefusals(),
+                _ => app.MapPost(route, (HttpContext context) => InvocationEndpoint.InvokeAsync(context, function)).ExcludeFromDescription(),
+            };
             endpoint.WithName(function.Name).WithMetadata(function);
         }
 
         return app;
     }
 }
+
+/// <summary>The readiness answer (the host accepts any answer; people and probes read this one).</summary>
+public sealed record Readiness(string Status);

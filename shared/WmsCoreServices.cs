@@ -15,11 +15,14 @@ using WmsFunctions.Outbound.Adapters;
 using WmsFunctions.Outbox;
 using WmsFunctions.PickSlips;
 using WmsFunctions.PurchaseOrders;
+using WmsFunctions.Receipts;
 using WmsFunctions.ReturnAuthorizations;
+using WmsFunctions.Returns;
 using WmsFunctions.Stock;
 using WmsFunctions.Storage;
 using WmsFunctions.Tenancy;
 using WmsFunctions.Vendors;
+using WmsFunctions.WebhookSecurity;
 
 namespace WmsFunctions;
 
@@ -31,7 +34,7 @@ public static class WmsCoreServices
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddOptions<HubOptions>().BindConfiguration(HubOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<HubOptions>, HubOptionsValidator>();
+        services.AddSingleton<IValidateOptions<HubOptions>>(new HubOptionsValidator(configuration));
         services.AddOptions<StorageOptions>().Configure(options =>
         {
             options.OutboxQueue = configuration[StorageOptions.OutboxQueueSetting] ?? options.OutboxQueue;
@@ -43,7 +46,10 @@ public static class WmsCoreServices
         services.AddSingleton<QueueServiceClient>(sp => sp.GetRequiredService<StorageClients>().Queues);
         services.AddSingleton<HubStorage>();
 
-        services.AddSingleton<TenantDirectory>();
+        services.AddSingleton(sp => new TenantDirectory(sp.GetRequiredService<IOptions<HubOptions>>(), configuration));
+        services.AddSingleton<BearerTokens>();
+        services.AddSingleton<WebhookAuthenticator>();
+        services.AddSingleton<WebhookDeliveries>();
         services.AddSingleton<ItemCatalog>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<StockLedger>();
@@ -55,6 +61,12 @@ public static class WmsCoreServices
         // WMS -> OMS flows: a handler (validate, map, accept) and a flow (apply) each.
         services.AddSingleton<InventoryTransactionHandler>();
         services.AddSingleton<IInboundFlow, InventoryTransactionFlow>();
+        services.AddSingleton<ReceiptLedger>();
+        services.AddSingleton<PurchaseOrderReceiptHandler>();
+        services.AddSingleton<IInboundFlow, PurchaseOrderReceiptFlow>();
+        services.AddSingleton<ReturnReceiptHandler>();
+        services.AddSingleton<IInboundFlow, ReturnReceiptFlow>();
+
         services.AddSingleton<PickConfirmationHandler>();
         services.AddSingleton<IInboundFlow, PickConfirmationFlow>();
 

@@ -5,10 +5,19 @@ namespace WmsFunctions.Handler.CustomHandler;
 /// <summary>What starts a function. Names of queues, topics and schedules are app settings (<c>%SETTING%</c>).</summary>
 public abstract record Trigger(string BindingName);
 
+/// <summary>Who calls a forwarded HTTP function: a WMS (a webhook) or an operator (the operations API).</summary>
+public enum HttpAudience
+{
+    Wms,
+    Operator,
+}
+
 /// <summary>A forwarded HTTP function: the host passes the original request through and returns our answer as is.</summary>
 public sealed record HttpTrigger(string Route, params string[] Methods) : Trigger("req")
 {
     public string AuthLevel { get; init; } = "function";
+
+    public HttpAudience Audience { get; init; } = HttpAudience.Wms;
 }
 
 public sealed record QueueTrigger(string BindingName, string QueueNameSetting, string Connection) : Trigger(BindingName);
@@ -42,14 +51,21 @@ public sealed record FunctionDefinition(
     Delegate? HttpHandler,
     Type? InvocationHandler)
 {
-    public static FunctionDefinition Http(string name, HttpTrigger trigger, Delegate handler) =>
-        new(name, trigger, [], handler, null);
+    /// <summary>A webhook a WMS calls (WMS credentials, the webhook refusals).</summary>
+    public static FunctionDefinition Webhook(string name, HttpTrigger trigger, Delegate handler) =>
+        new(name, trigger with { Audience = HttpAudience.Wms }, [], handler, null);
+
+    /// <summary>An endpoint of the operations API (operator credentials).</summary>
+    public static FunctionDefinition Operator(string name, HttpTrigger trigger, Delegate handler) =>
+        new(name, trigger with { Audience = HttpAudience.Operator }, [], handler, null);
 
     public static FunctionDefinition Invoked<THandler>(string name, Trigger trigger, params OutputBinding[] outputs)
         where THandler : IFunctionHandler =>
         new(name, trigger, outputs, null, typeof(THandler));
 
     public bool IsForwardedHttp => Trigger is HttpTrigger;
+
+    public bool IsWebhook => Trigger is HttpTrigger { Audience: HttpAudience.Wms };
 
     /// <summary>The path the handler answers on: the original path for forwarded HTTP, <c>/{Name}</c> otherwise.</summary>
     public string HandlerRoute(string routePrefix) =>

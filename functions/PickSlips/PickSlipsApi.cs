@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using WmsFunctions.Handler.Operations;
 using WmsFunctions.Handler.Webhooks;
@@ -11,11 +12,27 @@ public static class PickSlipsApi
 {
     public const int MaxTake = 200;
 
+    [EndpointSummary("Pick confirmation (pick in)")]
+    [EndpointDescription(
+        "What the WMS did with a pick slip the hub sent it. type: acknowledged, picked or packed (progress, no lines); shipped (lines " +
+        "with the quantity shipped and, when the instance has several areas in the slip's warehouse, the location they left from; " +
+        "cartons with SSCC-18 and/or tracking number, carrier, service, weight, freight and contents adding up to the lines); voided " +
+        "(the slip, or the lines named, as unfulfillable; unreserve says whether the OMS releases its reservation); backordered " +
+        "(lines with quantities and a reasonCode). Answered with what it did to the slip: applied, ignored (late or repeated: states " +
+        "never move backwards), flagged (e.g. a shipment after a void: recorded for a person, not applied) or applied-and-flagged " +
+        "(e.g. more shipped than ordered). A slip the OMS has not handed to the hub yet is 503 with Retry-After: nothing is written.")]
+    [WebhookRequest(typeof(PickConfirmationRequest))]
+    [ProducesResponseType(typeof(PickConfirmationAnswer), StatusCodes.Status202Accepted, "application/json")]
+    [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     public static Task<IResult> PostConfirmationAsync(
         string tenant, string instance, HttpContext context, WebhookGate gate, PickConfirmationHandler handler) =>
         gate.RunAsync(context, tenant, instance, PickConfirmationHandler.Flow, handler.HandleAsync);
 
     /// <summary>One slip: its state and its whole history, enough to explain how it got there.</summary>
+    [EndpointSummary("One pick slip with its history")]
+    [EndpointDescription("The slip's state, lines (ordered, shipped, voided, backordered, open), cartons, tracking, deadlines, and every event it handled in order: who sent it, what it did and why.")]
+    [ProducesResponseType(typeof(PickSlipWithHistory), StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> GetAsync(string tenant, string pickSlipId, HttpContext context, OperatorGate operators, PickSlipOrchestrator slips)
     {
         if (!operators.TryAuthenticate(context, out _, out var refusal))
@@ -32,27 +49,16 @@ public static class PickSlipsApi
         }
 
         var history = await slips.HistoryAsync(tenant, pickSlipId, context.RequestAborted).ConfigureAwait(false);
-        return Results.Json(new
-        {
-            slip = View(slip),
-            history = history.Select(h => new
-            {
-                sequence = h.Sequence,
-                at = h.At,
-                source = h.Source,
-                eventId = h.EventId,
-                @event = h.Event,
-                outcome = h.Outcome,
-                from = h.FromState,
-                to = h.ToState,
-                summary = h.Summary,
-                flagReason = h.FlagReason,
-                correlationId = h.CorrelationId,
-            }),
-        });
+        return TypedResults.Json(new PickSlipWithHistory(
+            PickSlipView.Of(slip),
+            history.Select(h => new PickSlipHistoryView(
+                h.Sequence, h.At, h.Source, h.EventId, h.Event, h.Outcome, h.FromState, h.ToState, h.Summary, h.FlagReason, h.CorrelationId)).ToArray()));
     }
 
     /// <summary>Slips in one state for at least <c>minAgeMinutes</c>, oldest first (the operations view).</summary>
+    [EndpointSummary("Pick slips by state and age")]
+    [EndpointDescription("Query: state (e.g. sent-to-wms), minAgeMinutes (time in that state, default 0), take (1-200, default 50). Oldest first.")]
+    [ProducesResponseType(typeof(PickSlipListing), StatusCodes.Status200OK, "application/json")]
     public static async Task<IResult> ListAsync(string tenant, HttpContext context, OperatorGate operators, PickSlipOrchestrator slips, TimeProvider time)
     {
         if (!operators.TryAuthenticate(context, out _, out var refusal))
@@ -87,31 +93,49 @@ public static class PickSlipsApi
 
         var now = time.GetUtcNow();
         var found = await slips.ListAsync(tenant, state, now.AddMinutes(-minAge), take, context.RequestAborted).ConfigureAwait(false);
-        return Results.Json(new
-        {
-            state = state.Name(),
-            minAgeMinutes = minAge,
-            slips = found.Select(f => new { inStateSince = f.EnteredAt, ageMinutes = Math.Floor((now - f.EnteredAt).TotalMinutes), slip = View(f.Slip) }),
-        });
+        return TypedResults.Json(new PickSlipListing(
+            state.Name(),
+            minAge,
+            found.Select(f => new PickSlipListEntry(f.EnteredAt, Math.Floor((now - f.EnteredAt).TotalMinutes), PickSlipView.Of(f.Slip))).ToArray()));
     }
-
-    private static object View(PickSlipSnapshot slip) => new
-    {
-        tenant = slip.Tenant,
-        pickSlipId = slip.PickSlipId,
-        orderId = slip.OrderId,
-        instance = slip.Instance,
-        warehouse = slip.Warehouse,
-        serviceLevel = slip.ServiceLevel,
-        state = slip.State.Name(),
-        lines = slip.Lines.Select(l => new { l.Line, l.Sku, l.Ordered, l.Shipped, l.Voided, l.Backordered, l.Open }),
-        cartons = slip.Cartons,
-        trackingNumbers = slip.TrackingNumbers,
-        generatedAt = slip.GeneratedAt,
-        sentAt = slip.SentAt,
-        updatedAt = slip.UpdatedAt,
-        acknowledgeDueAt = slip.AcknowledgeDueAt,
-        shipDueAt = slip.ShipDueAt,
-        escalated = new { acknowledge = slip.AcknowledgeEscalated, ship = slip.ShipEscalated },
-    };
 }
+
+/// <summary>A pick slip as operators see it.</summary>
+public sealed record PickSlipView(
+    string Tenant,
+    string PickSlipId,
+    string OrderId,
+    string Instance,
+    string Warehouse,
+    string ServiceLevel,
+    string State,
+    IReadOnlyList<PickSlipLineView> Lines,
+    IReadOnlyList<PickSlipCarton> Cartons,
+    IReadOnlyList<string> TrackingNumbers,
+    DateTimeOffset GeneratedAt,
+    DateTimeOffset? SentAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? AcknowledgeDueAt,
+    DateTimeOffset? ShipDueAt,
+    bool AcknowledgeEscalated,
+    bool ShipEscalated)
+{
+    public static PickSlipView Of(PickSlipSnapshot slip) => new(
+        slip.Tenant, slip.PickSlipId, slip.OrderId, slip.Instance, slip.Warehouse, slip.ServiceLevel, slip.State.Name(),
+        slip.Lines.Select(l => new PickSlipLineView(l.Line, l.Sku, l.Ordered, l.Shipped, l.Voided, l.Backordered, l.Open)).ToArray(),
+        slip.Cartons, slip.TrackingNumbers, slip.GeneratedAt, slip.SentAt, slip.UpdatedAt, slip.AcknowledgeDueAt, slip.ShipDueAt,
+        slip.AcknowledgeEscalated, slip.ShipEscalated);
+}
+
+public sealed record PickSlipLineView(int Line, string Sku, long Ordered, long Shipped, long Voided, long Backordered, long Open);
+
+/// <summary>One event the slip handled: who sent it, what it did and why.</summary>
+public sealed record PickSlipHistoryView(
+    int Sequence, DateTimeOffset At, string Source, string EventId, string Event, string Outcome,
+    string? From, string? To, string Summary, string? FlagReason, string? CorrelationId);
+
+public sealed record PickSlipWithHistory(PickSlipView Slip, IReadOnlyList<PickSlipHistoryView> History);
+
+public sealed record PickSlipListEntry(DateTimeOffset InStateSince, double AgeMinutes, PickSlipView Slip);
+
+public sealed record PickSlipListing(string State, int MinAgeMinutes, IReadOnlyList<PickSlipListEntry> Slips);

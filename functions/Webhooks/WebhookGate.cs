@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using Azure;
 using Microsoft.AspNetCore.Mvc;
 using WmsFunctions.Audit;
 using WmsFunctions.Inbox;
@@ -10,13 +11,21 @@ using WmsFunctions.WebhookSecurity;
 namespace WmsFunctions.Handler.Webhooks;
 
 /// <summary>
-/// What every WMS webhook goes through before and after its flow: authenticate the instance (per-instance API
-/// key; the host's function key is a second fence in Azure), check content type and size, read the body, run
-/// the flow, and answer. Every refusal is RFC 9457 problem details, changes nothing, and leaves one audit entry.
+/// What every WMS webhook goes through before and after its flow: authenticate the instance by the scheme its
+/// configuration chose (API key, Standard Webhooks signature or OAuth 2.0 bearer JWT; the host's function key is a
+/// second fence in Azure), check content type and size, read the body, hold a Standard Webhooks message id to one
+/// body, run the flow, and answer. Every refusal is RFC 9457 problem details, changes nothing, and leaves one
+/// audit entry.
 /// </summary>
-public sealed partial class WebhookGate(TenantDirectory tenants, AuditLog audit, TimeProvider time, ILogger<WebhookGate> logger)
+public sealed partial class WebhookGate(
+    TenantDirectory tenants,
+    WebhookAuthenticator authenticator,
+    WebhookDeliveries deliveries,
+    AuditLog audit,
+    TimeProvider time,
+    ILogger<WebhookGate> logger)
 {
-    public const string ApiKeyHeader = "X-Api-Key";
+    public const string ApiKeyHeader = WebhookAuthenticator.ApiKeyHeader;
     public const string CorrelationHeader = "X-Correlation-Id";
     public const string ReplayedHeader = "Idempotent-Replayed";
     public const int MaxBodyBytes = 64 * 1024;
@@ -33,12 +42,18 @@ public sealed partial class WebhookGate(TenantDirectory tenants, AuditLog audit,
         var correlationId = CorrelationIdOf(context);
         context.Response.Headers[CorrelationHeader] = correlationId;
 
-        if (!tenants.TryGet(tenant, instance, out var wms) || !ApiKeys.Verify(context.Request.Headers[ApiKeyHeader], wms.ApiKeyHashes))
+        if (!tenants.TryGet(tenant, instance, out var wms))
         {
             context.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{ApiKeyHeader}\"";
             return await RefuseAsync(
-                Problem.Unauthorized($"Send the API key of WMS instance '{instance}' in the {ApiKeyHeader} header."),
-                wms?.Tenant ?? AuditLog.UnauthenticatedTenant, instance, flow, correlationId, context, started).ConfigureAwait(false);
+                Problem.Unauthorized($"Send the credentials of WMS instance '{instance}'."),
+                AuditLog.UnauthenticatedTenant, instance, flow, correlationId, context, started).ConfigureAwait(false);
+        }
+
+        var headers = HeadersOf(context.Request);
+        if (await authenticator.CheckHeadersAsync(wms, headers).ConfigureAwait(false) is { } denied)
+        {
+            return await UnauthorizedAsync(denied, wms, flow, correlationId, context, started).ConfigureAwait(false);
         }
 
         if (!IsJson(context.Request.ContentType))
@@ -52,7 +67,15 @@ public sealed partial class WebhookGate(TenantDirectory tenants, AuditLog audit,
             return await RefuseAsync(Problem.PayloadTooLarge(MaxBodyBytes), wms.Tenant, wms.Id, flow, correlationId, context, started).ConfigureAwait(false);
         }
 
-        var result = await handle(new InboundRequest(wms, body.Value, correlationId), cancellationToken).ConfigureAwait(false);
+        if (WebhookAuthenticator.CheckBody(wms, headers, body.Value.Span) is { } forged)
+        {
+            return await UnauthorizedAsync(forged, wms, flow, correlationId, context, started).ConfigureAwait(false);
+        }
+
+        var request = new InboundRequest(wms, body.Value, correlationId);
+        var result = wms.Credentials is StandardWebhookCredentials
+            ? await HandleDeliveryAsync(request, headers.WebhookId!, flow, handle, cancellationToken).ConfigureAwait(false)
+            : await handle(request, cancellationToken).ConfigureAwait(false);
         if (result.Problem is { } problem)
         {
             return await RefuseAsync(problem, wms.Tenant, wms.Id, flow, correlationId, context, started).ConfigureAwait(false);
@@ -71,6 +94,76 @@ public sealed partial class WebhookGate(TenantDirectory tenants, AuditLog audit,
 
         return Results.Text(result.Body ?? "{}", "application/json", statusCode: result.Status);
     }
+
+    /// <summary>
+    /// Standard Webhooks: the message id (webhook-id) is held to one body before the flow runs, so a reused id with
+    /// another body is refused (422) whatever event it names, a redelivery is answered as the first time, and a
+    /// delivery still being handled is 409. A refusal or failure releases the id again.
+    /// </summary>
+    private async Task<InboundResult> HandleDeliveryAsync(
+        InboundRequest request, string webhookId, string flow, Func<InboundRequest, CancellationToken, Task<InboundResult>> handle, CancellationToken cancellationToken)
+    {
+        var start = await deliveries.BeginAsync(request.Instance.Tenant, request.Instance.Id, webhookId, flow, request.Body, cancellationToken).ConfigureAwait(false);
+        switch (start)
+        {
+            case DeliveryStart.Answered answered:
+                return new InboundResult(answered.Status, answered.Body, null, Replayed: true, answered.EventId);
+            case DeliveryStart.Reused:
+                return InboundResult.Refused(Problem.WebhookIdReused(webhookId));
+            case DeliveryStart.InProgress:
+                return InboundResult.Refused(Problem.DeliveryInProgress(webhookId));
+        }
+
+        var row = ((DeliveryStart.Started)start).Row;
+        InboundResult result;
+        try
+        {
+            result = await handle(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await TryAbandonAsync(row, webhookId).ConfigureAwait(false);
+            throw;
+        }
+
+        if (result.Problem is not null)
+        {
+            await TryAbandonAsync(row, webhookId).ConfigureAwait(false);
+        }
+        else
+        {
+            await deliveries.CompleteAsync(row, result.Status, result.Body ?? "{}", result.EventId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private async Task TryAbandonAsync(WebhookDeliveryEntity row, string webhookId)
+    {
+        try
+        {
+            await deliveries.AbandonAsync(row, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RequestFailedException failure)
+        {
+            // The row stays "in progress" until its lease runs out; then a redelivery takes it over.
+            LogAbandonFailed(logger, failure, webhookId, WebhookDeliveries.Lease);
+        }
+    }
+
+    private Task<IResult> UnauthorizedAsync(
+        AuthenticationFailure denied, WmsInstance wms, string flow, string correlationId, HttpContext context, long started)
+    {
+        context.Response.Headers.WWWAuthenticate = denied.Challenge;
+        return RefuseAsync(Problem.Unauthorized(denied.Detail), wms.Tenant, wms.Id, flow, correlationId, context, started);
+    }
+
+    private static WebhookHeaders HeadersOf(HttpRequest request) => new(
+        request.Headers[ApiKeyHeader].FirstOrDefault(),
+        request.Headers.Authorization.FirstOrDefault(),
+        request.Headers[StandardWebhooks.IdHeader].FirstOrDefault(),
+        request.Headers[StandardWebhooks.TimestampHeader].FirstOrDefault(),
+        request.Headers[StandardWebhooks.SignatureHeader].FirstOrDefault());
 
     private async Task<IResult> RefuseAsync(
         Problem problem, string tenant, string instance, string flow, string correlationId, HttpContext context, long started)
@@ -155,6 +248,9 @@ public sealed partial class WebhookGate(TenantDirectory tenants, AuditLog audit,
 
         return Activity.Current?.TraceId.ToHexString() ?? Guid.NewGuid().ToString("N");
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook id {WebhookId} of a refused request could not be released; it is taken over after {Lease}")]
+    private static partial void LogAbandonFailed(ILogger logger, Exception failure, string webhookId, TimeSpan lease);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Flow} webhook for {Tenant}/{Instance}: {Status} {ProblemType}")]
     private static partial void LogRefused(ILogger logger, string flow, string tenant, string instance, int status, string problemType);

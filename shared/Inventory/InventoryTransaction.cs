@@ -1,3 +1,6 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using WmsFunctions.Stock;
 
 namespace WmsFunctions.Inventory;
@@ -8,27 +11,46 @@ namespace WmsFunctions.Inventory;
 /// </summary>
 public sealed record InventoryTransactionRequest
 {
-    /// <summary>The WMS's id for this event: the same on every retry, different for every new event.</summary>
+    [Required]
+    [Description("The WMS's id for this event: the same on every retry, different for every new event.")]
     public string? EventId { get; init; }
 
-    /// <summary>adjust (A), transfer (T) or overlay (O).</summary>
+    [Required]
+    [Description("adjust (A), transfer (T), overlay (O), item-transfer (G), return-to-vendor (V) or sync (S).")]
     public string? Type { get; init; }
 
+    [Required]
+    [Description("When it happened in the warehouse (RFC 3339 with offset); at most 5 minutes ahead of the hub's clock.")]
     public DateTimeOffset? OccurredAt { get; init; }
 
+    [Required]
+    [Description("The WMS SKU (mapped to the OMS SKU by the instance's aliases).")]
     public string? Sku { get; init; }
 
+    [Required]
+    [Description("The WMS location or area code (one of the instance's).")]
     public string? Location { get; init; }
 
-    /// <summary>Transfer only: where the stock went.</summary>
+    [Description("transfer: where the stock went (required); item-transfer: where the target SKU is (default: location).")]
     public string? ToLocation { get; init; }
 
-    /// <summary>adjust: signed, not zero; transfer: positive; overlay: the counted quantity, zero or more.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] // left out of the hash when absent, as before it existed
+    [Description("item-transfer: the WMS SKU the stock became (required).")]
+    public string? ToSku { get; init; }
+
+    [Required]
+    [Description("adjust: signed, not 0; transfer, item-transfer, return-to-vendor: positive; overlay: the area's counted quantity; sync: the WMS's total on hand in the OMS location (0 or more).")]
     public long? Quantity { get; init; }
 
+    [Description("The WMS's reason code (at most 128 characters).")]
     public string? ReasonCode { get; init; }
 
+    [Description("Free text (at most 256 characters); return-to-vendor: the RTV reference (required).")]
     public string? Reference { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] // left out of the hash when absent, as before it existed
+    [Description("return-to-vendor: the vendor the goods went back to.")]
+    public string? VendorId { get; init; }
 }
 
 public enum InventoryTransactionType
@@ -36,6 +58,9 @@ public enum InventoryTransactionType
     Adjust,
     Transfer,
     Overlay,
+    ItemTransfer,
+    ReturnToVendor,
+    Sync,
 }
 
 public static class InventoryTransactionTypes
@@ -45,6 +70,9 @@ public static class InventoryTransactionTypes
         "ADJUST" or "A" => InventoryTransactionType.Adjust,
         "TRANSFER" or "T" => InventoryTransactionType.Transfer,
         "OVERLAY" or "O" => InventoryTransactionType.Overlay,
+        "ITEM-TRANSFER" or "G" => InventoryTransactionType.ItemTransfer,
+        "RETURN-TO-VENDOR" or "V" => InventoryTransactionType.ReturnToVendor,
+        "SYNC" or "S" => InventoryTransactionType.Sync,
         _ => null,
     };
 
@@ -52,7 +80,10 @@ public static class InventoryTransactionTypes
     {
         InventoryTransactionType.Adjust => "adjust",
         InventoryTransactionType.Transfer => "transfer",
-        _ => "overlay",
+        InventoryTransactionType.Overlay => "overlay",
+        InventoryTransactionType.ItemTransfer => "item-transfer",
+        InventoryTransactionType.ReturnToVendor => "return-to-vendor",
+        _ => "sync",
     };
 
     /// <summary>The CloudEvent type suffix: what happened, in the past tense.</summary>
@@ -60,7 +91,10 @@ public static class InventoryTransactionTypes
     {
         InventoryTransactionType.Adjust => "inventory.adjusted",
         InventoryTransactionType.Transfer => "inventory.transferred",
-        _ => "inventory.counted",
+        InventoryTransactionType.Overlay => "inventory.counted",
+        InventoryTransactionType.ItemTransfer => "inventory.item-transferred",
+        InventoryTransactionType.ReturnToVendor => "inventory.returned-to-vendor",
+        _ => "inventory.synced",
     };
 }
 
@@ -71,10 +105,11 @@ public sealed record InventoryTransactionCommand(
     string? ReasonCode,
     string? Reference,
     WmsCodes Wms,
-    IReadOnlyList<StockChange> Changes);
+    IReadOnlyList<StockChange> Changes,
+    string? VendorId = null);
 
 /// <summary>The codes as the WMS sent them, kept for people reading the audit and the OMS event.</summary>
-public sealed record WmsCodes(string Sku, string Location, string? ToLocation);
+public sealed record WmsCodes(string Sku, string Location, string? ToLocation, string? ToSku = null);
 
 /// <summary>The answer to the WMS, and the data of the OMS event.</summary>
 public sealed record InventoryTransactionAnswer(string EventId, string Status, IReadOnlyList<MovementView> Movements);
@@ -90,4 +125,5 @@ public sealed record InventoryTransactionEvent(
     string? ReasonCode,
     string? Reference,
     WmsCodes Wms,
-    IReadOnlyList<MovementView> Movements);
+    IReadOnlyList<MovementView> Movements,
+    string? VendorId = null);

@@ -37,7 +37,7 @@ public sealed class InventoryTransactionFlow(StockLedger ledger) : IInboundFlow
             command.OccurredAt,
             record.CorrelationId,
             new InventoryTransactionEvent(
-                record.EventId, command.Type.Name(), status, command.OccurredAt, command.ReasonCode, command.Reference, command.Wms, movements));
+                record.EventId, command.Type.Name(), status, command.OccurredAt, command.ReasonCode, command.Reference, command.Wms, movements, command.VendorId));
 
         var summary = string.Join("; ", results.Select(r => string.Create(
             CultureInfo.InvariantCulture,

@@ -10,6 +10,10 @@ namespace WmsFunctions.Inventory;
 /// <summary>
 /// The inventory-transaction flow (WMS -> OMS): validate, map the WMS's codes to the OMS's, then hand the
 /// command to the inbound pipeline, which de-duplicates, applies it to the stock snapshots and publishes it.
+/// Codes: adjust (A) by a signed quantity; transfer (T) between locations; overlay (O), a count of one area as of
+/// occurredAt; item-to-item transfer (G), stock of one SKU becoming another; return to vendor (V), stock leaving
+/// with its RTV reference; sync (S), the WMS's total on hand in one OMS location as of occurredAt, applied as
+/// the difference from the instance's current on hand there (see <see cref="StockChangeKind.Sync"/>).
 /// </summary>
 public sealed class InventoryTransactionHandler(ItemCatalog items, InboundEventProcessor processor, TimeProvider time)
 {
@@ -32,34 +36,52 @@ public sealed class InventoryTransactionHandler(ItemCatalog items, InboundEventP
         }
 
         var type = InventoryTransactionTypes.Parse(transaction.Type)!.Value;
-        var from = request.Instance.ResolveLocation(transaction.Location!);
-        var to = type == InventoryTransactionType.Transfer ? request.Instance.ResolveLocation(transaction.ToLocation!) : from;
-        foreach (var (match, code) in new[] { (from, transaction.Location!), (to, transaction.ToLocation ?? transaction.Location!) })
+        var toCode = transaction.ToLocation ?? transaction.Location!;
+        if (InboundMapping.ResolveLocation(request.Instance, transaction.Location!, out var from) is { } fromProblem)
         {
-            switch (match.Kind)
-            {
-                case LocationMatchKind.NotAllowed:
-                    return InboundResult.Refused(Problem.LocationNotAllowed(code, request.Instance.Id));
-                case LocationMatchKind.Unknown:
-                    return InboundResult.Refused(Problem.UnknownLocation(code, request.Instance.Id));
-            }
+            return InboundResult.Refused(fromProblem);
         }
 
-        var sku = request.Instance.ResolveSku(transaction.Sku!);
-        if (!await items.ExistsAsync(request.Instance.Tenant, sku, cancellationToken).ConfigureAwait(false))
+        if (InboundMapping.ResolveLocation(request.Instance, toCode, out var to) is { } toProblem)
         {
-            return InboundResult.Refused(Problem.UnknownSku(transaction.Sku!, sku));
+            return InboundResult.Refused(toProblem);
+        }
+
+        var (sku, unknownSku) = await InboundMapping.ResolveSkuAsync(items, request.Instance, transaction.Sku!, cancellationToken).ConfigureAwait(false);
+        if (unknownSku is not null)
+        {
+            return InboundResult.Refused(unknownSku);
+        }
+
+        var toSku = sku;
+        if (type == InventoryTransactionType.ItemTransfer)
+        {
+            (toSku, unknownSku) = await InboundMapping.ResolveSkuAsync(items, request.Instance, transaction.ToSku!, cancellationToken).ConfigureAwait(false);
+            if (unknownSku is not null)
+            {
+                return InboundResult.Refused(unknownSku);
+            }
+
+            if (toSku == sku && to.Warehouse == from.Warehouse && to.Area == from.Area)
+            {
+                return InboundResult.Refused(Problem.InvalidEvent(new Dictionary<string, string[]>
+                {
+                    ["toSku"] = [$"'{transaction.ToSku}' is the same OMS SKU ({sku}) in the same location: nothing would change."],
+                }));
+            }
         }
 
         var quantity = transaction.Quantity!.Value;
         IReadOnlyList<StockChange> changes = type switch
         {
             InventoryTransactionType.Adjust => [new(from.Warehouse!, from.Area!, sku, StockChangeKind.Adjust, quantity)],
-            InventoryTransactionType.Transfer =>
+            InventoryTransactionType.Transfer or InventoryTransactionType.ItemTransfer =>
             [
                 new(from.Warehouse!, from.Area!, sku, StockChangeKind.Adjust, -quantity),
-                new(to.Warehouse!, to.Area!, sku, StockChangeKind.Adjust, quantity),
+                new(to.Warehouse!, to.Area!, toSku, StockChangeKind.Adjust, quantity),
             ],
+            InventoryTransactionType.ReturnToVendor => [new(from.Warehouse!, from.Area!, sku, StockChangeKind.Adjust, -quantity)],
+            InventoryTransactionType.Sync => [new(from.Warehouse!, from.Area!, sku, StockChangeKind.Sync, quantity)],
             _ => [new(from.Warehouse!, from.Area!, sku, StockChangeKind.Count, quantity)],
         };
 
@@ -68,8 +90,9 @@ public sealed class InventoryTransactionHandler(ItemCatalog items, InboundEventP
             transaction.OccurredAt!.Value,
             transaction.ReasonCode,
             transaction.Reference,
-            new WmsCodes(transaction.Sku!, transaction.Location!, transaction.ToLocation),
-            changes);
+            new WmsCodes(transaction.Sku!, transaction.Location!, transaction.ToLocation, transaction.ToSku),
+            changes,
+            transaction.VendorId);
 
         return await processor.AcceptAsync(
             new InboundEvent(
@@ -96,7 +119,7 @@ public sealed class InventoryTransactionHandler(ItemCatalog items, InboundEventP
         var type = InventoryTransactionTypes.Parse(transaction.Type);
         if (type is null)
         {
-            Fail("type", "Required: one of adjust (A), transfer (T), overlay (O).");
+            Fail("type", "Required: one of adjust (A), transfer (T), overlay (O), item-transfer (G), return-to-vendor (V), sync (S).");
         }
 
         if (transaction.OccurredAt is not { } occurredAt)
@@ -118,20 +141,53 @@ public sealed class InventoryTransactionHandler(ItemCatalog items, InboundEventP
             Fail("location", $"Required: 1 to {Codes.MaxLength} characters.");
         }
 
-        if (type == InventoryTransactionType.Transfer)
+        switch (type)
         {
-            if (!Codes.IsValid(transaction.ToLocation))
-            {
+            case InventoryTransactionType.Transfer when !Codes.IsValid(transaction.ToLocation):
                 Fail("toLocation", "Required for a transfer.");
-            }
-            else if (string.Equals(transaction.ToLocation, transaction.Location, StringComparison.OrdinalIgnoreCase))
-            {
+                break;
+            case InventoryTransactionType.Transfer when string.Equals(transaction.ToLocation, transaction.Location, StringComparison.OrdinalIgnoreCase):
                 Fail("toLocation", "A transfer must move stock to another location.");
+                break;
+            case InventoryTransactionType.ItemTransfer when transaction.ToLocation is not null && !Codes.IsValid(transaction.ToLocation):
+                Fail("toLocation", $"1 to {Codes.MaxLength} characters, or left out for the same location.");
+                break;
+            case not (InventoryTransactionType.Transfer or InventoryTransactionType.ItemTransfer) when transaction.ToLocation is not null:
+                Fail("toLocation", "Only a transfer or an item-to-item transfer has a destination.");
+                break;
+        }
+
+        if (type == InventoryTransactionType.ItemTransfer)
+        {
+            if (!Codes.IsValid(transaction.ToSku))
+            {
+                Fail("toSku", "Required for an item-to-item transfer: the SKU the stock becomes.");
+            }
+            else if (string.Equals(transaction.ToSku, transaction.Sku, StringComparison.Ordinal) && transaction.ToLocation is null)
+            {
+                Fail("toSku", "An item-to-item transfer must change the SKU.");
             }
         }
-        else if (transaction.ToLocation is not null)
+        else if (transaction.ToSku is not null)
         {
-            Fail("toLocation", "Only a transfer has a destination.");
+            Fail("toSku", "Only an item-to-item transfer has a target SKU.");
+        }
+
+        if (type == InventoryTransactionType.ReturnToVendor)
+        {
+            if (string.IsNullOrWhiteSpace(transaction.Reference))
+            {
+                Fail("reference", "Required for a return to vendor: the RTV reference.");
+            }
+
+            if (transaction.VendorId is not null && !Codes.IsValid(transaction.VendorId))
+            {
+                Fail("vendorId", $"1 to {Codes.MaxLength} characters.");
+            }
+        }
+        else if (transaction.VendorId is not null)
+        {
+            Fail("vendorId", "Only a return to vendor names a vendor.");
         }
 
         if (transaction.Quantity is not { } quantity)
@@ -149,10 +205,10 @@ public sealed class InventoryTransactionHandler(ItemCatalog items, InboundEventP
                 case InventoryTransactionType.Adjust when quantity == 0:
                     Fail("quantity", "An adjustment of zero changes nothing.");
                     break;
-                case InventoryTransactionType.Transfer when quantity <= 0:
-                    Fail("quantity", "A transfer moves a positive quantity.");
+                case InventoryTransactionType.Transfer or InventoryTransactionType.ItemTransfer or InventoryTransactionType.ReturnToVendor when quantity <= 0:
+                    Fail("quantity", "A transfer or return to vendor moves a positive quantity.");
                     break;
-                case InventoryTransactionType.Overlay when quantity < 0:
+                case InventoryTransactionType.Overlay or InventoryTransactionType.Sync when quantity < 0:
                     Fail("quantity", "A count cannot be negative.");
                     break;
             }
@@ -163,7 +219,7 @@ public sealed class InventoryTransactionHandler(ItemCatalog items, InboundEventP
             Fail("reasonCode", $"At most {Codes.MaxLength} characters.");
         }
 
-        if (transaction.Reference is { Length: > 256 })
+        if (transaction.Reference is { Length: > 256 } && !errors.ContainsKey("reference"))
         {
             Fail("reference", "At most 256 characters.");
         }

@@ -47,6 +47,28 @@ public sealed record Problem(
     public static Problem PickSlipNotYours(string pickSlipId, string instance) =>
         new("pick-slip-not-yours", 403, "Pick slip of another instance", $"Pick slip '{pickSlipId}' was not sent to WMS instance '{instance}'.");
 
+    public static Problem WebhookIdReused(string webhookId) =>
+        new("webhook-id-reused", 422, "Webhook id reused with a different body",
+            $"webhook-id '{webhookId}' was already received with a different body; every new message needs a new webhook-id.");
+
+    public static Problem DeliveryInProgress(string webhookId) =>
+        new("delivery-in-progress", 409, "The same message is being handled",
+            $"webhook-id '{webhookId}' is being handled by another request; retry in a few seconds for its answer.");
+
+    public static Problem UnknownPurchaseOrder(string poNumber) =>
+        new("unknown-purchase-order", 422, "Unknown purchase order", $"Purchase order '{poNumber}' is not known to the hub (the OMS has not sent it).");
+
+    public static Problem UnknownPurchaseOrderLine(string poNumber, int lineNumber) =>
+        new("unknown-purchase-order-line", 422, "Unknown purchase order line", $"Purchase order '{poNumber}' has no line {lineNumber}.");
+
+    public static Problem SkuNotOnPurchaseOrderLine(string wmsSku, string omsSku, int lineNumber, string poNumber) =>
+        new("sku-not-on-purchase-order-line", 422, "SKU is not the line's",
+            $"Line {lineNumber} of purchase order '{poNumber}' is not for SKU '{wmsSku}'{(wmsSku == omsSku ? "" : $" (OMS SKU '{omsSku}')")}.");
+
+    public static Problem PurchaseOrderNotAllowed(string poNumber, string instance) =>
+        new("purchase-order-not-allowed", 403, "Purchase order not allowed",
+            $"Purchase order '{poNumber}' is expected at a location WMS instance '{instance}' does not serve.");
+
     public static Problem EventIdReused(string eventId) =>
         new("event-id-reused", 422, "Event id reused with a different body",
             $"Event '{eventId}' was already received with different content; send a new event id for a new event.");

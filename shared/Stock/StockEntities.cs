@@ -33,7 +33,8 @@ public sealed class StockSnapshotEntity : ITableEntity
 
     /// <summary>
     /// JSON: on hand per WMS area ("{instance}:{location code}") and when each was last counted. Several WMS areas
-    /// may map to one OMS location; a count of one area must only replace that area's figure.
+    /// may map to one OMS location; a count of one area must only replace that area's figure. "{instance}:" (no
+    /// code, on hand 0) holds when the instance last synced its total for the whole location.
     /// </summary>
     public string Areas { get; set; } = "{}";
 

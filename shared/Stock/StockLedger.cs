@@ -15,6 +15,12 @@ public enum StockChangeKind
 
     /// <summary>Set on hand to a counted quantity (overlay).</summary>
     Count,
+
+    /// <summary>
+    /// Set the total of all of the event's instance's areas in the OMS location to a quantity, booking the
+    /// difference from their current on hand into this area; a count of each of those areas at that time.
+    /// </summary>
+    Sync,
 }
 
 /// <summary>
@@ -221,20 +227,44 @@ public sealed partial class StockLedger(HubStorage storage, TimeProvider time, I
         {
             var (snapshot, areas, exists, touched) = snapshots[change.Sku];
             var area = areas.TryGetValue(change.Area, out var known) ? known : areas[change.Area] = new AreaStock();
+
+            // A sync speaks for every area of its instance here, and for the instance as a whole ("{instance}:", on
+            // hand 0), so that an area the instance first reports later still counts as synced at that time.
+            var whole = InstanceArea(ev.Instance);
+            if (change.Kind == StockChangeKind.Sync && !areas.ContainsKey(whole))
+            {
+                areas[whole] = new AreaStock();
+            }
+
+            IReadOnlyList<AreaStock> scope = change.Kind == StockChangeKind.Sync
+                ? areas.Where(a => a.Key.StartsWith(whole, StringComparison.Ordinal)).Select(a => a.Value).ToList()
+                : areas.TryGetValue(whole, out var synced) ? [area, synced] : [area];
             StockChangeResult result;
-            if (area.LastCountAt is { } countedAt && ev.OccurredAt < countedAt)
+            if (scope.Max(a => a.LastCountAt) is { } countedAt && ev.OccurredAt < countedAt)
             {
                 // A count only ever moves LastCountAt forward, so "superseded" cannot turn wrong before we commit.
                 result = new StockChangeResult(change.Warehouse, change.Area, change.Sku, 0, snapshot.OnHand, false, countedAt);
             }
             else
             {
-                var delta = change.Kind == StockChangeKind.Count ? change.Quantity - area.OnHand : change.Quantity;
+                var delta = change.Kind switch
+                {
+                    StockChangeKind.Count => change.Quantity - area.OnHand,
+                    StockChangeKind.Sync => change.Quantity - scope.Sum(a => a.OnHand),
+                    _ => change.Quantity,
+                };
                 area.OnHand += delta;
                 snapshot.OnHand += delta;
                 if (change.Kind == StockChangeKind.Count)
                 {
                     area.LastCountAt = ev.OccurredAt;
+                }
+                else if (change.Kind == StockChangeKind.Sync)
+                {
+                    foreach (var counted in scope)
+                    {
+                        counted.LastCountAt = ev.OccurredAt;
+                    }
                 }
 
                 touched = true;
@@ -313,6 +343,9 @@ public sealed partial class StockLedger(HubStorage storage, TimeProvider time, I
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} from {Instance} was already applied to {Partition}")]
     private static partial void LogAlreadyApplied(ILogger logger, string eventId, string instance, string partition);
+
+    /// <summary>The key under which a snapshot records when an instance last synced the whole location (never a real area: codes are not empty).</summary>
+    public static string InstanceArea(string instance) => instance + ":";
 
     public static Dictionary<string, AreaStock> ReadAreas(StockSnapshotEntity snapshot) =>
         JsonSerializer.Deserialize<Dictionary<string, AreaStock>>(snapshot.Areas, StockJson.Options)

@@ -36,6 +36,8 @@ public enum HubTable
     PickSlipsByState,
     OutboundDeliveries,
     FailedSyncs,
+    PurchaseOrderReceipts,
+    WebhookDeliveries,
 }
 
 /// <summary>

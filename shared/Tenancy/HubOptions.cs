@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using WmsFunctions.WebhookSecurity;
 
 namespace WmsFunctions.Tenancy;
 
@@ -38,6 +40,13 @@ public sealed class WmsInstanceOptions
     /// <summary>WMS SKU to OMS SKU, where they differ. A SKU without an alias is taken as the OMS SKU.</summary>
     public Dictionary<string, string> SkuAliases { get; set; } = [];
 
+    /// <summary>
+    /// Where goods that must not be sold are booked: "damaged" and "quarantine" to one of this instance's
+    /// <see cref="Locations"/> whose OMS location holds nothing sellable. Damaged units of a PO receipt and
+    /// damaged or quarantined returns go there; without an entry they are reported to the OMS but not stocked.
+    /// </summary>
+    public Dictionary<string, string> Dispositions { get; set; } = [];
+
     /// <summary>The largest quantity a single movement may carry; anything above is refused as absurd.</summary>
     public long MaxQuantity { get; set; } = 1_000_000;
 
@@ -58,27 +67,64 @@ public sealed class PickSlipDeadlineOptions
     public Dictionary<string, TimeSpan> ShipWithin { get; set; } = new(StringComparer.OrdinalIgnoreCase) { [AnyServiceLevel] = TimeSpan.FromHours(24) };
 }
 
+/// <summary>
+/// How one WMS instance proves who it is on every webhook. <see cref="Scheme"/> chooses: an API key (stored
+/// hashed), Standard Webhooks signatures (secrets in app settings named here), or an OAuth 2.0 bearer JWT
+/// (issuer, audience and public signing keys here). Nothing in this class is a secret.
+/// </summary>
 public sealed class WebhookAuthOptions
 {
     public const string ApiKeyScheme = "ApiKey";
 
+    public const string StandardWebhooksScheme = "StandardWebhooks";
+
+    public const string BearerScheme = "Bearer";
+
+    public static readonly IReadOnlyList<string> Schemes = [ApiKeyScheme, StandardWebhooksScheme, BearerScheme];
+
     public string Scheme { get; set; } = ApiKeyScheme;
 
-    /// <summary>Hex SHA-256 of every accepted API key (several while keys rotate).</summary>
+    /// <summary>ApiKey: hex SHA-256 of every accepted API key (several while keys rotate).</summary>
     public List<string> ApiKeySha256 { get; set; } = [];
+
+    /// <summary>
+    /// StandardWebhooks: names of the app settings that hold the signing secrets (<c>whsec_</c> + base64), several
+    /// while secrets rotate. The secrets themselves never appear in the tenants file; in Azure each setting is a
+    /// Key Vault reference.
+    /// </summary>
+    public List<string> SecretSettings { get; set; } = [];
+
+    /// <summary>Bearer: the token's required <c>iss</c>.</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>Bearer: the token's required <c>aud</c>; give every instance its own, or set <see cref="Subject"/>.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>Bearer, optional: the token's required <c>sub</c> (the WMS's client), when the audience is shared.</summary>
+    public string? Subject { get; set; }
+
+    /// <summary>Bearer: the issuer's public signing keys as a JSON Web Key Set (the document its jwks_uri serves).</summary>
+    public string? SigningKeysJwks { get; set; }
+
+    /// <summary>Bearer: public signing keys in PEM (<c>-----BEGIN PUBLIC KEY-----</c>, RSA or EC).</summary>
+    public List<string> SigningKeysPem { get; set; } = [];
+
+    /// <summary>Bearer: the signature algorithms accepted (asymmetric only); empty means RS256.</summary>
+    public List<string> Algorithms { get; set; } = [];
 }
 
-/// <summary>A bad tenant configuration fails the start, not the first webhook at 3 a.m.</summary>
-public sealed partial class HubOptionsValidator : IValidateOptions<HubOptions>
+/// <summary>
+/// A bad tenant configuration fails the start, not the first webhook at 3 a.m. Given the app's configuration,
+/// it also checks that every secret setting an instance names exists and holds a usable secret.
+/// </summary>
+public sealed partial class HubOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<HubOptions>
 {
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
     private static partial Regex IdPattern();
 
-    [GeneratedRegex("^[0-9a-fA-F]{64}$")]
-    private static partial Regex Sha256Hex();
-
     public ValidateOptionsResult Validate(string? name, HubOptions options)
     {
+        Func<string, string?>? setting = configuration is null ? null : key => configuration[key];
         var errors = new List<string>();
         foreach (var (tenantId, tenant) in options.Tenants)
         {
@@ -95,18 +141,7 @@ public sealed partial class HubOptionsValidator : IValidateOptions<HubOptions>
                     errors.Add($"{where}: instance id must be lower-case letters, digits and '-' (at most 40).");
                 }
 
-                if (instance.Auth.Scheme != WebhookAuthOptions.ApiKeyScheme)
-                {
-                    errors.Add($"{where}:Auth:Scheme '{instance.Auth.Scheme}' is not supported (supported: {WebhookAuthOptions.ApiKeyScheme}).");
-                }
-                else if (instance.Auth.ApiKeySha256.Count == 0)
-                {
-                    errors.Add($"{where}:Auth:ApiKeySha256 needs at least one key hash.");
-                }
-
-                errors.AddRange(instance.Auth.ApiKeySha256
-                    .Where(hash => !Sha256Hex().IsMatch(hash))
-                    .Select(_ => $"{where}:Auth:ApiKeySha256 holds a value that is not 64 hex digits."));
+                errors.AddRange(WebhookCredentials.Problems(instance.Auth, setting).Select(problem => $"{where}:Auth:{problem}"));
 
                 if (instance.Locations.Count == 0)
                 {
@@ -123,6 +158,8 @@ public sealed partial class HubOptionsValidator : IValidateOptions<HubOptions>
                     errors.Add($"{where}:PickSlips needs positive durations and a ShipWithin entry for '{PickSlipDeadlineOptions.AnyServiceLevel}'.");
                 }
 
+                errors.AddRange(DispositionProblems(instance).Select(problem => $"{where}:Dispositions:{problem}"));
+
                 if (instance.MaxQuantity is < 1 or > 1_000_000_000)
                 {
                     errors.Add($"{where}:MaxQuantity must be between 1 and 1,000,000,000.");
@@ -131,5 +168,30 @@ public sealed partial class HubOptionsValidator : IValidateOptions<HubOptions>
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Each disposition names a location of the instance whose OMS location no sellable area shares.</summary>
+    private static IEnumerable<string> DispositionProblems(WmsInstanceOptions instance)
+    {
+        var locations = new Dictionary<string, string>(instance.Locations, StringComparer.OrdinalIgnoreCase);
+        var sellable = locations
+            .Where(pair => !instance.Dispositions.Values.Contains(pair.Key, StringComparer.OrdinalIgnoreCase))
+            .Select(pair => pair.Value)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var (disposition, code) in instance.Dispositions)
+        {
+            if (StockDispositions.Parse(disposition) is not (StockDisposition.Damaged or StockDisposition.Quarantine))
+            {
+                yield return $"{disposition} is not a disposition that needs a location (damaged, quarantine).";
+            }
+            else if (!locations.TryGetValue(code, out var warehouse))
+            {
+                yield return $"{disposition} names '{code}', which is not one of the instance's Locations.";
+            }
+            else if (sellable.Contains(warehouse))
+            {
+                yield return $"{disposition} names '{code}', whose OMS location {warehouse} also holds sellable areas; map it to a location of its own.";
+            }
+        }
     }
 }

@@ -1,15 +1,20 @@
 using System.Collections.Frozen;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using WmsFunctions.PickSlips;
+using WmsFunctions.WebhookSecurity;
 
 namespace WmsFunctions.Tenancy;
 
-/// <summary>Looks up the WMS instances of every tenant, with their mappings precomputed once.</summary>
+/// <summary>
+/// Looks up the WMS instances of every tenant, with their mappings and credentials precomputed once. Secrets an
+/// instance names (Standard Webhooks) are read from <paramref name="configuration"/>, the app settings.
+/// </summary>
 public sealed class TenantDirectory
 {
     private readonly FrozenDictionary<string, WmsInstance> _instances;
 
-    public TenantDirectory(IOptions<HubOptions> options)
+    public TenantDirectory(IOptions<HubOptions> options, IConfiguration? configuration = null)
     {
         var instances = new Dictionary<string, WmsInstance>(StringComparer.Ordinal);
         foreach (var (tenantId, tenant) in options.Value.Tenants)
@@ -22,7 +27,8 @@ public sealed class TenantDirectory
 
             foreach (var (instanceId, instance) in tenant.Instances)
             {
-                instances[Key(tenantId, instanceId)] = new WmsInstance(tenantId, instanceId, instance, tenantCodes);
+                var credentials = WebhookCredentials.Create(instance.Auth, key => configuration?[key]);
+                instances[Key(tenantId, instanceId)] = new WmsInstance(tenantId, instanceId, instance, tenantCodes, credentials);
             }
         }
 
@@ -44,14 +50,15 @@ public sealed class WmsInstance
     private readonly FrozenDictionary<string, string> _skuAliases;
     private readonly FrozenSet<string> _tenantCodes;
     private readonly PickSlipDeadlineOptions _pickSlips;
+    private readonly FrozenDictionary<StockDisposition, LocationMatch> _dispositions;
 
-    internal WmsInstance(string tenant, string id, WmsInstanceOptions options, FrozenSet<string> tenantCodes)
+    internal WmsInstance(string tenant, string id, WmsInstanceOptions options, FrozenSet<string> tenantCodes, WebhookCredentials credentials)
     {
         Tenant = tenant;
         Id = id;
         Adapter = options.Adapter;
         MaxQuantity = options.MaxQuantity;
-        ApiKeyHashes = options.Auth.ApiKeySha256.Select(Convert.FromHexString).ToArray();
+        Credentials = credentials;
         _pickSlips = options.PickSlips;
         _locations = options.Locations.ToFrozenDictionary(
             pair => pair.Key,
@@ -59,6 +66,10 @@ public sealed class WmsInstance
             StringComparer.OrdinalIgnoreCase);
         _skuAliases = options.SkuAliases.ToFrozenDictionary(StringComparer.Ordinal);
         _tenantCodes = tenantCodes;
+        _dispositions = options.Dispositions
+            .Select(pair => (Disposition: StockDispositions.Parse(pair.Key), Match: ResolveLocation(pair.Value)))
+            .Where(d => d.Disposition is not null && d.Match.Kind == LocationMatchKind.Mapped)
+            .ToFrozenDictionary(d => d.Disposition!.Value, d => d.Match);
     }
 
     public string Tenant { get; }
@@ -69,7 +80,8 @@ public sealed class WmsInstance
 
     public long MaxQuantity { get; }
 
-    public IReadOnlyList<byte[]> ApiKeyHashes { get; }
+    /// <summary>How this instance authenticates (the scheme its configuration chose, with its keys).</summary>
+    public WebhookCredentials Credentials { get; }
 
     /// <summary>The OMS locations this instance may post for.</summary>
     public IEnumerable<string> Warehouses => _locations.Values.Select(l => l.Warehouse!).Distinct(StringComparer.OrdinalIgnoreCase);
@@ -98,6 +110,10 @@ public sealed class WmsInstance
     public PickSlipDeadlines PickSlipDeadlinesFor(string serviceLevel) => new(
         _pickSlips.AcknowledgeWithin,
         _pickSlips.ShipWithin.TryGetValue(serviceLevel, out var within) ? within : _pickSlips.ShipWithin[PickSlipDeadlineOptions.AnyServiceLevel]);
+
+    /// <summary>Where goods of a non-sellable disposition are booked, or null when they are only reported.</summary>
+    public LocationMatch? ResolveDisposition(StockDisposition disposition) =>
+        _dispositions.TryGetValue(disposition, out var match) ? match : null;
 }
 
 public enum LocationMatchKind

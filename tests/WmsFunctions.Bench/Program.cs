@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Azure.Core;
@@ -13,15 +14,21 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using WmsFunctions.Handler;
 using WmsFunctions.Handler.CustomHandler;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using WmsFunctions.Items;
 using WmsFunctions.LocalHost;
+using WmsFunctions.PurchaseOrders;
 using WmsFunctions.Storage;
 using WmsFunctions.WebhookSecurity;
 
-// ./bench.sh [--quick]: the inventory webhook and the outbox relay on loopback against Azurite (started by
-// bench.sh), the handler on real Kestrel, the host's queue trigger played by the local host stand-in.
+// ./bench.sh [--quick]: every webhook (inventory under each auth scheme, PO receipt, return receipt) and the outbox
+// relay on loopback against Azurite (started by bench.sh), the handler on real Kestrel, the host's queue trigger
+// played by the local host stand-in.
 // Prints throughput, latency percentiles and storage transactions per event. Numbers from a shared 2-core
 // machine where Azurite, the handler and the load generator share the cores: compare ratios, not absolutes.
+const string BenchIssuer = "https://idp.bench.test";
+const string BenchAudience = "api://wmsfunctions/bench/oauth";
 var quick = args.Contains("--quick");
 var diagnose = Environment.GetEnvironmentVariable("BENCH_DIAG") == "1"; // per-drain timings, slow events, stalls
 var storage = Environment.GetEnvironmentVariable("HubStorage")
@@ -34,6 +41,9 @@ var hostClients = Clients(storage, hostRequests);
 
 var id = Guid.NewGuid().ToString("N")[..8];
 var apiKey = ApiKeys.NewKey();
+var webhookSecret = StandardWebhooks.NewSecret();
+_ = StandardWebhooks.TryParseSecret(webhookSecret, out var webhookKey);
+using var tokenKey = RSA.Create(2048);
 var settings = new Dictionary<string, string?>
 {
     [HandlerApp.PortSetting] = "0",
@@ -45,6 +55,15 @@ var settings = new Dictionary<string, string?>
     ["Hub:Tenants:bench:Instances:wms:Locations:A1"] = "W1",
     ["Hub:Tenants:bench:Instances:wms:Locations:A2"] = "W1",
     ["Hub:Tenants:bench:Instances:wms:Locations:B1"] = "W2",
+    ["Hub:Tenants:bench:Instances:signed:Auth:Scheme"] = "StandardWebhooks",
+    ["Hub:Tenants:bench:Instances:signed:Auth:SecretSettings:0"] = "BENCH_WEBHOOK_SECRET",
+    ["BENCH_WEBHOOK_SECRET"] = webhookSecret,
+    ["Hub:Tenants:bench:Instances:signed:Locations:S1"] = "W1",
+    ["Hub:Tenants:bench:Instances:oauth:Auth:Scheme"] = "Bearer",
+    ["Hub:Tenants:bench:Instances:oauth:Auth:Issuer"] = BenchIssuer,
+    ["Hub:Tenants:bench:Instances:oauth:Auth:Audience"] = BenchAudience,
+    ["Hub:Tenants:bench:Instances:oauth:Auth:SigningKeysPem:0"] = tokenKey.ExportSubjectPublicKeyInfoPem(),
+    ["Hub:Tenants:bench:Instances:oauth:Locations:O1"] = "W1",
 };
 var app = HandlerApp.Build([], builder =>
 {
@@ -65,19 +84,47 @@ const int Skus = 200;
 var catalog = app.Services.GetRequiredService<ItemCatalog>();
 await Parallel.ForEachAsync(Enumerable.Range(0, Skus), async (i, ct) => await catalog.UpsertAsync("bench", Sku(i), "bench item", true, ct));
 
+// One purchase order per SKU (as the outbound PO flow would have stored them), for the receipt webhook.
+var orders = await app.Services.GetRequiredService<HubStorage>().TableAsync(HubTable.PurchaseOrders, CancellationToken.None);
+await Parallel.ForEachAsync(Enumerable.Range(0, Skus), async (i, ct) =>
+{
+    var partition = PurchaseOrderHeaderEntity.PartitionFor("bench", Po(i));
+    await orders.UpsertEntityAsync(new PurchaseOrderHeaderEntity { PartitionKey = partition, Tenant = "bench", PoNumber = Po(i), Warehouse = "W1", Version = 1 }, cancellationToken: ct);
+    await orders.UpsertEntityAsync(new PurchaseOrderLineEntity { PartitionKey = partition, RowKey = PurchaseOrderLineEntity.RowFor(1), LineNumber = 1, Sku = Sku(i), ExpectedQuantity = 1_000 }, cancellationToken: ct);
+});
+var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+{
+    Issuer = BenchIssuer,
+    Audience = BenchAudience,
+    NotBefore = DateTime.UtcNow.AddMinutes(-1),
+    Expires = DateTime.UtcNow.AddHours(1),
+    SigningCredentials = new SigningCredentials(new RsaSecurityKey(tokenKey), SecurityAlgorithms.RsaSha256),
+});
+
 var at = DateTimeOffset.UtcNow.AddMinutes(-5);
 var relay = new RelayTotals();
 var rows = new List<Row>();
 var scale = quick ? 1 : 4;
 
-// Warm-up: JIT, connections, table creation.
-await RunWebhooks("warm-up", 50, 4, i => Adjust($"warm-{i}", i % Skus, "A1"), record: false);
+// Warm-up: JIT, connections, table creation (every webhook and scheme once).
+await RunWebhooks("warm-up", 50, 4, i => (i % 5) switch
+{
+    0 => Receipt($"warm-{i}", i % Skus),
+    1 => Return($"warm-{i}", i % Skus),
+    2 => Signed($"warm-{i}", i % Skus),
+    3 => Bearer($"warm-{i}", i % Skus),
+    _ => ApiKeyPost(Adjust($"warm-{i}", i % Skus, "A1")),
+}, record: false);
 
-await RunWebhooks("webhook, sequential", 100 * scale, 1, i => Adjust($"seq-{i}", i % Skus, i % 2 == 0 ? "A1" : "B1"));
-await RunWebhooks("webhook, 16 in flight", 400 * scale, 16, i => Adjust($"par-{i}", i % Skus, i % 3 == 0 ? "B1" : "A2"));
-await RunWebhooks("webhook, 16 in flight, one hot SKU", 100 * scale, 16, i => Adjust($"hot-{i}", 0, i % 2 == 0 ? "A1" : "A2"));
-await RunWebhooks("transfer W1 -> W2, 16 in flight", 100 * scale, 16, i => Transfer($"trf-{i}", i % Skus));
-await RunWebhooks("duplicate (replayed answer), 16 in flight", 100 * scale, 16, i => Adjust($"par-{i}", i % Skus, i % 3 == 0 ? "B1" : "A2"));
+await RunWebhooks("webhook, sequential", 100 * scale, 1, i => ApiKeyPost(Adjust($"seq-{i}", i % Skus, i % 2 == 0 ? "A1" : "B1")));
+await RunWebhooks("webhook, 16 in flight", 400 * scale, 16, i => ApiKeyPost(Adjust($"par-{i}", i % Skus, i % 3 == 0 ? "B1" : "A2")));
+await RunWebhooks("webhook, 16 in flight, one hot SKU", 100 * scale, 16, i => ApiKeyPost(Adjust($"hot-{i}", 0, i % 2 == 0 ? "A1" : "A2")));
+await RunWebhooks("transfer W1 -> W2, 16 in flight", 100 * scale, 16, i => ApiKeyPost(Transfer($"trf-{i}", i % Skus)));
+await RunWebhooks("duplicate (replayed answer), 16 in flight", 100 * scale, 16, i => ApiKeyPost(Adjust($"par-{i}", i % Skus, i % 3 == 0 ? "B1" : "A2")));
+await RunWebhooks("inventory, Standard Webhooks signed, 16 in flight", 200 * scale, 16, i => Signed($"sig-{i}", i % Skus));
+await RunWebhooks("inventory, OAuth bearer JWT, 16 in flight", 200 * scale, 16, i => Bearer($"jwt-{i}", i % Skus));
+await RunWebhooks("PO receipt, 16 in flight", 200 * scale, 16, i => Receipt($"rcv-{i}", i % Skus));
+await RunWebhooks("return receipt (2 lines), 16 in flight", 200 * scale, 16, i => Return($"ret-{i}", i % Skus));
 
 // The relay, drained after each scenario above (host's queue get/delete counted apart from the handler's work).
 rows.Add(new Row("outbox relay (drains, batches of 16)", relay.Events, 16, relay.Events / relay.Elapsed.TotalSeconds, null,
@@ -104,7 +151,7 @@ rows.Add(new Row("outbox relay (drains, batches of 16)", relay.Events, 16, relay
     {
         var eventId = $"e2e-{i}";
         started[$"bench/wms/inventory/{eventId}"] = Stopwatch.GetTimestamp();
-        using var response = await Post(Adjust(eventId, i % Skus, "A1"));
+        using var response = await http.SendAsync(ApiKeyPost(Adjust(eventId, i % Skus, "A1")));
         await Task.Delay(Random.Shared.Next(50, 600)); // events arrive spread out, as from a warehouse floor
     }
 
@@ -136,16 +183,17 @@ await app.StopAsync();
 Directory.Delete(appRoot, recursive: true);
 return rows.Any(r => r.Failures > 0) ? 1 : 0;
 
-async Task RunWebhooks(string name, int count, int concurrency, Func<int, string> body, bool record = true)
+async Task RunWebhooks(string name, int count, int concurrency, Func<int, HttpRequestMessage> request, bool record = true)
 {
     var latencies = new ConcurrentBag<double>();
     var failures = 0;
     var before = handlerRequests.Count;
     var clock = Stopwatch.StartNew();
-    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, _) =>
+    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
     {
+        using var message = request(i);
         var start = Stopwatch.GetTimestamp();
-        using var response = await Post(body(i));
+        using var response = await http.SendAsync(message, ct);
         latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         if ((int)response.StatusCode != 202)
         {
@@ -177,15 +225,46 @@ async Task RunWebhooks(string name, int count, int concurrency, Func<int, string
     }
 }
 
-async Task<HttpResponseMessage> Post(string body)
+HttpRequestMessage ApiKeyPost(string body, string path = "inventory-transactions")
 {
-    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/wms/bench/wms/inventory-transactions")
-    {
-        Content = new StringContent(body, Encoding.UTF8, "application/json"),
-    };
+    var request = Json($"/api/wms/bench/wms/{path}", body);
     request.Headers.Add("X-Api-Key", apiKey);
-    return await http.SendAsync(request);
+    return request;
 }
+
+HttpRequestMessage Signed(string eventId, int sku)
+{
+    var body = JsonSerializer.Serialize(new { eventId, type = "adjust", occurredAt = at, sku = Sku(sku), location = "S1", quantity = 1 });
+    var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+    var request = Json("/api/wms/bench/signed/inventory-transactions", body);
+    request.Headers.Add(StandardWebhooks.IdHeader, "msg_" + eventId);
+    request.Headers.Add(StandardWebhooks.TimestampHeader, timestamp);
+    request.Headers.Add(StandardWebhooks.SignatureHeader, StandardWebhooks.Sign(webhookKey, "msg_" + eventId, timestamp, Encoding.UTF8.GetBytes(body)));
+    return request;
+}
+
+HttpRequestMessage Bearer(string eventId, int sku)
+{
+    var request = Json("/api/wms/bench/oauth/inventory-transactions",
+        JsonSerializer.Serialize(new { eventId, type = "adjust", occurredAt = at, sku = Sku(sku), location = "O1", quantity = 1 }));
+    request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+    return request;
+}
+
+HttpRequestMessage Receipt(string eventId, int sku) => ApiKeyPost(
+    JsonSerializer.Serialize(new { eventId, occurredAt = at, poNumber = Po(sku), lineNumber = 1, sku = Sku(sku), location = sku % 2 == 0 ? "A1" : "A2", quantity = 2 }),
+    "po-receipts");
+
+HttpRequestMessage Return(string eventId, int sku) => ApiKeyPost(
+    JsonSerializer.Serialize(new
+    {
+        eventId, occurredAt = at, returnAuthorization = "RA-" + eventId,
+        lines = new object[] { new { sku = Sku(sku), quantity = 1, disposition = "restock", location = "A1" }, new { sku = Sku((sku + 1) % Skus), quantity = 1, disposition = "damaged", location = "A1" } },
+    }),
+    "return-receipts");
+
+static HttpRequestMessage Json(string path, string body) =>
+    new(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
 
 string Adjust(string eventId, int sku, string location) => JsonSerializer.Serialize(new
 {
@@ -198,6 +277,8 @@ string Transfer(string eventId, int sku) => JsonSerializer.Serialize(new
 });
 
 static string Sku(int i) => "SKU-" + i.ToString("D5", CultureInfo.InvariantCulture);
+
+static string Po(int i) => "PO-" + i.ToString("D5", CultureInfo.InvariantCulture);
 
 static StorageClients Clients(string connectionString, CountingPolicy counter)
 {
@@ -225,12 +306,12 @@ static void Print(IReadOnlyList<Row> rows)
 {
     static string F(double? value, string format = "0.0") => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
     Console.WriteLine();
-    Console.WriteLine($"{"scenario",-42} {"events",7} {"conc",5} {"events/s",9} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"tx/event",9} {"host tx",8} {"failed",7}");
-    Console.WriteLine(new string('-', 130));
+    Console.WriteLine($"{"scenario",-50} {"events",7} {"conc",5} {"events/s",9} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"tx/event",9} {"host tx",8} {"failed",7}");
+    Console.WriteLine(new string('-', 138));
     foreach (var row in rows)
     {
         Console.WriteLine(
-            $"{row.Name,-42} {row.Events,7} {row.Concurrency,5} {F(row.EventsPerSecond),9} {F(row.Latency?.P50),8} {F(row.Latency?.P95),8} " +
+            $"{row.Name,-50} {row.Events,7} {row.Concurrency,5} {F(row.EventsPerSecond),9} {F(row.Latency?.P50),8} {F(row.Latency?.P95),8} " +
             $"{F(row.Latency?.P99),8} {F(row.Latency?.Max),8} {F(row.HandlerTransactions, "0.00"),9} {F(row.HostTransactions, "0.00"),8} {row.Failures,7}");
     }
 

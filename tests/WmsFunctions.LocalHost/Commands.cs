@@ -1,8 +1,13 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
+using Microsoft.IdentityModel.Tokens;
 using WmsFunctions.Storage;
+using WmsFunctions.Tenancy;
 using WmsFunctions.WebhookSecurity;
 
 namespace WmsFunctions.LocalHost;
@@ -12,22 +17,51 @@ internal static class Commands
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>
-    /// Writes a tenants file from the template with a new random API key per WMS instance: the hashes go into
-    /// the tenants file the handler reads, the keys themselves into a local keys file for the caller. Nothing
-    /// secret is ever in the repository.
+    /// Writes a tenants file from the template with fresh credentials per WMS instance, by its scheme. ApiKey: a new
+    /// key, its hash into the tenants file. StandardWebhooks: a new whsec_ secret per named setting, exported from
+    /// the secrets file (an app setting, as in Azure). Bearer: a new RSA key pair, the public key (JWKS) into the
+    /// tenants file. Keys, secrets and private keys go to the local keys file for the caller; nothing secret is ever
+    /// in the repository or in the tenants file.
     /// </summary>
-    public static async Task<int> PrepareAsync(string template, string tenantsPath, string keysPath)
+    public static async Task<int> PrepareAsync(string template, string tenantsPath, string keysPath, string? secretsPath)
     {
         var tenants = JsonNode.Parse(await File.ReadAllTextAsync(template))!.AsObject();
         var keys = new JsonObject();
+        var secrets = new StringBuilder();
         foreach (var (tenantId, tenant) in tenants["Hub"]!["Tenants"]!.AsObject())
         {
             var tenantKeys = new JsonObject();
             foreach (var (instanceId, instance) in tenant!["Instances"]!.AsObject())
             {
-                var key = ApiKeys.NewKey();
-                instance!["Auth"]!["ApiKeySha256"] = new JsonArray(ApiKeys.Hash(key));
-                tenantKeys[instanceId] = key;
+                var auth = instance!["Auth"]!.AsObject();
+                switch ((string?)auth["Scheme"] ?? WebhookAuthOptions.ApiKeyScheme)
+                {
+                    case WebhookAuthOptions.StandardWebhooksScheme:
+                        var named = new JsonObject();
+                        foreach (var setting in auth["SecretSettings"]!.AsArray().Select(s => (string)s!))
+                        {
+                            var secret = StandardWebhooks.NewSecret();
+                            named[setting] = secret;
+                            secrets.Append(CultureInfo.InvariantCulture, $"export {setting}='{secret}'\n");
+                        }
+
+                        tenantKeys[instanceId] = named;
+                        break;
+                    case WebhookAuthOptions.BearerScheme:
+                        using (var rsa = RSA.Create(2048))
+                        {
+                            var key = rsa.ExportParameters(false);
+                            auth["SigningKeysJwks"] = $$"""{"keys":[{"kty":"RSA","use":"sig","kid":"{{instanceId}}-1","n":"{{Base64UrlEncoder.Encode(key.Modulus)}}","e":"{{Base64UrlEncoder.Encode(key.Exponent)}}"}]}""";
+                            tenantKeys[instanceId] = rsa.ExportPkcs8PrivateKeyPem();
+                        }
+
+                        break;
+                    default:
+                        var apiKey = ApiKeys.NewKey();
+                        auth["ApiKeySha256"] = new JsonArray(ApiKeys.Hash(apiKey));
+                        tenantKeys[instanceId] = apiKey;
+                        break;
+                }
             }
 
             keys[tenantId] = tenantKeys;
@@ -36,6 +70,11 @@ internal static class Commands
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(tenantsPath))!);
         await File.WriteAllTextAsync(tenantsPath, tenants.ToJsonString(Indented));
         await File.WriteAllTextAsync(keysPath, keys.ToJsonString(Indented));
+        if (secretsPath is not null)
+        {
+            await File.WriteAllTextAsync(secretsPath, secrets.ToString());
+        }
+
         return 0;
     }
 

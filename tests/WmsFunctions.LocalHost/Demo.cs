@@ -1,18 +1,25 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using WmsFunctions.Audit;
 using WmsFunctions.Items;
+using WmsFunctions.PurchaseOrders;
 using WmsFunctions.Stock;
 using WmsFunctions.Storage;
+using WmsFunctions.WebhookSecurity;
 
 namespace WmsFunctions.LocalHost;
 
 /// <summary>
-/// ./run.sh --demo: a warehouse reports a few movements (and a few mistakes) to the running hub; the demo prints
-/// each answer, then the stock snapshots, the audit log and the CloudEvents that left for the OMS.
+/// ./run.sh --demo: warehouses report a few movements, a PO receipt and a return (and a few mistakes) to the running
+/// hub, under each auth scheme; the demo prints each answer, then the CloudEvents that left for the OMS, the stock
+/// snapshots and the audit log.
 /// </summary>
 internal static class Demo
 {
@@ -23,8 +30,10 @@ internal static class Demo
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         await using var services = new ServiceCollection().AddLogging().AddWmsCore(configuration).BuildServiceProvider();
-        var keys = JsonDocument.Parse(await File.ReadAllTextAsync(keysPath, cancellationToken)).RootElement;
-        var apiKey = keys.GetProperty(Tenant).GetProperty(Instance).GetString()!;
+        var keys = JsonDocument.Parse(await File.ReadAllTextAsync(keysPath, cancellationToken)).RootElement.GetProperty(Tenant);
+        var apiKey = keys.GetProperty(Instance).GetString()!;
+        var westSecret = keys.GetProperty("dc-west").EnumerateObject().First().Value.GetString()!;
+        var northKey = keys.GetProperty("3pl-north").GetString()!;
         var (_, serviceBus) = Commands.Create(appRoot, handlerUrl);
         var started = DateTimeOffset.UtcNow;
 
@@ -34,38 +43,62 @@ internal static class Demo
         var url = $"/api/wms/{Tenant}/{Instance}/inventory-transactions";
         var now = DateTimeOffset.UtcNow;
         var run = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        (string, string)[] key = [("X-Api-Key", apiKey)];
 
-        Heading("Warehouse dc-east reports");
+        Heading("Warehouses report (dc-east and store-12 with an API key, dc-west signed by Standard Webhooks, 3pl-north with an OAuth bearer token)");
         var adjustment = Event($"adj-{run}", "adjust", now.AddMinutes(-5), "TSHIRT-RED-M", "EAST-A1", quantity: -2, reason: "DMG");
-        var posts = new (string Label, string Body, string? Key, string ContentType)[]
+        var westEvent = Event($"west-{run}", "adjust", now.AddMinutes(-2), "100235", "WEST-A1", quantity: 5);
+        var westMessage = Sign(westSecret, $"msg_{run}", westEvent, now);
+        var posts = new (string Label, string Url, string Body, (string, string)[] Headers)[]
         {
-            ("count 40 in area EAST-A1 (overlay)", Event($"cnt-{run}", "overlay", now.AddMinutes(-10), "TSHIRT-RED-M", "EAST-A1", quantity: 40), apiKey, "application/json"),
-            ("adjust -2, damaged", adjustment, apiKey, "application/json"),
-            ("transfer 3 from EAST-A1 to the QA cage", Event($"trf-{run}", "transfer", now.AddMinutes(-4), "100234", "EAST-A1", quantity: 3, to: "EAST-QA"), apiKey, "application/json"),
-            ("count 10 in area EAST-A2 (same DC, other area)", Event($"cnt2-{run}", "O", now.AddMinutes(-3), "100234", "EAST-A2", quantity: 10), apiKey, "application/json"),
-            ("the adjustment again (a retry)", adjustment, apiKey, "application/json"),
-            ("a late adjust from before the count", Event($"late-{run}", "adjust", now.AddMinutes(-20), "100234", "EAST-A1", quantity: 5), apiKey, "application/json"),
-            ("an unknown SKU", Event($"bad1-{run}", "adjust", now, "NO-SUCH-SKU", "EAST-A1", quantity: 1), apiKey, "application/json"),
-            ("a store's location", Event($"bad2-{run}", "adjust", now, "100234", "S12-FLOOR", quantity: 1), apiKey, "application/json"),
-            ("broken JSON", "{\"eventId\": \"x\", \"quantity\": ", apiKey, "application/json"),
-            ("a wrong API key", Event($"bad3-{run}", "adjust", now, "100234", "EAST-A1", quantity: 1), "not-the-key", "application/json"),
+            ("count 40 in area EAST-A1 (overlay)", url, Event($"cnt-{run}", "overlay", now.AddMinutes(-10), "TSHIRT-RED-M", "EAST-A1", quantity: 40), key),
+            ("adjust -2, damaged", url, adjustment, key),
+            ("transfer 3 from EAST-A1 to the QA cage", url, Event($"trf-{run}", "transfer", now.AddMinutes(-4), "100234", "EAST-A1", quantity: 3, to: "EAST-QA"), key),
+            ("count 10 in area EAST-A2 (same DC, other area)", url, Event($"cnt2-{run}", "O", now.AddMinutes(-3), "100234", "EAST-A2", quantity: 10), key),
+            ("the adjustment again (a retry)", url, adjustment, key),
+            ("a late adjust from before the count", url, Event($"late-{run}", "adjust", now.AddMinutes(-20), "100234", "EAST-A1", quantity: 5), key),
+            ("PO-DEMO-1 line 1: 6 good + 1 damaged of 10", $"/api/wms/{Tenant}/{Instance}/po-receipts",
+                JsonSerializer.Serialize(new { eventId = $"rcv-{run}", occurredAt = now.AddMinutes(-1), poNumber = "PO-DEMO-1", lineNumber = 1, sku = "100234", location = "EAST-A2", quantity = 6, damagedQuantity = 1 }), key),
+            ("PO-DEMO-1 line 1: 5 more (over-receipt)", $"/api/wms/{Tenant}/{Instance}/po-receipts",
+                JsonSerializer.Serialize(new { eventId = $"rcv2-{run}", occurredAt = now.AddMinutes(-1), poNumber = "PO-DEMO-1", lineNumber = 1, sku = "100234", location = "EAST-A2", quantity = 5 }), key),
+            ("return RA-DEMO-1: 1 restock, 1 damaged", $"/api/wms/{Tenant}/{Instance}/return-receipts",
+                JsonSerializer.Serialize(new
+                {
+                    eventId = $"ret-{run}", occurredAt = now.AddMinutes(-1), returnAuthorization = "RA-DEMO-1",
+                    lines = new object[] { new { sku = "100234", quantity = 1, disposition = "restock", location = "EAST-A1" }, new { sku = "100234", quantity = 1, disposition = "damaged", location = "EAST-A1" } },
+                }), key),
+            ("dc-west: adjust +5, signed (Standard Webhooks)", $"/api/wms/{Tenant}/dc-west/inventory-transactions", westEvent, westMessage),
+            ("dc-west: the same message again", $"/api/wms/{Tenant}/dc-west/inventory-transactions", westEvent, westMessage),
+            ("dc-west: a body that does not match its signature", $"/api/wms/{Tenant}/dc-west/inventory-transactions", westEvent.Replace("5", "50", StringComparison.Ordinal), westMessage),
+            ("3pl-north: adjust +7 with a bearer token", $"/api/wms/{Tenant}/3pl-north/inventory-transactions",
+                Event($"north-{run}", "adjust", now.AddMinutes(-1), "200001", "N-DOCK", quantity: 7), [("Authorization", "Bearer " + Token(northKey, now))]),
+            ("an unknown SKU", url, Event($"bad1-{run}", "adjust", now, "NO-SUCH-SKU", "EAST-A1", quantity: 1), key),
+            ("a store's location", url, Event($"bad2-{run}", "adjust", now, "100234", "S12-FLOOR", quantity: 1), key),
+            ("broken JSON", url, "{\"eventId\": \"x\", \"quantity\": ", key),
+            ("a wrong API key", url, Event($"bad3-{run}", "adjust", now, "100234", "EAST-A1", quantity: 1), [("X-Api-Key", "not-the-key")]),
         };
 
-        foreach (var (label, body, key, contentType) in posts)
+        var accepted = 0;
+        foreach (var (label, path, body, headers) in posts)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, contentType) };
-            request.Headers.Add("X-Api-Key", key);
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            foreach (var (name, value) in headers)
+            {
+                request.Headers.Add(name, value);
+            }
+
             using var response = await http.SendAsync(request, cancellationToken);
             var answer = await response.Content.ReadAsStringAsync(cancellationToken);
-            var replayed = response.Headers.Contains("Idempotent-Replayed") ? " (replayed)" : "";
-            Console.WriteLine($"  {label,-48} -> {(int)response.StatusCode}{replayed}  {Shorten(answer)}");
+            var replayed = response.Headers.Contains("Idempotent-Replayed");
+            accepted += (int)response.StatusCode == 202 && !replayed ? 1 : 0;
+            Console.WriteLine($"  {label,-50} -> {(int)response.StatusCode}{(replayed ? " (replayed)" : "")}  {Shorten(answer)}");
         }
 
         Heading("Messages that left for the OMS (Service Bus topic, via the outbox relay)");
         var topic = configuration["OMS_EVENTS_TOPIC"] ?? "wms-to-oms";
         var received = new List<StandInMessage>();
         var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
-        while (received.Count < 5 && DateTimeOffset.UtcNow < deadline)
+        while (received.Count < accepted && DateTimeOffset.UtcNow < deadline)
         {
             received.AddRange(await serviceBus.ReceiveAllAsync(topic, cancellationToken));
             await Task.Delay(200, cancellationToken);
@@ -75,25 +108,29 @@ internal static class Demo
         {
             var cloudEvent = JsonDocument.Parse(message.Body).RootElement;
             var data = cloudEvent.GetProperty("data");
-            var moves = string.Join(", ", data.GetProperty("movements").EnumerateArray().Select(m =>
-                $"{m.GetProperty("warehouse").GetString()}/{m.GetProperty("sku").GetString()} {m.GetProperty("quantity").GetInt64():+0;-0;0} -> {m.GetProperty("onHandAfter").GetInt64()}"));
-            Console.WriteLine($"  {cloudEvent.GetProperty("type").GetString(),-38} {data.GetProperty("status").GetString(),-11} {moves}");
+            var what = data.TryGetProperty("movements", out var movements)
+                ? string.Join(", ", movements.EnumerateArray().Select(m =>
+                    $"{m.GetProperty("warehouse").GetString()}/{m.GetProperty("sku").GetString()} {m.GetProperty("quantity").GetInt64():+0;-0;0} -> {m.GetProperty("onHandAfter").GetInt64()}"))
+                : string.Join(", ", data.GetProperty("lines").EnumerateArray().Select(l =>
+                    $"{l.GetProperty("sku").GetString()} x{l.GetProperty("quantity").GetInt64()} {l.GetProperty("disposition").GetString()}: {l.GetProperty("stock").GetString()}"));
+            var flags = data.TryGetProperty("flags", out var flagged) && flagged.GetArrayLength() > 0 ? $" [{string.Join(", ", flagged.EnumerateArray())}]" : "";
+            Console.WriteLine($"  {cloudEvent.GetProperty("type").GetString(),-42} {data.GetProperty("status").GetString(),-11} {what}{flags}");
             Console.WriteLine($"    id {cloudEvent.GetProperty("id").GetString()}");
         }
 
         Heading("Stock snapshots");
         var ledger = services.GetRequiredService<StockLedger>();
-        foreach (var warehouse in new[] { "DC-EAST", "DC-EAST-QA" })
+        foreach (var (warehouse, sku) in new[] { ("DC-EAST", "100234"), ("DC-EAST-QA", "100234"), ("DC-WEST", "100235"), ("DC-NORTH", "200001") })
         {
-            var snapshot = await ledger.GetSnapshotAsync(Tenant, warehouse, "100234", cancellationToken);
+            var snapshot = await ledger.GetSnapshotAsync(Tenant, warehouse, sku, cancellationToken);
             if (snapshot is null)
             {
-                Console.WriteLine($"  {warehouse,-11} 100234  (none)");
+                Console.WriteLine($"  {warehouse,-11} {sku}  (none)");
                 continue;
             }
 
             var areas = string.Join(", ", StockLedger.ReadAreas(snapshot).Select(a => $"{a.Key}={a.Value.OnHand}"));
-            Console.WriteLine($"  {warehouse,-11} 100234  on hand {snapshot.OnHand,4}  version {snapshot.Version}  areas: {areas}");
+            Console.WriteLine($"  {warehouse,-11} {sku}  on hand {snapshot.OnHand,4}  version {snapshot.Version}  areas: {areas}");
         }
 
         Heading("Audit log");
@@ -103,11 +140,11 @@ internal static class Demo
             .OrderBy(e => e.At);
         foreach (var entry in entries)
         {
-            Console.WriteLine($"  {entry.At:HH:mm:ss.fff} {entry.Flow,-9} {entry.Instance,-8} {entry.Outcome,-10} {entry.Reason ?? entry.EventId,-22} {Shorten(entry.Summary ?? "", 70)}");
+            Console.WriteLine($"  {entry.At:HH:mm:ss.fff} {entry.Flow,-11} {entry.Instance,-9} {entry.Outcome,-10} {entry.Reason ?? entry.EventId,-22} {Shorten(entry.Summary ?? "", 70)}");
         }
 
         var downloaded = await ItemDownloadAsync(services, serviceBus, configuration, cancellationToken);
-        return received.Count >= 5 && downloaded ? 0 : 1;
+        return received.Count >= accepted && downloaded ? 0 : 1;
     }
 
     /// <summary>
@@ -172,6 +209,35 @@ internal static class Demo
         return documents.Count == 2 && item is not null;
     }
 
+    /// <summary>The Standard Webhooks headers a WMS sends with a body.</summary>
+    private static (string, string)[] Sign(string secret, string webhookId, string body, DateTimeOffset now)
+    {
+        var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        _ = StandardWebhooks.TryParseSecret(secret, out var key);
+        return
+        [
+            (StandardWebhooks.IdHeader, webhookId),
+            (StandardWebhooks.TimestampHeader, timestamp),
+            (StandardWebhooks.SignatureHeader, StandardWebhooks.Sign(key, webhookId, timestamp, Encoding.UTF8.GetBytes(body))),
+        ];
+    }
+
+    /// <summary>A bearer token as 3pl-north's identity provider would issue it (issuer and audience as in tenants.sample.json).</summary>
+    private static string Token(string privateKeyPem, DateTimeOffset now)
+    {
+        using var rsa = RSA.Create();
+        rsa.ImportFromPem(privateKeyPem);
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "https://login.example.test/3pl-north/v2.0",
+            Audience = "api://wmsfunctions/demo/3pl-north",
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = now.AddMinutes(10).UtcDateTime,
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa.ExportParameters(true)) { KeyId = "3pl-north-1" }, SecurityAlgorithms.RsaSha256),
+        });
+    }
+
     /// <summary>
     /// Items normally come from the OMS's item download; locally, ./run.sh puts three demo items straight into
     /// the catalog so that a first webhook call has something to move.
@@ -191,6 +257,16 @@ internal static class Demo
         {
             await items.UpsertAsync(Tenant, sku, description, active: true, cancellationToken);
         }
+
+        // Purchase orders normally come from the OMS's PO download; the demo's one is written the same way.
+        var orders = await services.GetRequiredService<HubStorage>().TableAsync(HubTable.PurchaseOrders, cancellationToken);
+        var partition = PurchaseOrderHeaderEntity.PartitionFor(Tenant, "PO-DEMO-1");
+        await orders.UpsertEntityAsync(
+            new PurchaseOrderHeaderEntity { PartitionKey = partition, Tenant = Tenant, PoNumber = "PO-DEMO-1", VendorId = "VEND-1", Warehouse = "DC-EAST", Version = 1, UpdatedAt = DateTimeOffset.UtcNow },
+            TableUpdateMode.Replace, cancellationToken);
+        await orders.UpsertEntityAsync(
+            new PurchaseOrderLineEntity { PartitionKey = partition, RowKey = PurchaseOrderLineEntity.RowFor(1), LineNumber = 1, Sku = "100234", ExpectedQuantity = 10 },
+            TableUpdateMode.Replace, cancellationToken);
     }
 
     private static string Event(string id, string type, DateTimeOffset at, string sku, string location, long quantity, string? reason = null, string? to = null) =>

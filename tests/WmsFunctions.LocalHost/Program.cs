@@ -1,6 +1,6 @@
 using WmsFunctions.LocalHost;
 
-// wmsfunctions-localhost prepare --template tenants.sample.json --tenants OUT.json --keys KEYS.json
+// wmsfunctions-localhost prepare --template tenants.sample.json --tenants OUT.json --keys KEYS.json [--secrets SECRETS.env]
 // wmsfunctions-localhost seed                                      (demo items into the catalog)
 // wmsfunctions-localhost run     --app APPROOT --handler URL         (storage and settings from the environment)
 // wmsfunctions-localhost demo    --app APPROOT --handler URL --keys KEYS.json
@@ -17,7 +17,7 @@ try
 {
     return args.FirstOrDefault() switch
     {
-        "prepare" => await Commands.PrepareAsync(options["template"], options["tenants"], options["keys"]),
+        "prepare" => await Commands.PrepareAsync(options["template"], options["tenants"], options["keys"], options.GetValueOrDefault("secrets")),
         "seed" => await Demo.SeedAsync(cancel.Token),
         "run" => await Commands.RunAsync(options["app"], new Uri(options["handler"]), cancel.Token),
         "demo" => await Demo.RunAsync(options["app"], new Uri(options["handler"]), options["keys"], cancel.Token),

@@ -56,14 +56,15 @@ public sealed class HubTestHost : IAsyncDisposable
     public IServiceProvider Services => App.Services;
 
     /// <summary>
-    /// Starts the handler. <paramref name="settings"/> may add or change settings (e.g. outbound configuration of
-    /// an instance); <paramref name="builder"/> may change the host (e.g. capture logs); with
+    /// Starts the handler. <paramref name="configure"/> may add or change settings (e.g. WMS instances with other auth
+    /// schemes and their secrets, or outbound configuration); <paramref name="builder"/> may change the host (e.g.
+    /// capture logs); with
     /// <paramref name="sameStorageAs"/>, it is a second process over the first one's tables and queues.
     /// </summary>
     public static async Task<HubTestHost> StartAsync(
         AzuriteFixture azurite,
         TimeProvider? time = null,
-        Action<Dictionary<string, string?>>? settings = null,
+        Action<Dictionary<string, string?>>? configure = null,
         Action<WebApplicationBuilder>? builder = null,
         HubTestHost? sameStorageAs = null)
     {
@@ -104,7 +105,7 @@ public sealed class HubTestHost : IAsyncDisposable
         values["Hub:Tenants:acme:Instances:east:MaxQuantity"] = "100000";
         AddInstance(values, "acme", "store-12", keys.AcmeStore, ("S12", "STORE-12"));
         AddInstance(values, "globex", "main", keys.GlobexMain, ("G-1", "DC1"));
-        settings?.Invoke(values);
+        configure?.Invoke(values);
 
         var app = HandlerApp.Build([], host =>
         {
@@ -133,17 +134,22 @@ public sealed class HubTestHost : IAsyncDisposable
     public Task SeedItemsAsync(string tenant, params string[] skus) =>
         Task.WhenAll(skus.Select(sku => Services.GetRequiredService<ItemCatalog>().UpsertAsync(tenant, sku, "test item " + sku, true, CancellationToken.None)));
 
+    public Task<HttpResponseMessage> PostAsync(
+        string path, string? apiKey, string body, string contentType = "application/json") =>
+        PostAsync(path, body, apiKey is null ? [] : [("X-Api-Key", apiKey)], contentType);
+
+    /// <summary>Posts the exact bytes of <paramref name="body"/> with the given headers, as the host forwards a webhook.</summary>
     public async Task<HttpResponseMessage> PostAsync(
-        string path, string? apiKey, string body, string contentType = "application/json")
+        string path, string body, IEnumerable<(string Name, string Value)> headers, string contentType = "application/json")
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)),
         };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        if (apiKey is not null)
+        foreach (var (name, value) in headers)
         {
-            request.Headers.Add("X-Api-Key", apiKey);
+            request.Headers.TryAddWithoutValidation(name, value);
         }
 
         return await Http.SendAsync(request, TestContext.Current.CancellationToken);
@@ -188,13 +194,17 @@ public sealed class HubTestHost : IAsyncDisposable
         Directory.Delete(_appRoot, recursive: true);
     }
 
-    private static void AddInstance(Dictionary<string, string?> settings, string tenant, string instance, string key, params (string Code, string Warehouse)[] locations)
+    public static void AddInstance(Dictionary<string, string?> settings, string tenant, string instance, string key, params (string Code, string Warehouse)[] locations)
     {
-        var prefix = $"Hub:Tenants:{tenant}:Instances:{instance}:";
-        settings[prefix + "Auth:ApiKeySha256:0"] = WebhookSecurity.ApiKeys.Hash(key);
+        settings[$"Hub:Tenants:{tenant}:Instances:{instance}:Auth:ApiKeySha256:0"] = WebhookSecurity.ApiKeys.Hash(key);
+        AddLocations(settings, tenant, instance, locations);
+    }
+
+    public static void AddLocations(Dictionary<string, string?> settings, string tenant, string instance, params (string Code, string Warehouse)[] locations)
+    {
         foreach (var (code, warehouse) in locations)
         {
-            settings[prefix + "Locations:" + code] = warehouse;
+            settings[$"Hub:Tenants:{tenant}:Instances:{instance}:Locations:{code}"] = warehouse;
         }
     }
 

@@ -82,4 +82,58 @@ public class InventoryValidationTests
         var errors = Validate(Adjust() with { Sku = new string('x', 129), ReasonCode = new string('r', 129), Reference = new string('f', 257) });
         Assert.Equal(["reasonCode", "reference", "sku"], errors.Keys.Order());
     }
+
+    [Theory]
+    [InlineData("G")]
+    [InlineData("item-transfer")]
+    [InlineData("V")]
+    [InlineData("Return-To-Vendor")]
+    [InlineData("S")]
+    [InlineData("sync")]
+    public void Validate_NewCodes_AreTypes(string type) =>
+        Assert.DoesNotContain("type", Validate(Adjust() with { Type = type }).Keys);
+
+    [Fact]
+    public void Validate_ItemTransfer_NeedsAnotherSku_AndAPositiveQuantity()
+    {
+        var g = Adjust() with { Type = "G", ToSku = "100235" };
+
+        Assert.Empty(Validate(g));
+        Assert.Empty(Validate(g with { ToLocation = "E-QA" }));
+        Assert.Contains("toSku", Validate(g with { ToSku = null }).Keys);
+        Assert.Contains("toSku", Validate(g with { ToSku = "100234" }).Keys);
+        Assert.Contains("quantity", Validate(g with { Quantity = -5 }).Keys);
+        Assert.Contains("toSku", Validate(Adjust() with { ToSku = "100235" }).Keys); // only G has a target SKU
+    }
+
+    [Fact]
+    public void Validate_ReturnToVendor_NeedsItsRtvReference_AndOnlyItNamesAVendor()
+    {
+        var v = Adjust() with { Type = "V", Reference = "RTV-1", VendorId = "VEND-9" };
+
+        Assert.Empty(Validate(v));
+        Assert.Contains("reference", Validate(v with { Reference = null }).Keys);
+        Assert.Contains("quantity", Validate(v with { Quantity = 0 }).Keys);
+        Assert.Contains("vendorId", Validate(Adjust() with { VendorId = "VEND-9" }).Keys);
+    }
+
+    [Fact]
+    public void Validate_Sync_TakesATotalOfZeroOrMore()
+    {
+        Assert.Empty(Validate(Adjust(0) with { Type = "sync" }));
+        Assert.Contains("quantity", Validate(Adjust(-1) with { Type = "sync" }).Keys);
+        Assert.Contains("toLocation", Validate(Adjust() with { Type = "sync", ToLocation = "E-QA" }).Keys);
+    }
+
+    [Fact]
+    public void Hash_OfARequestWithoutTheNewFields_IsUnchanged()
+    {
+        // Events received before item transfers existed must still match their retries (same hash as then).
+        var hash = WmsFunctions.Inbox.InboundJson.Hash(Adjust());
+
+        var json = System.Text.Json.JsonSerializer.Serialize(Adjust(), WmsFunctions.Inbox.InboundJson.Options);
+        Assert.DoesNotContain("toSku", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("vendorId", json, StringComparison.Ordinal);
+        Assert.NotEqual(hash, WmsFunctions.Inbox.InboundJson.Hash(Adjust() with { ToSku = "x" }));
+    }
 }

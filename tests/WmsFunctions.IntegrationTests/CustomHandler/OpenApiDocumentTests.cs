@@ -1,0 +1,106 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using WmsFunctions.Handler;
+using WmsFunctions.Handler.CustomHandler;
+using WmsFunctions.IntegrationTests.Support;
+
+namespace WmsFunctions.IntegrationTests.CustomHandler;
+
+/// <summary>
+/// The handler serves its OpenAPI document, and it is the one checked in at functions/openapi/v1.json. After a
+/// contract change, regenerate the file with
+/// <c>WMS_UPDATE_OPENAPI=1 dotnet test tests/WmsFunctions.IntegrationTests --filter FullyQualifiedName~OpenApiDocumentTests</c>
+/// and review its diff.
+/// </summary>
+public sealed class OpenApiDocumentTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private const string RegenerateSetting = "WMS_UPDATE_OPENAPI";
+    private static readonly string CheckedIn = RepoPaths.File("functions", "openapi", "v1.json");
+    private HubTestHost _hub = null!;
+
+    public async ValueTask InitializeAsync() => _hub = await HubTestHost.StartAsync(azurite);
+
+    public ValueTask DisposeAsync() => _hub.DisposeAsync();
+
+    private async Task<string> ServedAsync()
+    {
+        var response = await _hub.Http.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task ServedDocument_IsTheCheckedInOne()
+    {
+        var served = await ServedAsync();
+        if (Environment.GetEnvironmentVariable(RegenerateSetting) == "1")
+        {
+            await File.WriteAllTextAsync(CheckedIn, served.ReplaceLineEndings("\n").TrimEnd() + "\n", TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(File.Exists(CheckedIn), $"{CheckedIn} is missing: run with {RegenerateSetting}=1 to write it.");
+        Assert.True(
+            JsonNode.DeepEquals(JsonNode.Parse(served), JsonNode.Parse(await File.ReadAllTextAsync(CheckedIn, TestContext.Current.CancellationToken))),
+            $"The handler's OpenAPI document differs from functions/openapi/v1.json. If the change is intended, regenerate it: " +
+            $"{RegenerateSetting}=1 dotnet test tests/WmsFunctions.IntegrationTests --filter FullyQualifiedName~OpenApiDocumentTests");
+    }
+
+    [Fact]
+    public async Task Document_HasEveryWebhookOfTheCatalog_AndReadiness_AndNothingElse()
+    {
+        var paths = JsonNode.Parse(await ServedAsync())!["paths"]!.AsObject();
+
+        var webhooks = FunctionCatalog.All.Where(f => f.IsForwardedHttp).Select(f => f.HandlerRoute(FunctionCatalog.RoutePrefix));
+        Assert.Equal(webhooks.Append("/").Order(StringComparer.Ordinal), paths.Select(p => p.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task EveryWebhook_DescribesItsBody_ItsAnswer_EveryRefusalAsProblemDetails_AndItsSecurity()
+    {
+        var document = JsonNode.Parse(await ServedAsync())!;
+        var schemas = document["components"]!["schemas"]!.AsObject();
+        foreach (var function in FunctionCatalog.All.Where(f => f.IsWebhook))
+        {
+            var operation = document["paths"]![function.HandlerRoute(FunctionCatalog.RoutePrefix)]!["post"]!;
+            var body = (string)operation["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!;
+            Assert.True(schemas.ContainsKey(body.Split('/')[^1]), $"{function.Name}: request schema {body} missing");
+            Assert.NotNull(operation["responses"]!["202"]!["content"]!["application/json"]!["schema"]!["$ref"]);
+            foreach (var status in new[] { "400", "401", "403", "409", "413", "415", "422" })
+            {
+                Assert.Equal("#/components/schemas/ProblemDetails", (string?)operation["responses"]![status]!["content"]!["application/problem+json"]!["schema"]!["$ref"]);
+            }
+
+            var alternatives = operation["security"]!.AsArray().Select(r => string.Join('+', r!.AsObject().Select(s => s.Key).Order(StringComparer.Ordinal)));
+            Assert.Equal(["apiKey+functionKey", "bearer+functionKey", "functionKey+standardWebhooks"], alternatives.Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task SecuritySchemes_NameTheHeadersTheGateReads()
+    {
+        var schemes = JsonNode.Parse(await ServedAsync())!["components"]!["securitySchemes"]!;
+
+        Assert.Equal(("header", "X-Api-Key"), ((string?)schemes["apiKey"]!["in"], (string?)schemes["apiKey"]!["name"]));
+        Assert.Equal(("header", "webhook-signature"), ((string?)schemes["standardWebhooks"]!["in"], (string?)schemes["standardWebhooks"]!["name"]));
+        Assert.Equal(("http", "bearer", "JWT"), ((string?)schemes["bearer"]!["type"], (string?)schemes["bearer"]!["scheme"], (string?)schemes["bearer"]!["bearerFormat"]));
+        Assert.Equal("x-functions-key", (string?)schemes["functionKey"]!["name"]);
+    }
+
+    [Fact]
+    public async Task EveryOperatorEndpoint_NeedsTheOperatorKey_AndDescribesItsAnswerAndRefusals()
+    {
+        var document = JsonNode.Parse(await ServedAsync())!;
+        var operators = FunctionCatalog.All.Where(f => f is { IsForwardedHttp: true, IsWebhook: false }).ToList();
+
+        Assert.NotEmpty(operators);
+        foreach (var function in operators)
+        {
+            var operation = document["paths"]![function.HandlerRoute(FunctionCatalog.RoutePrefix)]!["get"]!;
+            Assert.NotNull(operation["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]);
+            Assert.Equal("#/components/schemas/ProblemDetails", (string?)operation["responses"]!["401"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]);
+            var alternatives = operation["security"]!.AsArray().Select(r => string.Join('+', r!.AsObject().Select(s => s.Key).Order(StringComparer.Ordinal)));
+            Assert.Equal(["functionKey+operatorKey"], alternatives);
+            Assert.Equal("Operations", (string?)operation["tags"]![0]);
+        }
+    }
+}
