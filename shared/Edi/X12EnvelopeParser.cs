@@ -349,12 +349,12 @@ internal static class X12EnvelopeParser
             switch (segment.Id)
             {
                 case "ST":
-                    var set = new X12ParsedSet(segment, group.ControlNumber);
+                    var set = new X12ParsedSet(segment with { SetPosition = 1 }, group.ControlNumber);
                     group.Sets.Add(set);
-                    X12SetValidator.ValidateElements(X12Envelope.St, segment, isForbidden, set.Issues);
+                    X12SetValidator.ValidateElements(X12Envelope.St, set.St, isForbidden, set.Issues);
                     if (!seenControlNumbers.Add(set.ControlNumber))
                     {
-                        set.Issues.Error(X12ErrorCode.DuplicateSetControlNumber, segment, 2, $"Transaction set control number {set.ControlNumber} is used twice in group {group.Gs.Segment[6]}.");
+                        set.Issues.Error(X12ErrorCode.DuplicateSetControlNumber, set.St, 2, $"Transaction set control number {set.ControlNumber} is used twice in group {group.Gs.Segment[6]}.");
                     }
 
                     index = ParseSet(set, segments, index + 1, isForbidden);
