@@ -148,7 +148,6 @@ internal static class X12Acknowledger
         X12ErrorCode.InvalidCharacter => "6",
         X12ErrorCode.InvalidDate => "8",
         X12ErrorCode.InvalidTime => "9",
-        X12ErrorCode.ExclusionConditionViolated => "10",
         _ => "7",
     };
 

@@ -53,7 +53,6 @@ public enum X12ErrorCode
     InvalidCodeValue,                  // AK403 7
     InvalidDate,                       // AK403 8
     InvalidTime,                       // AK403 9
-    ExclusionConditionViolated,        // AK403 10
     InvalidIdentifier,                 // AK403 7: a GTIN, SSCC or GLN that fails its GS1 check
     TotalMismatch,                     // AK403 7: a control total (W76, W03, W14, CTT) that disagrees with the lines
 

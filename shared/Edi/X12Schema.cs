@@ -44,12 +44,6 @@ internal enum X12SyntaxKind
 
     /// <summary>R: at least one of the elements is required.</summary>
     Required,
-
-    /// <summary>E: not more than one of the elements may be present.</summary>
-    Exclusion,
-
-    /// <summary>C: if the first is present, all the others are required.</summary>
-    Conditional,
 }
 
 internal sealed record X12SyntaxRule(X12SyntaxKind Kind, ValueList<int> Positions)
@@ -57,10 +51,6 @@ internal sealed record X12SyntaxRule(X12SyntaxKind Kind, ValueList<int> Position
     public static X12SyntaxRule P(params int[] positions) => new(X12SyntaxKind.Paired, positions.ToValueList());
 
     public static X12SyntaxRule R(params int[] positions) => new(X12SyntaxKind.Required, positions.ToValueList());
-
-    public static X12SyntaxRule E(params int[] positions) => new(X12SyntaxKind.Exclusion, positions.ToValueList());
-
-    public static X12SyntaxRule C(params int[] positions) => new(X12SyntaxKind.Conditional, positions.ToValueList());
 }
 
 internal sealed record X12SegmentSpec(string Id, string Name, ValueList<X12ElementSpec> Elements, ValueList<X12SyntaxRule> Rules);
@@ -101,7 +91,8 @@ internal sealed record X12SetDefinition(string SetId, string FunctionalId, strin
     /// </summary>
     public X12SetDefinition Without(IReadOnlySet<string> omitted)
     {
-        if (omitted.Count == 0 || !omitted.Any(SegmentIds.Contains))
+        var ids = SegmentIds;
+        if (omitted.Count == 0 || !omitted.Any(ids.Contains))
         {
             return this;
         }

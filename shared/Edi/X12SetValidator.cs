@@ -155,7 +155,7 @@ internal sealed class X12SetValidator
                 }
 
                 _issues.Error(X12ErrorCode.SegmentNotInProperSequence, segment, null,
-                    $"Segment {segment.Id} is not in its place in the {_definition.SetId}.");
+                    $"Segment {segment.Id} is not in its place in the {_definition.SetId} ({_definition.Name}).");
                 _index++;
                 continue;
             }
@@ -173,7 +173,7 @@ internal sealed class X12SetValidator
                     if (counts[found] > use.MaxUse)
                     {
                         _issues.Error(X12ErrorCode.SegmentExceedsMaximumUse, segment, null,
-                            $"Segment {segment.Id} may occur at most {use.MaxUse} time(s) here.");
+                            $"Segment {segment.Id} ({use.Segment.Name}) may occur at most {use.MaxUse} time(s) here.");
                     }
 
                     ValidateElements(use.Segment, segment, _policy.IsForbidden, _issues);
@@ -208,8 +208,9 @@ internal sealed class X12SetValidator
     {
         if (node.Mandatory && count == 0)
         {
+            var name = node.Segments().First().Name;
             _issues.Error(X12ErrorCode.MandatorySegmentMissing, node.TriggerId, at,
-                $"Mandatory segment {node.TriggerId} is missing: expected before {at.Id} at position {at.SetPosition} of the set.");
+                $"Mandatory segment {node.TriggerId} ({name}) is missing: expected before {at.Id} at position {at.SetPosition} of the set.");
         }
     }
 
@@ -230,11 +231,11 @@ internal sealed class X12SetValidator
         }
         else if (_policy.SkipUnknown)
         {
-            _issues.Note(X12ErrorCode.SegmentNotInDefinedSet, segment, $"Segment {segment.Id} is not in the {_definition.SetId} as supported here; skipped.");
+            _issues.Note(X12ErrorCode.SegmentNotInDefinedSet, segment, $"Segment {segment.Id} is not in the {_definition.SetId} ({_definition.Name}) as supported here; skipped.");
         }
         else
         {
-            _issues.Error(X12ErrorCode.SegmentNotInDefinedSet, segment, null, $"Segment {segment.Id} is not in the {_definition.SetId} as supported here.");
+            _issues.Error(X12ErrorCode.SegmentNotInDefinedSet, segment, null, $"Segment {segment.Id} is not in the {_definition.SetId} ({_definition.Name}) as supported here.");
         }
 
         _index++;
@@ -392,22 +393,16 @@ internal sealed class X12SetValidator
     private static void CheckRule(X12SyntaxRule rule, X12SegmentSpec spec, X12PositionedSegment segment, X12Issues issues)
     {
         bool Present(int position) => !segment.Segment.Element(position).IsEmpty;
-        var present = rule.Positions.Where(Present).ToList();
+        var present = rule.Positions.Count(Present);
         var missing = rule.Positions.Where(p => !Present(p)).ToList();
         var names = string.Join(", ", rule.Positions.Select(p => $"{spec.Id}{p:D2}"));
         switch (rule.Kind)
         {
-            case X12SyntaxKind.Paired when present.Count > 0 && missing.Count > 0:
+            case X12SyntaxKind.Paired when present > 0 && missing.Count > 0:
                 issues.Error(X12ErrorCode.ConditionalElementMissing, segment, missing[0], $"{names} go together: {spec.Id}{missing[0]:D2} is missing.");
                 break;
-            case X12SyntaxKind.Required when present.Count == 0:
+            case X12SyntaxKind.Required when present == 0:
                 issues.Error(X12ErrorCode.ConditionalElementMissing, segment, missing[0], $"At least one of {names} is required.");
-                break;
-            case X12SyntaxKind.Exclusion when present.Count > 1:
-                issues.Error(X12ErrorCode.ExclusionConditionViolated, segment, present[1], $"Only one of {names} may be present.");
-                break;
-            case X12SyntaxKind.Conditional when Present(rule.Positions[0]) && missing.Count > 0:
-                issues.Error(X12ErrorCode.ConditionalElementMissing, segment, missing[0], $"{spec.Id}{rule.Positions[0]:D2} requires {spec.Id}{missing[0]:D2}.");
                 break;
         }
     }

@@ -43,7 +43,7 @@ public sealed record ShippedLine(
 
 internal sealed class OrderShippedMap : X12SetMap<OrderShipped>
 {
-    internal static readonly X12SegmentSpec Man = Segment("MAN", "Marks and Numbers",
+    private static readonly X12SegmentSpec Man = Segment("MAN", "Marks and Numbers",
     [
         Id("Marks and Numbers Qualifier", 1, 2, M, 88, "GM", "CP"),
         An("Marks and Numbers", 1, 48, M, 87),

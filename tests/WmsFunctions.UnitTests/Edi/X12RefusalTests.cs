@@ -239,6 +239,34 @@ public class X12RefusalTests
         Assert.Equal(X12Samples.Shipped, Assert.Single(read.Documents).Document);
     }
 
+    // The 846 sample: ISA 1, GS 2, ST 3, BIA 4, DTM 5, N1 6, LIN 7, REF 8, QTY 9, QTY 10, LIN 11, QTY 12, CTT 13, SE 14.
+    [Fact]
+    public void Read_CompositeWithAComponentTooMany_RefusedAtThatComponent()
+    {
+        var error = Refused(Replace(X12Samples.Inventory846, "QTY*17*40*EA", "QTY*17*40*EA>2"));
+
+        AssertAt(error, X12ErrorCode.TooManyElements, "QTY", 9, 7, 3);
+        Assert.Equal(2, error.ComponentPosition);
+    }
+
+    [Fact]
+    public void Read_SimpleElementHoldingTheComponentSeparator_RefusedAsInvalidCharacter() =>
+        AssertAt(Refused(Replace(X12Samples.Inventory846, "REF*WS*EAST-A1", "REF*WS*EAST>A1")), X12ErrorCode.InvalidCharacter, "REF", 8, 6, 2);
+
+    [Fact]
+    public void Read_HashTotalWrong_RefusedAtCtt02() =>
+        AssertAt(Refused(Replace(X12Samples.Inventory846, "CTT*2*200", "CTT*2*201")), X12ErrorCode.TotalMismatch, "CTT", 13, 11, 2);
+
+    [Fact]
+    public void Read_LineCountWrong_RefusedAtCtt01() =>
+        AssertAt(Refused(Replace(X12Samples.Inventory846, "CTT*2*200", "CTT*3*200")), X12ErrorCode.TotalMismatch, "CTT", 13, 11, 1);
+
+    [Theory]
+    [InlineData("N1*WH*East DC*UL*0614141000012", "N1*WH", 2)]
+    [InlineData("N1*WH*East DC*UL*0614141000012", "N1*WH*East DC*UL", 4)]
+    public void Read_PartyBreakingItsSyntaxRules_RefusedAtTheMissingElement(string from, string to, int element) =>
+        AssertAt(Refused(Replace(X12Samples.Inventory846, from, to)), X12ErrorCode.ConditionalElementMissing, "N1", 6, 4, element);
+
     [Fact]
     public async Task Read_AnyControlNumberCorrupted_IsAlwaysRefused() =>
         await Gen.Select(X12Generators.AnyDocument.Array[1, 3], X12Generators.Options, Gen.Int[0, 5], Gen.Int[1, 8])

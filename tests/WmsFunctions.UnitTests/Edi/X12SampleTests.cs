@@ -31,4 +31,13 @@ public class X12SampleTests
 
     [Fact]
     public void Read_HandBuilt997_IsTheExpectedAcknowledgment() => Assert.Equal(X12Samples.Acknowledgment, ReadOne(X12Samples.Acknowledgment997));
+
+    [Fact]
+    public void Gtin_FromAGs1Identifier_IsTheFourteenDigitIdUnderUk()
+    {
+        Assert.True(Gs1.Gs1Identifiers.TryParseGtin("036000291452", out var gtin, out _));
+
+        Assert.Equal(new X12ItemId("UK", "00036000291452"), X12ItemId.Gtin(gtin));
+        Assert.Equal(new X12ItemId("UP", "00036000291452"), X12ItemId.Gtin(gtin, "UP"));
+    }
 }
