@@ -114,16 +114,45 @@ internal sealed class X12SetValidator
     {
         var validator = new X12SetValidator(definition, policy, issues, body, end);
         var root = new X12LoopInstance("");
-        validator.ParseLevel(definition.Body, 0, root, isRoot: true);
+        validator.ParseLevel(definition.Body, 0, root);
         return root;
     }
 
     private X12PositionedSegment Next => _index < _segments.Count ? _segments[_index] : _end;
 
-    private void ParseLevel(ValueList<X12StructureNode> nodes, int startNode, X12LoopInstance target, bool isRoot)
+    /// <summary>A level being parsed: its nodes and the node reached so far (segments only move forward).</summary>
+    private sealed class Level(ValueList<X12StructureNode> nodes, int current)
     {
+        public ValueList<X12StructureNode> Nodes { get; } = nodes;
+
+        public int Current { get; set; } = current;
+
+        public int Find(string segmentId)
+        {
+            for (var k = Current; k < Nodes.Count; k++)
+            {
+                if (Nodes[k].TriggerId == segmentId)
+                {
+                    return k;
+                }
+            }
+
+            return -1;
+        }
+    }
+
+    private readonly List<Level> _levels = [];
+
+    /// <summary>
+    /// Parses one level (the set body, or a loop occurrence after its first segment). A segment that fits no node
+    /// from here on ends the level when an enclosing level takes it (which is how a loop's next occurrence starts);
+    /// otherwise it is out of sequence, reported here so the rest of the loop still lines up.
+    /// </summary>
+    private void ParseLevel(ValueList<X12StructureNode> nodes, int startNode, X12LoopInstance target)
+    {
+        var level = new Level(nodes, startNode);
+        _levels.Add(level);
         var counts = new int[nodes.Count];
-        var current = startNode;
         if (startNode == 1)
         {
             counts[0] = 1;
@@ -137,19 +166,10 @@ internal sealed class X12SetValidator
                 continue;
             }
 
-            var found = -1;
-            for (var k = current; k < nodes.Count; k++)
-            {
-                if (nodes[k].TriggerId == segment.Id)
-                {
-                    found = k;
-                    break;
-                }
-            }
-
+            var found = level.Find(segment.Id);
             if (found < 0)
             {
-                if (!isRoot)
+                if (_levels.Take(_levels.Count - 1).Any(l => l.Find(segment.Id) >= 0))
                 {
                     break;
                 }
@@ -160,12 +180,12 @@ internal sealed class X12SetValidator
                 continue;
             }
 
-            for (var k = current; k < found; k++)
+            for (var k = level.Current; k < found; k++)
             {
                 ReportIfMissing(nodes[k], counts[k], segment);
             }
 
-            current = found;
+            level.Current = found;
             counts[found]++;
             switch (nodes[found])
             {
@@ -192,16 +212,18 @@ internal sealed class X12SetValidator
                     ValidateElements(((X12SegmentUse)loop.Children[0]).Segment, segment, _policy.IsForbidden, _issues);
                     occurrence.Add(segment);
                     _index++;
-                    ParseLevel(loop.Children, 1, occurrence, isRoot: false);
+                    ParseLevel(loop.Children, 1, occurrence);
                     target.Add(occurrence);
                     break;
             }
         }
 
-        for (var k = current; k < nodes.Count; k++)
+        for (var k = level.Current; k < nodes.Count; k++)
         {
             ReportIfMissing(nodes[k], counts[k], Next);
         }
+
+        _levels.RemoveAt(_levels.Count - 1);
     }
 
     private void ReportIfMissing(X12StructureNode node, int count, X12PositionedSegment at)

@@ -78,6 +78,17 @@ public class X12AcknowledgmentTests
     }
 
     [Fact]
+    public void Receive_SegmentOutOfOrderInsideALoop_OnlyThatSegmentIsNoted()
+    {
+        var text = Sample.Replace("MAN*CP*1Z999AA10123456784~\n", "", StringComparison.Ordinal)
+            .Replace("W12*CC*5*5*0*EA**UK*10012345678902*LOT-9~\n", "W12*CC*5*5*0*EA**UK*10012345678902*LOT-9~\nMAN*CP*1Z999AA10123456784~\n", StringComparison.Ordinal);
+
+        var set = Assert.Single(Assert.Single(Receive(text).Acknowledgments).Sets);
+
+        Assert.Equal([new SegmentNote("MAN", 13, null, "7", [])], set.Segments);
+    }
+
+    [Fact]
     public void Receive_GroupControlNumberMismatch_GroupRejectedWithAk905Code4AndNothingApplied()
     {
         var receipt = Receive(Sample.Replace("GE*1*42", "GE*1*43", StringComparison.Ordinal));
