@@ -105,6 +105,19 @@ public class X12RefusalTests
         AssertAt(Refused(Replace(Sample, "SE*18*0001~\n", "")), X12ErrorCode.SetTrailerMissing, "SE", 20, 18, null);
 
     [Fact]
+    public void Read_NoGeBeforeIea_RefusedAtTheIea() =>
+        AssertAt(Refused(Replace(Sample, "GE*1*42~\n", "")), X12ErrorCode.GroupTrailerMissing, "GE", 21, null, null);
+
+    [Fact]
+    public void Read_CutAfterTheSet_RefusedWhereGeWasExpected()
+    {
+        var error = Refused(Sample[..Sample.IndexOf("GE*", StringComparison.Ordinal)]);
+
+        AssertAt(error, X12ErrorCode.GroupTrailerMissing, "GE", 21, null, null);
+        Assert.Contains("no GE and the interchange no IEA", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_SegmentNotInTheSet_RefusedAtIt()
     {
         var text = Replace(Replace(Sample, "W27*M*UPSN*UPS GROUND*PP~\n", "W27*M*UPSN*UPS GROUND*PP~\nNTE*GEN*Fragile~\n"), "SE*18*", "SE*19*");
