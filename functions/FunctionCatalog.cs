@@ -61,6 +61,12 @@ public static class FunctionCatalog
             new QueueTrigger(OutboxRelayFunction.Input, StorageOptions.OutboxQueueSetting, StorageOptions.ConnectionName),
             new ServiceBusOutput(OutboxRelayFunction.Output, ServiceBusConnection, TopicNameSetting: OmsEventsTopicSetting)),
 
+        // The pick-slip orchestration: slips handed off by pick slip out start (or void) their state machine.
+        FunctionDefinition.Invoked<PickSlipHandOffFunction>(
+            "PickSlipHandOff",
+            new QueueTrigger(PickSlipHandOffFunction.Input, PickSlipHandOffFunction.QueueSetting, StorageOptions.ConnectionName),
+            new ServiceBusOutput(PickSlipHandOffFunction.ToOms, ServiceBusConnection, TopicNameSetting: OmsEventsTopicSetting)),
+
         // The pick-slip orchestration's clock: find overdue slips, escalate each once.
         FunctionDefinition.Invoked<PickSlipDeadlineScanFunction>(
             "PickSlipDeadlineScan",

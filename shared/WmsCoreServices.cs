@@ -74,6 +74,7 @@ public static class WmsCoreServices
         services.AddSingleton<PickSlipOrchestrator>();
         services.AddOptions<PickSlipOptions>().Configure(options => PickSlipOptions.Configure(options, configuration));
         services.AddSingleton<PickSlipDeadlineWatch>();
+        services.AddSingleton<PickSlipHandOffConsumer>();
 
         // OMS -> WMS flows: one handler each, all run by the dispatcher (route, map, claim, send, record).
         services.AddSingleton<IValidateOptions<HubOptions>, OutboundOptionsValidator>();

@@ -1,8 +1,13 @@
+using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Azure;
 using Microsoft.AspNetCore.Mvc;
 using WmsFunctions.Audit;
+using WmsFunctions.FailedSyncs;
 using WmsFunctions.Inbox;
 using WmsFunctions.Problems;
 using WmsFunctions.Tenancy;
@@ -22,6 +27,7 @@ public sealed partial class WebhookGate(
     WebhookAuthenticator authenticator,
     WebhookDeliveries deliveries,
     AuditLog audit,
+    FailedSyncStore failedSyncs,
     TimeProvider time,
     ILogger<WebhookGate> logger)
 {
@@ -78,6 +84,11 @@ public sealed partial class WebhookGate(
             : await handle(request, cancellationToken).ConfigureAwait(false);
         if (result.Problem is { } problem)
         {
+            if (FixableByPeople.Contains(problem.Type))
+            {
+                await RecordFailedSyncAsync(problem, wms.Tenant, wms.Id, flow, correlationId, body.Value, cancellationToken).ConfigureAwait(false);
+            }
+
             return await RefuseAsync(problem, wms.Tenant, wms.Id, flow, correlationId, context, started).ConfigureAwait(false);
         }
 
@@ -164,6 +175,47 @@ public sealed partial class WebhookGate(
         request.Headers[StandardWebhooks.IdHeader].FirstOrDefault(),
         request.Headers[StandardWebhooks.TimestampHeader].FirstOrDefault(),
         request.Headers[StandardWebhooks.SignatureHeader].FirstOrDefault());
+
+    /// <summary>
+    /// Refusals a person can cure by fixing master data or mappings (an item not downloaded yet, a location or PO
+    /// the hub does not know): the event goes to the failed-sync queue with its body, to replay once fixed.
+    /// A malformed or invalid event is the sender's to fix and is only refused.
+    /// </summary>
+    public static readonly FrozenSet<string> FixableByPeople = FrozenSet.ToFrozenSet(
+    [
+        "unknown-sku", "unknown-location", "unknown-purchase-order", "unknown-purchase-order-line", "sku-not-on-purchase-order-line",
+    ], StringComparer.Ordinal);
+
+    private async Task RecordFailedSyncAsync(
+        Problem problem, string tenant, string instance, string flow, string correlationId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var text = Encoding.UTF8.GetString(body.Span);
+        string? eventId = null;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            eventId = document.RootElement.TryGetProperty("eventId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            // a fixable refusal always follows a successful parse; without an id the body hash names the event
+        }
+
+        var messageId = eventId ?? Convert.ToHexStringLower(SHA256.HashData(body.Span))[..32];
+        try
+        {
+            await failedSyncs.RecordAsync(
+                new FailedSync(tenant, instance, FailedSyncDirection.WmsToOms, flow, "event", messageId, messageId, problem.Type, problem.Detail, correlationId, text),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException failure)
+        {
+            LogFailedSyncNotRecorded(logger, failure, flow, tenant, instance); // the refusal's audit entry still tells
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A fixable {Flow} refusal for {Tenant}/{Instance} could not be put in the failed-sync queue")]
+    private static partial void LogFailedSyncNotRecorded(ILogger logger, Exception failure, string flow, string tenant, string instance);
 
     private async Task<IResult> RefuseAsync(
         Problem problem, string tenant, string instance, string flow, string correlationId, HttpContext context, long started)

@@ -50,13 +50,17 @@ public sealed record PickSlipShipTo(
     [property: JsonPropertyName("country")] string Country,
     [property: JsonPropertyName("phone")] string? Phone);
 
-/// <summary>A line in the OMS's terms (OMS SKU and unit).</summary>
+/// <summary>
+/// A line in the OMS's terms (OMS SKU and unit), with <see cref="WmsQuantity"/>: the quantity as the WMS received it
+/// (in eaches for an instance that counts eaches), which is what its pick confirmations will report.
+/// </summary>
 public sealed record PickSlipHandOffLine(
     [property: JsonPropertyName("lineNumber")] int LineNumber,
     [property: JsonPropertyName("sku")] string Sku,
     [property: JsonPropertyName("quantity")] long Quantity,
     [property: JsonPropertyName("unitOfMeasure")] string UnitOfMeasure,
-    [property: JsonPropertyName("backordered")] bool Backordered);
+    [property: JsonPropertyName("backordered")] bool Backordered,
+    [property: JsonPropertyName("wmsQuantity")] long WmsQuantity);
 
 /// <summary>Puts <see cref="PickSlipHandedOff"/> messages on the pick-slip events queue.</summary>
 public sealed class PickSlipHandOff(HubStorage storage, IOptions<OutboundDeliveryOptions> options)

@@ -4,6 +4,8 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
+using System.Text.Json;
+using WmsFunctions.FailedSyncs;
 using WmsFunctions.Outbox;
 using WmsFunctions.Stock;
 using WmsFunctions.Storage;
@@ -30,7 +32,8 @@ public sealed record DueSlip(string Tenant, string PickSlipId, DeadlineKind Kind
 /// Deadline and by-state hints live in their own tables, written before the state (a deadline can never be
 /// missed) and checked against the slip when read (a stale hint is harmless).
 /// </summary>
-public sealed partial class PickSlipOrchestrator(HubStorage storage, StockLedger ledger, TimeProvider time, ILogger<PickSlipOrchestrator> logger)
+public sealed partial class PickSlipOrchestrator(
+    HubStorage storage, StockLedger ledger, FailedSyncStore failedSyncs, TimeProvider time, ILogger<PickSlipOrchestrator> logger)
 {
     private static readonly ResiliencePipeline ConflictRetry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
@@ -62,8 +65,32 @@ public sealed partial class PickSlipOrchestrator(HubStorage storage, StockLedger
             await ledger.SetReservationsAsync(slip.Tenant, slip.Warehouse, ReservationSource, slip.PickSlipId, openBySku, cancellationToken).ConfigureAwait(false);
         }
 
+        // A flag is for a person: it goes to the failed-sync queue (again on a replay, which only counts an attempt).
+        // Flags from the OMS side (a delivery that failed, a void the WMS refused) are already there, recorded by
+        // the outbound flow with the message to replay.
+        if (result.FlagReason is { } reason && source != "oms")
+        {
+            await failedSyncs.RecordAsync(
+                new FailedSync(
+                    tenant,
+                    result.Slip?.Instance ?? (source.StartsWith("wms:", StringComparison.Ordinal) ? source[4..] : "_unrouted"),
+                    source.StartsWith("wms:", StringComparison.Ordinal) ? FailedSyncDirection.WmsToOms : FailedSyncDirection.OmsToWms,
+                    FlowName,
+                    "pick-slip",
+                    pickSlipId,
+                    $"{source}|{eventId}",
+                    reason,
+                    result.Summary,
+                    correlationId,
+                    JsonSerializer.Serialize(new { source, eventId, @event = command.GetType().Name, command = (object)command }, PickSlipJson.Options)),
+                cancellationToken).ConfigureAwait(false);
+        }
+
         return result;
     }
+
+    /// <summary>The flow name of the orchestration in failed syncs and the audit.</summary>
+    public const string FlowName = "pickslips";
 
     /// <summary>The source name of pick-slip holds in the stock reservations.</summary>
     public const string ReservationSource = "pickslip";

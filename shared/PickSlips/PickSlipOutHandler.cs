@@ -100,6 +100,19 @@ public sealed class PickSlipOutHandler(OutboundDispatcher dispatcher, PickSlipHa
             }).ToArray());
     }
 
+    /// <summary>The quantity as the WMS received it; the OMS quantity when the line never reached it (a unit that cannot convert).</summary>
+    private static long WmsQuantity(OutboundInstance instance, PickSlipChangedLine line)
+    {
+        try
+        {
+            return instance.Codes.Quantity(line.Quantity!.Value, line.UnitOfMeasure!, line.EachesPerUnit).Quantity;
+        }
+        catch (MappingException)
+        {
+            return line.Quantity!.Value;
+        }
+    }
+
     public Task AcceptAsync(OmsMessage message, OutboundEntity entity, PickSlipChanged data, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task DeliveredAsync(OutboundOutcome outcome, PickSlipChanged slip, CancellationToken cancellationToken)
@@ -124,7 +137,8 @@ public sealed class PickSlipOutHandler(OutboundDispatcher dispatcher, PickSlipHa
                     : new PickSlipShipTo(slip.ShipTo.Name!, slip.ShipTo.Company, address.Line1!, address.Line2, address.City!, address.Region, address.PostalCode!, address.Country!, slip.ShipTo.Phone),
                 entity.Action == "void"
                     ? []
-                    : (slip.Lines ?? []).OrderBy(l => l.LineNumber).Select(l => new PickSlipHandOffLine(l.LineNumber!.Value, l.Sku!, l.Quantity!.Value, l.UnitOfMeasure!, l.Backordered == true)).ToArray(),
+                    : (slip.Lines ?? []).OrderBy(l => l.LineNumber).Select(l => new PickSlipHandOffLine(
+                        l.LineNumber!.Value, l.Sku!, l.Quantity!.Value, l.UnitOfMeasure!, l.Backordered == true, WmsQuantity(instance, l))).ToArray(),
                 message.Id,
                 entity.Version,
                 message.CorrelationId,

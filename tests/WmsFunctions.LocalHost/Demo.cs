@@ -144,7 +144,8 @@ internal static class Demo
         }
 
         var downloaded = await ItemDownloadAsync(services, serviceBus, configuration, cancellationToken);
-        return received.Count >= accepted && downloaded ? 0 : 1;
+        var shipped = await PickSlipAsync(http, apiKey, serviceBus, configuration, cancellationToken);
+        return received.Count >= accepted && downloaded && shipped ? 0 : 1;
     }
 
     /// <summary>
@@ -207,6 +208,81 @@ internal static class Demo
             ? "  catalog: 100236 missing"
             : $"  catalog: {item.Sku} '{item.Description}' version {item.Version}, GTINs {item.Gtins}: webhooks may now move it");
         return documents.Count == 2 && item is not null;
+    }
+
+    /// <summary>
+    /// A pick slip from both sides: the OMS sends it (topic oms-pick-slips), the hub delivers it to dc-east and hands it
+    /// to the orchestration, dc-east confirms the shipment (pick in), and the OMS hears each status.
+    /// </summary>
+    private static async Task<bool> PickSlipAsync(HttpClient http, string apiKey, ServiceBusStandIn serviceBus, IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        Heading("A pick slip: OMS -> hub -> dc-east, then dc-east confirms the shipment");
+        var run = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var slipId = "PS-" + run;
+        await serviceBus.SendAsync(configuration["OMS_PICK_SLIPS_TOPIC"] ?? "oms-pick-slips", JsonSerializer.Serialize(new
+        {
+            specversion = "1.0",
+            id = "pick-" + run,
+            source = "/oms/demo",
+            type = "com.wmsfunctions.oms.pick-slip.generated",
+            tenant = Tenant,
+            time = DateTimeOffset.UtcNow,
+            datacontenttype = "application/json",
+            data = new
+            {
+                pickSlipId = slipId,
+                orderId = "ORD-" + run,
+                version = 1,
+                warehouse = "DC-EAST",
+                reprint = false,
+                carrier = "UPS",
+                service = "GROUND",
+                shipTo = new { name = "Demo Customer", address = new { line1 = "1 Demo Street", city = "Springfield", postalCode = "12345", country = "US" } },
+                lines = new[] { new { lineNumber = 1, sku = "100234", quantity = 2, unitOfMeasure = "EA" } },
+            },
+        }), cancellationToken);
+        Console.WriteLine($"  the OMS sent {slipId} (2 x 100234 from DC-EAST)");
+
+        var topic = configuration["OMS_EVENTS_TOPIC"] ?? "wms-to-oms";
+        var statuses = new List<string>();
+        async Task WaitForAsync(string type)
+        {
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
+            while (!statuses.Contains(type) && DateTimeOffset.UtcNow < deadline)
+            {
+                foreach (var message in await serviceBus.ReceiveAllAsync(topic, cancellationToken))
+                {
+                    var cloudEvent = JsonDocument.Parse(message.Body).RootElement;
+                    if (cloudEvent.GetProperty("subject").GetString() == slipId)
+                    {
+                        var eventType = cloudEvent.GetProperty("type").GetString()!;
+                        statuses.Add(eventType);
+                        Console.WriteLine($"  -> OMS: {eventType,-36} state {cloudEvent.GetProperty("data").GetProperty("state").GetString()}");
+                    }
+                }
+
+                await Task.Delay(200, cancellationToken);
+            }
+        }
+
+        await WaitForAsync("com.wmsfunctions.pickslip.sent");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/wms/{Tenant}/{Instance}/pick-confirmations")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new
+            {
+                eventId = "ship-" + run,
+                type = "shipped",
+                occurredAt = DateTimeOffset.UtcNow,
+                pickSlipId = slipId,
+                lines = new[] { new { line = 1, quantity = 2, location = "EAST-A1" } },
+                cartons = new[] { new { sscc = "106141411234567897", trackingNumber = "1ZDEMO" + run, carrier = "UPS", contents = new[] { new { line = 1, quantity = 2 } } } },
+            }), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Api-Key", apiKey);
+        using var response = await http.SendAsync(request, cancellationToken);
+        Console.WriteLine($"  dc-east confirms the shipment (1 carton, SSCC and tracking) -> {(int)response.StatusCode}  {Shorten(await response.Content.ReadAsStringAsync(cancellationToken))}");
+        await WaitForAsync("com.wmsfunctions.pickslip.shipped");
+        return statuses.Contains("com.wmsfunctions.pickslip.shipped");
     }
 
     /// <summary>The Standard Webhooks headers a WMS sends with a body.</summary>

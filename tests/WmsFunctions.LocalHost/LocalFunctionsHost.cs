@@ -60,7 +60,41 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
     }
 
     /// <summary>Polls every queue-triggered function until cancelled, backing off to maxPollingInterval when idle.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(app.Functions.Where(f => f.TriggerType == "timerTrigger").Select(f => RunTimerAsync(f, cancellationToken)).Append(PollAsync(cancellationToken)));
+
+    /// <summary>Invokes a timer-triggered function at every occurrence of its NCRONTAB schedule (UTC), as the host does.</summary>
+    private async Task RunTimerAsync(FunctionFolder function, CancellationToken cancellationToken)
+    {
+        var schedule = Ncrontab.Parse((string)function.Trigger["schedule"]!);
+        DateTime? last = null;
+        var next = schedule.Next(time.GetUtcNow().UtcDateTime);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(next - time.GetUtcNow().UtcDateTime is { Ticks: > 0 } wait ? wait : TimeSpan.Zero, time, cancellationToken).ConfigureAwait(false);
+                var now = time.GetUtcNow().UtcDateTime;
+                var following = schedule.Next(now);
+                var payload = HostPayloads.TimerTrigger(function.BindingName, function.Name, last, following, now - next > TimeSpan.FromMinutes(1), now);
+                var started = time.GetTimestamp();
+                var (status, response) = await InvokeAsync(function.Name, payload, cancellationToken).ConfigureAwait(false);
+                Invoked?.Invoke(new InvocationRecord(function.Name, payload, status, response, [], time.GetElapsedTime(started)));
+                (last, next) = (next, following);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
+            {
+                await Console.Error.WriteLineAsync($"[host] {function.Name}: {error.Message}").ConfigureAwait(false);
+                next = schedule.Next(time.GetUtcNow().UtcDateTime);
+            }
+        }
+    }
+
+    private async Task PollAsync(CancellationToken cancellationToken)
     {
         var idle = TimeSpan.FromMilliseconds(100);
         while (!cancellationToken.IsCancellationRequested)

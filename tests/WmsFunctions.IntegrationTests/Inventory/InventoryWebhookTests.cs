@@ -247,6 +247,31 @@ public sealed class InventoryWebhookTests(AzuriteFixture azurite) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task UnknownSku_IsRefused_AndQueuedForAPerson_WithItsBodyForReplay_OnceEvenWhenRetried()
+    {
+        var body = JsonSerializer.Serialize(Tx("nosku-1", "adjust", 2, sku: "NOT-YET-DOWNLOADED"));
+
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, (await _hub.PostAsync("/api/wms/acme/east/inventory-transactions", _hub.ApiKeys.AcmeEast, body)).StatusCode);
+        }
+
+        var store = _hub.Services.GetRequiredService<FailedSyncs.FailedSyncStore>();
+        var failure = Assert.Single(await store.QueryAsync(new FailedSyncs.FailedSyncQuery("acme", "east", "inventory"), TestContext.Current.CancellationToken));
+        Assert.Equal(("unknown-sku", "nosku-1", "wms-to-oms", 2), (failure.ReasonCode, failure.EntityId, failure.Direction, failure.Attempts));
+        Assert.Equal(body, await store.ReadBodyAsync("acme", "east", failure.RowKey, TestContext.Current.CancellationToken));
+        Assert.Empty(await _hub.RowsAsync(HubTable.Stock));
+    }
+
+    [Fact]
+    public async Task InvalidEvent_IsNotQueuedForAPerson_TheSenderMustFixIt()
+    {
+        await _hub.PostAsync("/api/wms/acme/east/inventory-transactions", _hub.ApiKeys.AcmeEast, """{"eventId":"x"}""");
+
+        Assert.Empty(await _hub.RowsAsync(HubTable.FailedSyncs));
+    }
+
+    [Fact]
     public async Task InvalidEvent_ListsEachFaultyField()
     {
         var response = await _hub.PostAsync("/api/wms/acme/east/inventory-transactions", _hub.ApiKeys.AcmeEast, """{"eventId":"x","type":"transfer","quantity":-1}""");

@@ -60,6 +60,9 @@ public sealed class PickSlipOrchestrationTests(AzuriteFixture azurite) : IAsyncL
 
     private Task<PickSlipSnapshot?> SlipAsync(string slip = "PS-1") => Slips.GetAsync("acme", slip, Ct);
 
+    private async Task<IReadOnlyList<FailedSyncs.FailedSyncEntity>> FailedSyncsAsync() =>
+        await _hub.Services.GetRequiredService<FailedSyncs.FailedSyncStore>().QueryAsync(new FailedSyncs.FailedSyncQuery("acme", "east", "pickslips"), Ct);
+
     [Fact]
     public async Task FullPath_ProgressThenShipment_ShipsTheSlip_MovesStock_AndTellsTheOmsEachStep()
     {
@@ -168,6 +171,8 @@ public sealed class PickSlipOrchestrationTests(AzuriteFixture azurite) : IAsyncL
         Assert.Equal(("flagged", "shipment-after-void"), (late.GetProperty("outcome").GetString(), late.GetProperty("flagReason").GetString()));
         Assert.Equal(20, (await _hub.Services.GetRequiredService<StockLedger>().GetSnapshotAsync("acme", "DC1", "100234", Ct))!.OnHand);
         Assert.Empty((await SlipAsync())!.TrackingNumbers);
+        var flagged = Assert.Single(await FailedSyncsAsync());
+        Assert.Equal(("shipment-after-void", "wms-to-oms", "pickslips", "PS-1"), (flagged.ReasonCode, flagged.Direction, flagged.Flow, flagged.EntityId));
         var voidEvent = (await _hub.RelayAsync()).Select(e => JsonDocument.Parse(e).RootElement)
             .Single(e => e.GetProperty("type").GetString() == "com.wmsfunctions.pickslip.voided");
         Assert.True(voidEvent.GetProperty("data").GetProperty("unreserve").GetBoolean());
@@ -250,6 +255,8 @@ public sealed class PickSlipOrchestrationTests(AzuriteFixture azurite) : IAsyncL
         Assert.Equal("com.wmsfunctions.pickslip.overdue", status.GetProperty("type").GetString());
         Assert.Equal(0, secondScan);
         Assert.Empty(none);
+        var overdue = Assert.Single(await FailedSyncsAsync());
+        Assert.Equal(("overdue-acknowledgement", "PS-1", "oms-to-wms"), (overdue.ReasonCode, overdue.EntityId, overdue.Direction));
         Assert.True((await SlipAsync())!.AcknowledgeEscalated);
 
         // The ship deadline of the same slip is its own incident, escalated once when it comes.
