@@ -11,4 +11,6 @@ ensure_node_tools
 mkdir -p "$LOCAL"
 dotnet build tests/WmsFunctions.Bench/WmsFunctions.Bench.csproj -c Release -nologo >"$LOCAL/build.log" 2>&1 || { cat "$LOCAL/build.log" >&2; exit 1; }
 start_azurite "$(free_port)" "$(free_port)" "$(free_port)"
+export_sample_settings # every %SETTING% the function.json files name
+export HUB_TENANTS_FILE= # the bench configures its own tenants
 dotnet tests/WmsFunctions.Bench/bin/Release/net10.0/WmsFunctions.Bench.dll "$@"

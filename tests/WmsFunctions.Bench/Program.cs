@@ -18,6 +18,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using WmsFunctions.Items;
 using WmsFunctions.LocalHost;
+using WmsFunctions.PickSlips;
 using WmsFunctions.PurchaseOrders;
 using WmsFunctions.Storage;
 using WmsFunctions.WebhookSecurity;
@@ -125,6 +126,25 @@ await RunWebhooks("inventory, Standard Webhooks signed, 16 in flight", 200 * sca
 await RunWebhooks("inventory, OAuth bearer JWT, 16 in flight", 200 * scale, 16, i => Bearer($"jwt-{i}", i % Skus));
 await RunWebhooks("PO receipt, 16 in flight", 200 * scale, 16, i => Receipt($"rcv-{i}", i % Skus));
 await RunWebhooks("return receipt (2 lines), 16 in flight", 200 * scale, 16, i => Return($"ret-{i}", i % Skus));
+
+// Pick in: the slips exist (generated and sent, as the OMS's hand-off makes them), each is confirmed shipped once.
+var pickSlips = 200 * scale;
+var orchestration = app.Services.GetRequiredService<PickSlipOrchestrator>();
+var slipDeadlines = new PickSlipDeadlines(TimeSpan.FromMinutes(30), TimeSpan.FromHours(24));
+await Parallel.ForEachAsync(Enumerable.Range(0, pickSlips), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+{
+    await orchestration.ApplyAsync("bench", $"PS-{i}", "oms", $"gen-{i}",
+        new SlipGenerated($"ORD-{i}", "wms", "W1", "standard", [new OrderedLine(1, Sku(i % Skus), 1)], 1, false), slipDeadlines, "bench", ct);
+    await orchestration.ApplyAsync("bench", $"PS-{i}", "oms", $"sent-{i}", new SlipSent(), slipDeadlines, "bench", ct);
+});
+await RunWebhooks("pick confirmation (shipped, 1 carton), 16 in flight", pickSlips, 16, i => ApiKeyPost(
+    JsonSerializer.Serialize(new
+    {
+        eventId = $"ship-{i}", type = "shipped", occurredAt = DateTimeOffset.UtcNow, pickSlipId = $"PS-{i}",
+        lines = new[] { new { line = 1, quantity = 1, location = "A1" } },
+        cartons = new[] { new { trackingNumber = $"1ZBENCH{i}", carrier = "UPS", contents = new[] { new { line = 1, quantity = 1 } } } },
+    }),
+    "pick-confirmations"));
 
 // The relay, drained after each scenario above (host's queue get/delete counted apart from the handler's work).
 rows.Add(new Row("outbox relay (drains, batches of 16)", relay.Events, 16, relay.Events / relay.Elapsed.TotalSeconds, null,
