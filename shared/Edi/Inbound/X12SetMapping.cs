@@ -23,7 +23,7 @@ internal sealed class X12SetSegments(IReadOnlyList<X12PositionedSegment> segment
     public int Position(string segmentId, int occurrence)
     {
         var found = segments.Where(s => s.Id == segmentId).Skip(occurrence).FirstOrDefault();
-        return found?.SetPosition ?? 1;
+        return found is null ? 1 : found.Index - segments[0].Index + 1;
     }
 
     /// <summary>Cuts an interchange into its sets, keyed by GS06 and ST02.</summary>
