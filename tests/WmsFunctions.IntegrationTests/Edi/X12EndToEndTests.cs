@@ -237,6 +237,19 @@ public sealed class X12EndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal((3L, (long?)null), (await _tpl.OnHandAsync("100235"), await _tpl.OnHandAsync("100234")));
     }
 
+    [Fact]
+    public async Task AnInterchangeWithUnusualDelimiters_IsReadByWhatItsIsaDeclares()
+    {
+        var writer = new X12Writer(_tpl.Own with { Delimiters = new X12Delimiters('^', '\\', '\'', LineBreak: "\r\n") }, TimeProvider.System, new InMemoryControlNumbers(9000));
+        var text = (await writer.WriteAsync([Adjustment("ADJ-8", Line("07", 6, Blue))], Ct)).Text;
+        Assert.StartsWith("ISA^00^", text, StringComparison.Ordinal);
+
+        var verdict = Assert.IsType<FunctionalGroupAcknowledged>(Assert.Single((await PostAndReadAckAsync(text)).Documents).Document);
+
+        Assert.Equal(X12AcknowledgmentCode.Accepted, verdict.Code);
+        Assert.Equal(6, await _tpl.OnHandAsync("100235"));
+    }
+
     public static TheoryData<string, string, string> BrokenEnvelopes => new()
     {
         { "wrong IEA control number", "IEA", "InterchangeControlNumberMismatch" },
