@@ -38,7 +38,7 @@ source "$LOCAL/secrets.env" # Standard Webhooks signing secrets: app settings, n
 export HUB_TENANTS_FILE="$LOCAL/tenants.json" FUNCTIONS_CUSTOMHANDLER_PORT="$PORT" ASPNETCORE_ENVIRONMENT=Development
 # The API keys the hub sends to the stand-in WMS instances (settings named in tenants.json): fresh for every run.
 new_key() { node -e "console.log(require('crypto').randomBytes(24).toString('base64url'))"; }
-export WMS_DEMO_DC_EAST_KEY="${WMS_DEMO_DC_EAST_KEY:-$(new_key)}" WMS_DEMO_STORE_12_KEY="${WMS_DEMO_STORE_12_KEY:-$(new_key)}" LOCAL_WMS_PORT="$WMS_PORT"
+export WMS_DEMO_DC_EAST_KEY="${WMS_DEMO_DC_EAST_KEY:-$(new_key)}" WMS_DEMO_STORE_12_KEY="${WMS_DEMO_STORE_12_KEY:-$(new_key)}" WMS_DEMO_3PL_EDI_KEY="${WMS_DEMO_3PL_EDI_KEY:-$(new_key)}" LOCAL_WMS_PORT="$WMS_PORT"
 
 # The app root the host would load: host.json and one folder per function, written from the catalog.
 rm -rf "$LOCAL/app" && mkdir -p "$LOCAL/app" && cp host.json "$LOCAL/app/"

@@ -1,4 +1,5 @@
 using WmsFunctions.Handler.CustomHandler;
+using WmsFunctions.Handler.Edi;
 using WmsFunctions.Handler.Inventory;
 using WmsFunctions.Handler.Items;
 using WmsFunctions.Handler.OrderChanges;
@@ -54,6 +55,10 @@ public static class FunctionCatalog
             "PickConfirmations",
             new HttpTrigger("wms/{tenant}/{instance}/pick-confirmations", "POST"),
             PickSlipsApi.PostConfirmationAsync),
+        FunctionDefinition.Webhook(
+            "X12Interchanges",
+            new HttpTrigger("wms/{tenant}/{instance}/x12", "POST"),
+            X12Api.PostInterchangeAsync),
 
         // Moves every accepted inbound event on to the OMS (the outbox relay).
         FunctionDefinition.Invoked<OutboxRelayFunction>(

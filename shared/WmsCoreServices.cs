@@ -5,6 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WmsFunctions.Audit;
+using WmsFunctions.Edi;
+using WmsFunctions.Edi.Inbound;
+using WmsFunctions.Edi.Partners;
 using WmsFunctions.FailedSyncs;
 using WmsFunctions.Inbox;
 using WmsFunctions.Inventory;
@@ -98,6 +101,7 @@ public static class WmsCoreServices
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<IWmsAdapter, HubJsonAdapter>();
         services.AddSingleton<IWmsAdapter, GenericXmlAdapter>();
+        services.AddSingleton<IWmsAdapter, X12Adapter>();
         services.AddSingleton<WmsAdapters>();
         services.AddSingleton<WmsResilience>();
         services.AddSingleton<WmsCredentials>();
@@ -111,6 +115,13 @@ public static class WmsCoreServices
         services.AddSingleton<PickSlipOutHandler>();
         services.AddSingleton<OrderChangeOutHandler>();
         services.AddSingleton<ReturnAuthorizationOutHandler>();
+
+        // X12 trading partners (Adapter x12): durable control numbers, the record of what was sent, the inbound webhook.
+        services.AddSingleton<IValidateOptions<HubOptions>, X12OptionsValidator>();
+        services.AddSingleton<X12Partners>();
+        services.AddSingleton<IControlNumbers, TableControlNumbers>();
+        services.AddSingleton<X12InterchangeLog>();
+        services.AddSingleton<X12InboundHandler>();
         return services;
     }
 }

@@ -41,8 +41,10 @@ public sealed partial class WebhookGate(
         string tenant,
         string instance,
         string flow,
-        Func<InboundRequest, CancellationToken, Task<InboundResult>> handle)
+        Func<InboundRequest, CancellationToken, Task<InboundResult>> handle,
+        WebhookMedia? media = null)
     {
+        media ??= WebhookMedia.Json;
         var started = time.GetTimestamp();
         var cancellationToken = context.RequestAborted;
         var correlationId = CorrelationIdOf(context);
@@ -62,15 +64,19 @@ public sealed partial class WebhookGate(
             return await UnauthorizedAsync(denied, wms, flow, correlationId, context, started).ConfigureAwait(false);
         }
 
-        if (!IsJson(context.Request.ContentType))
+        if (!media.Accepts(context.Request.ContentType))
         {
-            return await RefuseAsync(Problem.UnsupportedMediaType(context.Request.ContentType), wms.Tenant, wms.Id, flow, correlationId, context, started).ConfigureAwait(false);
+            var unsupported = Problem.UnsupportedMediaType(context.Request.ContentType) with
+            {
+                Detail = $"Send {media.RequestType}, not '{context.Request.ContentType ?? "(none)"}'.",
+            };
+            return await RefuseAsync(unsupported, wms.Tenant, wms.Id, flow, correlationId, context, started).ConfigureAwait(false);
         }
 
-        var body = await ReadBodyAsync(context.Request, cancellationToken).ConfigureAwait(false);
+        var body = await ReadBodyAsync(context.Request, media.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
-            return await RefuseAsync(Problem.PayloadTooLarge(MaxBodyBytes), wms.Tenant, wms.Id, flow, correlationId, context, started).ConfigureAwait(false);
+            return await RefuseAsync(Problem.PayloadTooLarge(media.MaxBodyBytes), wms.Tenant, wms.Id, flow, correlationId, context, started).ConfigureAwait(false);
         }
 
         if (WebhookAuthenticator.CheckBody(wms, headers, body.Value.Span) is { } forged)
@@ -103,7 +109,7 @@ public sealed partial class WebhookGate(
                 cancellationToken).ConfigureAwait(false);
         }
 
-        return Results.Text(result.Body ?? "{}", "application/json", statusCode: result.Status);
+        return Results.Text(result.Body ?? "{}", media.ResponseType, statusCode: result.Status);
     }
 
     /// <summary>
@@ -260,15 +266,10 @@ public sealed partial class WebhookGate(
         return Results.Problem(details);
     }
 
-    private static bool IsJson(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var media)
-        && string.Equals(media.MediaType, "application/json", StringComparison.OrdinalIgnoreCase)
-        && (media.CharSet is null || string.Equals(media.CharSet, "utf-8", StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>The body, or null when it is larger than <see cref="MaxBodyBytes"/>.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The body, or null when it is larger than <paramref name="maxBodyBytes"/>.</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int maxBodyBytes, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxBodyBytes)
+        if (request.ContentLength > maxBodyBytes)
         {
             return null;
         }
@@ -278,7 +279,7 @@ public sealed partial class WebhookGate(
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            if (buffer.Length + read > MaxBodyBytes)
+            if (buffer.Length + read > maxBodyBytes)
             {
                 return null;
             }
@@ -306,4 +307,18 @@ public sealed partial class WebhookGate(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Flow} webhook for {Tenant}/{Instance}: {Status} {ProblemType}")]
     private static partial void LogRefused(ILogger logger, string flow, string tenant, string instance, int status, string problemType);
+}
+
+/// <summary>
+/// What a webhook reads and answers: JSON by default; the X12 webhook takes <c>application/edi-x12</c> and answers
+/// with its 997 in the same type.
+/// </summary>
+public sealed record WebhookMedia(string RequestType, string ResponseType, int MaxBodyBytes, params string[] CharSets)
+{
+    public static WebhookMedia Json { get; } = new("application/json", "application/json", WebhookGate.MaxBodyBytes, "utf-8");
+
+    public bool Accepts(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && string.Equals(media.MediaType, RequestType, StringComparison.OrdinalIgnoreCase)
+        && (media.CharSet is null || CharSets.Contains(media.CharSet, StringComparer.OrdinalIgnoreCase));
 }

@@ -48,7 +48,7 @@ internal static class WebhookOpenApi
                         Required = true,
                         Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
                         {
-                            ["application/json"] = new() { Schema = new OpenApiSchemaReference(request.Type.Name, context.Document) },
+                            [request.ContentType] = new() { Schema = new OpenApiSchemaReference(request.Type.Name, context.Document) },
                         },
                     };
                 }
@@ -70,6 +70,10 @@ internal static class WebhookOpenApi
                 }
 
                 RequiredMeansPresent(schema);
+                if (context.JsonTypeInfo.Type == typeof(Edi.X12Api.X12Interchange))
+                {
+                    schema.Type = JsonSchemaType.String; // X12 text, not JSON
+                }
 
                 return Task.CompletedTask;
             });
@@ -284,4 +288,7 @@ internal static class WebhookOpenApi
 internal sealed class WebhookRequestAttribute(Type type) : Attribute
 {
     public Type Type { get; } = type;
+
+    /// <summary>The body's media type (the X12 webhook reads application/edi-x12 text).</summary>
+    public string ContentType { get; init; } = "application/json";
 }

@@ -132,7 +132,7 @@ public sealed partial class OutboundDispatcher(
         {
             adapter = adapters.For(instance);
             var document = new WmsDocument(message.Id, entity.Action, entity.Version, flow.Flow, flow.Map(entity, data, instance));
-            request = adapter.Render(document, instance);
+            request = await adapter.RenderAsync(document, instance, cancellationToken).ConfigureAwait(false);
         }
         catch (MappingException missing)
         {

@@ -38,6 +38,8 @@ public enum HubTable
     FailedSyncs,
     PurchaseOrderReceipts,
     WebhookDeliveries,
+    X12ControlNumbers,
+    X12Interchanges,
 }
 
 /// <summary>

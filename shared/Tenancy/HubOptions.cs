@@ -55,6 +55,9 @@ public sealed class WmsInstanceOptions
 
     /// <summary>How long this WMS may take to acknowledge and to ship a pick slip.</summary>
     public PickSlipDeadlineOptions PickSlips { get; set; } = new();
+
+    /// <summary>For <c>Adapter: x12</c>: the trading-partner settings (docs/x12.md); null for every other adapter.</summary>
+    public Edi.Partners.X12InstanceOptions? X12 { get; set; }
 }
 
 public sealed class PickSlipDeadlineOptions

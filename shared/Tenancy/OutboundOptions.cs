@@ -114,7 +114,7 @@ public sealed class OutboundResilienceOptions
 /// <summary>Checks the Outbound part of every instance at start (the HubOptionsValidator checks the rest).</summary>
 public sealed class OutboundOptionsValidator : IValidateOptions<HubOptions>
 {
-    public static IReadOnlyList<string> Adapters { get; } = ["hub-json", "generic-xml"];
+    public static IReadOnlyList<string> Adapters { get; } = ["hub-json", "generic-xml", "x12"];
 
     public ValidateOptionsResult Validate(string? name, HubOptions options)
     {

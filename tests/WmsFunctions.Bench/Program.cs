@@ -12,6 +12,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using WmsFunctions.Edi;
+using WmsFunctions.Edi.Documents;
 using WmsFunctions.Handler;
 using WmsFunctions.Handler.CustomHandler;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -65,6 +67,13 @@ var settings = new Dictionary<string, string?>
     ["Hub:Tenants:bench:Instances:oauth:Auth:Audience"] = BenchAudience,
     ["Hub:Tenants:bench:Instances:oauth:Auth:SigningKeysPem:0"] = tokenKey.ExportSubjectPublicKeyInfoPem(),
     ["Hub:Tenants:bench:Instances:oauth:Locations:O1"] = "W1",
+    ["Hub:Tenants:bench:Instances:edi:Adapter"] = "x12",
+    ["Hub:Tenants:bench:Instances:edi:Auth:ApiKeySha256:0"] = ApiKeys.Hash(apiKey),
+    ["Hub:Tenants:bench:Instances:edi:Locations:E1"] = "W1",
+    ["Hub:Tenants:bench:Instances:edi:X12:OwnId"] = "BENCHHUB",
+    ["Hub:Tenants:bench:Instances:edi:X12:PartnerId"] = "BENCH3PL",
+    ["Hub:Tenants:bench:Instances:edi:X12:DefaultLocation"] = "E1",
+    ["Hub:Tenants:bench:Instances:edi:X12:AdjustmentReasons:AU"] = "DMG",
 };
 var app = HandlerApp.Build([], builder =>
 {
@@ -146,6 +155,25 @@ await RunWebhooks("pick confirmation (shipped, 1 carton), 16 in flight", pickSli
     }),
     "pick-confirmations"));
 
+// An X12 3PL: one interchange per request holding one 947 with one adjustment, answered 200 with the hub's 997.
+var x12Count = 100 * scale;
+var x12Writer = new X12Writer(new X12PartnerOptions { Name = "bench-3pl", OwnId = "BENCH3PL", PartnerId = "BENCHHUB" }, TimeProvider.System, new InMemoryControlNumbers());
+var interchanges = new List<string>(x12Count);
+for (var i = 0; i < x12Count; i++)
+{
+    var adjustment = new InventoryAdjusted(DateOnly.FromDateTime(DateTime.UtcNow), $"ADJ-{i}", $"ADJ-{i}", [new X12Party("WH", "BENCH DC")], [], [],
+        [new AdjustmentLine("AU", 1, "EA", new X12ItemId("SK", Sku(i % Skus)), null, null, [])]);
+    interchanges.Add((await x12Writer.WriteAsync([adjustment], CancellationToken.None)).Text);
+}
+
+await RunWebhooks("X12 947 interchange (1 adjustment, 997 answer), 16 in flight", x12Count, 16, i =>
+{
+    var request = new HttpRequestMessage(HttpMethod.Post, "/api/wms/bench/edi/x12") { Content = new StringContent(interchanges[i], Encoding.ASCII) };
+    request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/edi-x12");
+    request.Headers.Add("X-Api-Key", apiKey);
+    return request;
+}, expected: 200);
+
 // The relay, drained after each scenario above (host's queue get/delete counted apart from the handler's work).
 rows.Add(new Row("outbox relay (drains, batches of 16)", relay.Events, 16, relay.Events / relay.Elapsed.TotalSeconds, null,
     (double)relay.HandlerTransactions / relay.Events, (double)relay.HostTransactions / relay.Events, relay.Failures));
@@ -203,7 +231,7 @@ await app.StopAsync();
 Directory.Delete(appRoot, recursive: true);
 return rows.Any(r => r.Failures > 0) ? 1 : 0;
 
-async Task RunWebhooks(string name, int count, int concurrency, Func<int, HttpRequestMessage> request, bool record = true)
+async Task RunWebhooks(string name, int count, int concurrency, Func<int, HttpRequestMessage> request, bool record = true, int expected = 202)
 {
     var latencies = new ConcurrentBag<double>();
     var failures = 0;
@@ -215,7 +243,7 @@ async Task RunWebhooks(string name, int count, int concurrency, Func<int, HttpRe
         var start = Stopwatch.GetTimestamp();
         using var response = await http.SendAsync(message, ct);
         latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        if ((int)response.StatusCode != 202)
+        if ((int)response.StatusCode != expected)
         {
             Interlocked.Increment(ref failures);
         }

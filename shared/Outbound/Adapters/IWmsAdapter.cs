@@ -12,6 +12,13 @@ public interface IWmsAdapter
     WmsRequest Render(WmsDocument document, OutboundInstance instance);
 
     /// <summary>
+    /// What the dispatcher calls: the request for one document, for dialects that need storage to render it
+    /// (X12 control numbers, the record of what was sent). Throws <see cref="MappingException"/> like <see cref="Render"/>.
+    /// </summary>
+    ValueTask<WmsRequest> RenderAsync(WmsDocument document, OutboundInstance instance, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Render(document, instance));
+
+    /// <summary>
     /// A refusal the hub knows by name (e.g. <c>order-batched</c>: the order is already in a wave and can no longer
     /// change), read from the WMS's answer; null for any other refusal.
     /// </summary>

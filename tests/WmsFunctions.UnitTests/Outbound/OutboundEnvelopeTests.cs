@@ -92,7 +92,7 @@ public sealed class OutboundEnvelopeTests
         var where = "Hub:Tenants:acme:Instances:east";
         Assert.Equal(
             [
-                $"{where}:Adapter 'edi-x12' has no outbound adapter (known: hub-json, generic-xml).",
+                $"{where}:Adapter 'edi-x12' has no outbound adapter (known: hub-json, generic-xml, x12).",
                 $"{where}:Outbound:Auth:ApiKeySetting must name the app setting that holds the API key.",
                 $"{where}:Outbound:BaseUrl must use https (plain http only on loopback).",
                 $"{where}:Outbound:Flows names an unknown flow 'shipments' (known: items, vendors, purchase-orders, pick-slips, order-changes, return-authorizations).",
