@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WmsFunctions.Audit;
+using WmsFunctions.Channels;
 using WmsFunctions.FailedSyncs;
 using WmsFunctions.Inbox;
 using WmsFunctions.Inventory;
@@ -111,6 +112,22 @@ public static class WmsCoreServices
         services.AddSingleton<PickSlipOutHandler>();
         services.AddSingleton<OrderChangeOutHandler>();
         services.AddSingleton<ReturnAuthorizationOutHandler>();
+
+        // Channels: marketplaces behind one adapter seam, availability per SKU and channel, order intake, feedback.
+        services.AddSingleton<IValidateOptions<HubOptions>>(new ChannelOptionsValidator(configuration));
+        services.AddOptions<ChannelsSettings>().Configure(settings => ChannelsSettings.Configure(settings, configuration));
+        services.AddHttpClient(ChannelAdvisorAdapter.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan) // the pipeline times out
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = TimeSpan.FromSeconds(5), AllowAutoRedirect = false });
+        services.AddSingleton<IMarketplaceAdapter, ChannelAdvisorAdapter>();
+        services.AddSingleton<MarketplaceAdapters>();
+        services.AddSingleton<ChannelDirectory>();
+        services.AddSingleton<ChannelProducts>();
+        services.AddSingleton<AvailabilityCalculator>();
+        services.AddSingleton<ChannelStockPublisher>();
+        services.AddSingleton<ChannelOrderIntake>();
+        services.AddSingleton<IInboundFlow, ChannelOrderFlow>();
+        services.AddSingleton<ChannelFeedHandler>();
+        services.AddSingleton<ChannelReport>();
         return services;
     }
 }

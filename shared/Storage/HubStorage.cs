@@ -38,6 +38,7 @@ public enum HubTable
     FailedSyncs,
     PurchaseOrderReceipts,
     WebhookDeliveries,
+    Channels,
 }
 
 /// <summary>
