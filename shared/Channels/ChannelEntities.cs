@@ -100,6 +100,13 @@ public sealed class ChannelOrderEntity : ITableEntity
 
     public int ShippedLines { get; set; }
 
+    /// <summary>
+    /// JSON list of <see cref="MarketplaceShipment"/> decided but not yet confirmed sent: written with the quantities
+    /// they report (one commit), then sent, then cleared. A crash in between sends them on the next event or retry,
+    /// and a concurrent decision sees the quantities as reported: a shipment is never decided twice.
+    /// </summary>
+    public string Outstanding { get; set; } = "[]";
+
     public DateTimeOffset? FirstShippedAt { get; set; }
 
     public IReadOnlyList<ChannelOrderLine> ReadLines() => JsonSerializer.Deserialize<List<ChannelOrderLine>>(Lines, ChannelJson.Options) ?? [];

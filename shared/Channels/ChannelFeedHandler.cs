@@ -34,9 +34,13 @@ public sealed partial class ChannelFeedHandler(
     ChannelStockPublisher publisher,
     StockLedger ledger,
     FailedSyncStore failedSyncs,
+    TimeProvider time,
     ILogger<ChannelFeedHandler> logger)
 {
     private const string PickSlipEventPrefix = OmsEvent.TypePrefix + "pickslip.";
+
+    /// <summary>A shipment decided this long ago and still unsent was left by a failed invocation: any invocation sends it.</summary>
+    private static readonly TimeSpan LeftOverAfter = TimeSpan.FromMinutes(1);
 
     public async Task<ChannelFeedResult> HandleAsync(OmsEvent ev, CancellationToken cancellationToken)
     {
@@ -171,8 +175,8 @@ public sealed partial class ChannelFeedHandler(
         var thisSlip = shipped.TryGetValue(slip.PickSlipId, out var known) ? known : shipped[slip.PickSlipId] = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var bySku in slip.Lines.GroupBy(l => l.Sku, StringComparer.Ordinal))
         {
-            var now = bySku.Sum(l => reportsAt[l.Line]);
-            thisSlip[bySku.Key] = Math.Max(thisSlip.GetValueOrDefault(bySku.Key), now); // never backwards
+            var quantity = bySku.Sum(l => reportsAt[l.Line]);
+            thisSlip[bySku.Key] = Math.Max(thisSlip.GetValueOrDefault(bySku.Key), quantity); // never backwards
         }
 
         // Cumulative units per SKU over the order's slips, handed out to the order lines in order.
@@ -201,29 +205,62 @@ public sealed partial class ChannelFeedHandler(
             }
         }
 
-        var reported = 0;
-        foreach (var group in newly.GroupBy(n => CartonFor(slip, n.Line)))
-        {
-            var carton = group.Key;
-            await adapters.For(channel).ReportShipmentAsync(
-                channel,
-                new MarketplaceShipment(order.OrderId, ev.Time, carton?.Carrier, carton?.Service, carton?.TrackingNumber, order.DistributionCenter,
-                    group.Select(n => new ShippedItem(n.Line.ItemId, n.Quantity)).ToList()),
-                cancellationToken).ConfigureAwait(false);
-            reported++;
-        }
+        var decided = newly.GroupBy(n => CartonFor(slip, n.Line))
+            .Select(group => new MarketplaceShipment(order.OrderId, ev.Time, group.Key?.Carrier, group.Key?.Service, group.Key?.TrackingNumber, order.DistributionCenter,
+                group.Select(n => new ShippedItem(n.Line.ItemId, n.Quantity)).ToList()))
+            .ToList();
+        var mine = decided.Select((d, i) => new OutstandingShipment($"{ev.Id}#{i}", time.GetUtcNow(), d)).ToList();
+        var outstanding = ReadOutstanding(order);
+        outstanding.AddRange(mine);
 
         order.ShippedBySlip = JsonSerializer.Serialize(shipped, ChannelJson.Options);
         order.Lines = JsonSerializer.Serialize(lines, ChannelJson.Options);
         order.ShippedLines = lines.Count(l => l.Reported > 0);
-        if (reported > 0)
+        order.Outstanding = JsonSerializer.Serialize(outstanding, ChannelJson.Options);
+        if (decided.Count > 0)
         {
             order.FirstShippedAt ??= ev.Time;
-            LogReported(logger, channel.Key, order.OrderId, reported);
         }
 
-        await table.UpdateEntityAsync(order, order.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-        return reported;
+        // Decide (commit the quantities as reported, with the shipments to send), then send, then clear. This
+        // invocation sends what it decided, and what an earlier one decided but left unsent for over a minute
+        // (it died, or the marketplace failed it): never what a concurrent invocation is sending right now.
+        var committed = await table.UpdateEntityAsync(order, order.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        order.ETag = committed.Headers.ETag ?? ETag.All;
+        var now = time.GetUtcNow();
+        var toSend = outstanding.Where(o => mine.Any(m => m.Id == o.Id) || o.DecidedAt < now - LeftOverAfter).ToList();
+        foreach (var shipment in toSend)
+        {
+            await adapters.For(channel).ReportShipmentAsync(channel, shipment.Shipment, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (toSend.Count > 0)
+        {
+            LogReported(logger, channel.Key, order.OrderId, toSend.Count);
+            await ClearOutstandingAsync(table, order, toSend.Select(o => o.Id).ToHashSet(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+        }
+
+        return toSend.Count;
+    }
+
+    private static List<OutstandingShipment> ReadOutstanding(ChannelOrderEntity order) =>
+        JsonSerializer.Deserialize<List<OutstandingShipment>>(order.Outstanding, ChannelJson.Options) ?? [];
+
+    private static async Task ClearOutstandingAsync(TableClient table, ChannelOrderEntity order, HashSet<string> sent, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            order.Outstanding = JsonSerializer.Serialize(ReadOutstanding(order).Where(o => !sent.Contains(o.Id)).ToList(), ChannelJson.Options);
+            try
+            {
+                await table.UpdateEntityAsync(order, order.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException conflict) when (conflict.Status == 412)
+            {
+                order = (await table.GetEntityAsync<ChannelOrderEntity>(order.PartitionKey, order.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            }
+        }
     }
 
     /// <summary>The carton of this event that carries the line's SKU (or a component of it), for carrier, class and tracking.</summary>
@@ -233,6 +270,9 @@ public sealed partial class ChannelFeedHandler(
         var slipLines = slip.Lines.Where(l => skus.Contains(l.Sku)).Select(l => l.Line).ToHashSet();
         return slip.Cartons.LastOrDefault(c => c.Contents.Any(x => slipLines.Contains(x.Line)));
     }
+
+    /// <summary>A shipment decided for the marketplace, not yet confirmed sent.</summary>
+    private sealed record OutstandingShipment(string Id, DateTimeOffset DecidedAt, MarketplaceShipment Shipment);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Channel {Channel}: {Shipments} shipments of order {OrderId} reported")]
     private static partial void LogReported(ILogger logger, string channel, string orderId, int shipments);
