@@ -113,6 +113,10 @@ public static class FunctionCatalog
         FunctionDefinition.Invoked<ChannelFeedFunction>(
             "ChannelFeed",
             new ServiceBusTrigger(ChannelFeedFunction.Input, ServiceBusConnection, TopicNameSetting: OmsEventsTopicSetting, SubscriptionNameSetting: ChannelFeedFunction.SubscriptionSetting)),
+        FunctionDefinition.MarketplaceWebhook(
+            "ChannelOrdersPush",
+            new HttpTrigger("channels/{tenant}/{channel}/orders", "POST"),
+            ChannelOrdersWebhook.PostAsync),
         FunctionDefinition.Operator("ChannelsReport", new HttpTrigger("ops/{tenant}/channels/report", "GET"), ChannelsApi.ReportAsync),
     ];
 }

@@ -59,3 +59,89 @@ public static class ChannelsApi
         return default;
     }
 }
+
+/// <summary>The push variant of order intake: a marketplace posts an order as it changes.</summary>
+public static class ChannelOrdersWebhook
+{
+    public const int MaxBodyBytes = 256 * 1024;
+
+    /// <summary>
+    /// One order pushed by a marketplace, signed with Standard Webhooks (the same scheme as the WMS webhooks; secrets per
+    /// channel in app settings). It goes the way of a pulled order: inbox (order id + update time de-duplicates), holds,
+    /// reservation, the OMS through the outbox.
+    /// </summary>
+    [EndpointSummary("Marketplace order push")]
+    [EndpointDescription("Body: one order in the channel's marketplace dialect (ChannelAdvisor: ID, CreatedDateUtc, UpdatedDateUtc, PaymentStatus, ShippingStatus, FlagID, Items with BundleComponents). Headers: webhook-id, webhook-timestamp, webhook-signature. 202 with the decision (accepted, held with a reason, unchanged, stale, flagged); the same order version again is answered as before.")]
+    [ProducesResponseType(typeof(ChannelOrderAnswer), StatusCodes.Status202Accepted, "application/json")]
+    [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status404NotFound, "application/problem+json")]
+    public static async Task<IResult> PostAsync(
+        string tenant, string channel, HttpContext context, ChannelDirectory channels, MarketplaceAdapters adapters, ChannelOrderIntake intake,
+        Microsoft.Extensions.Configuration.IConfiguration configuration, TimeProvider time)
+    {
+        var path = context.Request.Path;
+        if (!channels.TryGet(tenant, channel, out var found) || found.Options.WebhookSecretSettings.Count == 0)
+        {
+            return WebhookGate.ProblemResult(new Problem("unknown-channel", 404, "Unknown channel", $"No channel '{channel}' takes pushed orders for tenant '{tenant}'."), path, context.TraceIdentifier);
+        }
+
+        var headers = context.Request.Headers;
+        var (id, timestamp, signature) = (headers[WebhookSecurity.StandardWebhooks.IdHeader].ToString(), headers[WebhookSecurity.StandardWebhooks.TimestampHeader].ToString(),
+            headers[WebhookSecurity.StandardWebhooks.SignatureHeader].ToString());
+        if (WebhookSecurity.StandardWebhooks.CheckHeaders(id, timestamp, signature, time.GetUtcNow()) != WebhookSecurity.SignatureHeadersCheck.Valid)
+        {
+            return Unauthorized(context, "Sign the order with Standard Webhooks: webhook-id, a fresh webhook-timestamp and webhook-signature.");
+        }
+
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            return WebhookGate.ProblemResult(Problem.PayloadTooLarge(MaxBodyBytes), path, context.TraceIdentifier);
+        }
+
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        if (buffer.Length > MaxBodyBytes)
+        {
+            return WebhookGate.ProblemResult(Problem.PayloadTooLarge(MaxBodyBytes), path, context.TraceIdentifier);
+        }
+
+        var secrets = found.Options.WebhookSecretSettings
+            .Select(s => WebhookSecurity.StandardWebhooks.TryParseSecret(configuration[s], out var secret) ? secret : null)
+            .OfType<byte[]>()
+            .ToList();
+        if (!WebhookSecurity.StandardWebhooks.Verify(id, timestamp, signature, buffer.ToArray(), secrets))
+        {
+            return Unauthorized(context, "The webhook-signature does not match the body.");
+        }
+
+        MarketplaceOrder order;
+        try
+        {
+            order = adapters.For(found).ReadPushedOrder(buffer.ToArray());
+        }
+        catch (System.Text.Json.JsonException error)
+        {
+            return WebhookGate.ProblemResult(Problem.MalformedJson(error.Message), path, context.TraceIdentifier);
+        }
+
+        var result = await intake.AcceptAsync(found, order, context.RequestAborted).ConfigureAwait(false);
+        if (result.Problem is { } problem)
+        {
+            return WebhookGate.ProblemResult(problem, path, context.TraceIdentifier);
+        }
+
+        if (result.Replayed)
+        {
+            context.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        return Results.Text(result.Body ?? "{}", "application/json", statusCode: result.Status);
+    }
+
+    private static IResult Unauthorized(HttpContext context, string detail)
+    {
+        context.Response.Headers.WWWAuthenticate = "StandardWebhooks";
+        return WebhookGate.ProblemResult(Problem.Unauthorized(detail), context.Request.Path, context.TraceIdentifier);
+    }
+}

@@ -101,6 +101,18 @@ public sealed class ChannelAdvisorAdapter(IHttpClientFactory httpClients, WmsRes
         return (JsonNode.Parse(json)!["value"]?.AsArray() ?? []).Select(p => Text(p!["ID"])!).Where(id => id.Length > 0).ToList();
     }
 
+    public MarketplaceOrder ReadPushedOrder(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return ReadOrder(JsonNode.Parse(body) as JsonObject ?? throw new JsonException("The body must be an order object."));
+        }
+        catch (Exception error) when (error is InvalidOperationException or FormatException or NullReferenceException or KeyNotFoundException)
+        {
+            throw new JsonException($"The order is not readable: {error.Message}", error);
+        }
+    }
+
     /// <summary>The OData $filter of an order pull: updated since, then the channel's filters.</summary>
     public static string OrderFilter(ChannelOrderOptions options, DateTimeOffset updatedSince)
     {
@@ -157,8 +169,8 @@ public sealed class ChannelAdvisorAdapter(IHttpClientFactory httpClients, WmsRes
             Text(o["ID"]) ?? throw new JsonException("An order has no ID."),
             o["ProfileID"]?.GetValue<long>(),
             Text(o["SiteOrderID"]),
-            o["CreatedDateUtc"]!.GetValue<DateTimeOffset>(),
-            o["UpdatedDateUtc"]!.GetValue<DateTimeOffset>(),
+            o["CreatedDateUtc"]?.GetValue<DateTimeOffset>() ?? throw new JsonException("An order has no CreatedDateUtc."),
+            o["UpdatedDateUtc"]?.GetValue<DateTimeOffset>() ?? throw new JsonException("An order has no UpdatedDateUtc."),
             Text(o["PaymentStatus"]),
             Text(o["ShippingStatus"]),
             Text(o["DistributionCenterID"]),

@@ -54,6 +54,12 @@ public sealed class ChannelOptions
     /// <summary>When the marketplace hears of a shipment: when the WMS reports the slip packed, or shipped.</summary>
     public ShipmentReportPoint ShipmentsAt { get; set; } = ShipmentReportPoint.Shipping;
 
+    /// <summary>
+    /// The push variant: names of app settings holding the Standard Webhooks secrets (<c>whsec_</c> + base64) the
+    /// marketplace signs pushed orders with, several while rotating. Empty: the channel only pulls.
+    /// </summary>
+    public List<string> WebhookSecretSettings { get; set; } = [];
+
     /// <summary>At most this many requests to the marketplace at once (ChannelAdvisor allows 5 per integration).</summary>
     public int MaxConcurrency { get; set; } = 4;
 
@@ -170,6 +176,14 @@ public sealed class ChannelOptionsValidator(IConfiguration? configuration = null
                 else if (configuration is not null && string.IsNullOrEmpty(configuration[channel.AccessTokenSetting]))
                 {
                     errors.Add($"{where}:AccessTokenSetting names '{channel.AccessTokenSetting}', which is not set.");
+                }
+
+                foreach (var secret in channel.WebhookSecretSettings.Where(_ => configuration is not null))
+                {
+                    if (!WebhookSecurity.StandardWebhooks.TryParseSecret(configuration![secret], out _))
+                    {
+                        errors.Add($"{where}:WebhookSecretSettings: app setting '{secret}' does not hold a '{WebhookSecurity.StandardWebhooks.SecretPrefix}' secret.");
+                    }
                 }
 
                 if (channel.DistributionCenters.Count == 0 || channel.DistributionCenters.Values.Any(w => w.Count == 0))

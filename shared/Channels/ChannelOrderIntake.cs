@@ -69,7 +69,8 @@ public sealed partial class ChannelOrderIntake(
 
             foreach (var order in page.Orders)
             {
-                created += await AcceptAsync(channel, order, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+                var accepted = await AcceptAsync(channel, order, cancellationToken).ConfigureAwait(false);
+                created += accepted.Replayed || accepted.Problem is not null ? 0 : 1;
             }
 
             pages++;
@@ -87,8 +88,8 @@ public sealed partial class ChannelOrderIntake(
         return new ChannelPullResult(channel.Tenant, channel.Id, pages, orders, created, watermark, stopped);
     }
 
-    /// <summary>Puts one order version into the inbox and applies it; false when that version was seen before.</summary>
-    public async Task<bool> AcceptAsync(Channel channel, MarketplaceOrder order, CancellationToken cancellationToken)
+    /// <summary>Puts one order version into the inbox and applies it (pulled or pushed); a version seen before is answered as then.</summary>
+    public async Task<InboundResult> AcceptAsync(Channel channel, MarketplaceOrder order, CancellationToken cancellationToken)
     {
         var command = new ChannelOrderCommand(channel.Id, order);
         var eventId = $"{order.Id}@{order.UpdatedAt.UtcTicks}";
@@ -108,7 +109,7 @@ public sealed partial class ChannelOrderIntake(
             LogOrderVersionReused(logger, channel.Key, order.Id, problem.Detail ?? problem.Title);
         }
 
-        return !result.Replayed && result.Problem is null;
+        return result;
     }
 
     private async Task SaveWatermarkAsync(TableClient table, Channel channel, DateTimeOffset watermark, CancellationToken cancellationToken)

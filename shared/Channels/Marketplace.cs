@@ -19,6 +19,9 @@ public interface IMarketplaceAdapter
     /// <summary>Adjusts (Relative) or sets (Absolute) one product's quantity in one or more distribution centres, in one request.</summary>
     Task UpdateStockAsync(Channel channel, string productId, StockUpdateType type, IReadOnlyList<DcQuantity> updates, CancellationToken cancellationToken);
 
+    /// <summary>An order the marketplace pushed (its webhook body), in the same shape as a pulled one; throws JsonException when unreadable.</summary>
+    MarketplaceOrder ReadPushedOrder(ReadOnlySpan<byte> body);
+
     /// <summary>The marketplace's product ids that carry this SKU (0, 1, or, wrongly, several).</summary>
     Task<IReadOnlyList<string>> FindProductIdsAsync(Channel channel, string sku, CancellationToken cancellationToken);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using WmsFunctions.Channels;
 using WmsFunctions.IntegrationTests.Support;
+using WmsFunctions.WebhookSecurity;
 using static WmsFunctions.IntegrationTests.Support.LoopbackMarketplace;
 
 namespace WmsFunctions.IntegrationTests.Channels;
@@ -10,6 +11,8 @@ public sealed class ChannelOrderIntakeTests(AzuriteFixture azurite) : IAsyncLife
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.UtcNow.AddHours(-2);
 
+    private static readonly string PushSecret = StandardWebhooks.NewSecret();
+
     private ChannelHub _hub = null!;
 
     public async ValueTask InitializeAsync()
@@ -18,6 +21,8 @@ public sealed class ChannelOrderIntakeTests(AzuriteFixture azurite) : IAsyncLife
         {
             values["Hub:Tenants:acme:Channels:Bundles:GIFT-SET:MUG"] = "1";
             values["Hub:Tenants:acme:Channels:Bundles:GIFT-SET:TEA"] = "2";
+            values["Hub:Tenants:acme:Channels:Marketplaces:ebay:WebhookSecretSettings:0"] = "MKT_EBAY_WEBHOOK_SECRET";
+            values["MKT_EBAY_WEBHOOK_SECRET"] = PushSecret;
         });
         await _hub.Hub.SeedItemsAsync("acme", "MUG", "TEA", "SOCK");
         foreach (var (sku, quantity) in new[] { ("MUG", 100L), ("TEA", 100L), ("SOCK", 3L) })
@@ -117,5 +122,36 @@ public sealed class ChannelOrderIntakeTests(AzuriteFixture azurite) : IAsyncLife
         Assert.Equal(["backorder", "fraud-hold", "payment-hold"], flagged.Select(f => f.ReasonCode).Order(StringComparer.Ordinal));
         var sock = await _hub.AvailabilityAsync("SOCK");
         Assert.Equal(2, sock.Warehouses.Single(w => w.Warehouse == "DC1").Reserved); // the held order reserves nothing
+    }
+
+    [Fact]
+    public async Task PushedOrder_Signed_IsTakenLikeAPulledOne_Replayed_AnsweredAsBefore_ForgedOrMalformed_Refused()
+    {
+        var body = Order("3001", T0, T0.AddMinutes(1), items: Item(1, "MUG", 1)).ToJsonString();
+
+        var first = await PushAsync(body, sign: true);
+        var published = await _hub.Hub.RelayAsync();
+        var again = await PushAsync(body, sign: true);
+        var forged = await PushAsync(body.Replace("\"Quantity\":1", "\"Quantity\":9", StringComparison.Ordinal), sign: false);
+        var malformed = await PushAsync("{\"ID\":", sign: true);
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Contains("\"outcome\":\"accepted\"", await first.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal("ebay-3001", JsonDocument.Parse(Assert.Single(published)).RootElement.GetProperty("data").GetProperty("orderId").GetString());
+        Assert.Equal((System.Net.HttpStatusCode.Accepted, "true"), (again.StatusCode, again.Headers.GetValues("Idempotent-Replayed").Single()));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await _hub.Hub.RelayAsync()); // nothing more reached the OMS
+    }
+
+    private Task<HttpResponseMessage> PushAsync(string body, bool sign)
+    {
+        var id = "msg-" + Guid.NewGuid().ToString("N");
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(StandardWebhooks.TryParseSecret(PushSecret, out var secret));
+        var signature = StandardWebhooks.Sign(secret, id, timestamp, System.Text.Encoding.UTF8.GetBytes(sign ? body : body + " "));
+        return _hub.Hub.PostAsync("/api/channels/acme/ebay/orders", body,
+            [(StandardWebhooks.IdHeader, id), (StandardWebhooks.TimestampHeader, timestamp), (StandardWebhooks.SignatureHeader, signature)]);
     }
 }
