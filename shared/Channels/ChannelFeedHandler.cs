@@ -231,7 +231,18 @@ public sealed partial class ChannelFeedHandler(
         var toSend = outstanding.Where(o => mine.Any(m => m.Id == o.Id) || o.DecidedAt < now - LeftOverAfter).ToList();
         foreach (var shipment in toSend)
         {
-            await adapters.For(channel).ReportShipmentAsync(channel, shipment.Shipment, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await adapters.For(channel).ReportShipmentAsync(channel, shipment.Shipment, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MarketplaceRefusedException refused)
+            {
+                // Retrying will not change a refusal: a person looks at it, with the shipment to send again.
+                await failedSyncs.RecordAsync(
+                    new FailedSync(channel.Tenant, channel.InstanceName, ChannelProducts.Direction, ChannelProducts.Flow, "order", order.OrderId, shipment.Id,
+                        "marketplace-refused", refused.Message, ev.CorrelationId, JsonSerializer.Serialize(shipment.Shipment, ChannelJson.Options)),
+                    cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (toSend.Count > 0)

@@ -145,6 +145,23 @@ public sealed class ChannelFeedbackTests(AzuriteFixture azurite) : IAsyncLifetim
         Assert.Equal(0, (await _hub.AvailabilityAsync("MUG")).Warehouses.Single(w => w.Warehouse == "DC1").Reserved); // no slip holds in this test: the order's own hold is gone
     }
 
+    [Fact]
+    public async Task ShipmentTheMarketplaceRefuses_IsFlaggedWithTheShipment_NotRetriedForever()
+    {
+        _hub.Amazon.PutOrder(Order("8", _time.GetUtcNow().AddMinutes(-30), _time.GetUtcNow().AddMinutes(-20), items: Item(81, "MUG", 3)));
+        Assert.Single(await _hub.PullAsync());
+        _hub.Amazon.RefuseShipments = true;
+
+        await _hub.PublishToOmsTopicAsync(SlipEvent(1, "shipped", shipped: 3, ("1Z-C", 3)).Replace("amazon-7", "amazon-8", StringComparison.Ordinal));
+        await _hub.FeedAndPublishAsync(); // answered 200: the message is done
+
+        var flagged = Assert.Single(await _hub.FailedSyncsAsync("amazon"), f => f.EntityType == "order");
+        Assert.Equal(("marketplace-refused", "8"), (flagged.ReasonCode, flagged.EntityId));
+        Assert.Contains("Order is cancelled", flagged.Detail, StringComparison.Ordinal);
+        Assert.Empty(_hub.Amazon.Shipments);
+        Assert.Equal("[]", (await _hub.OrderAsync("amazon", "8"))!.Outstanding);
+    }
+
     private string SlipEvent(int sequence, string state, long shipped, params (string Tracking, long Quantity)[] cartons)
     {
         var slip = new PickSlipStatusEvent(

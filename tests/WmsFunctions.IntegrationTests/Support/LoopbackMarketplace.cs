@@ -50,6 +50,9 @@ public sealed partial class LoopbackMarketplace : IAsyncDisposable
 
     public int Throttled { get; private set; }
 
+    /// <summary>Answer every shipment 400 (e.g. the order was cancelled on the marketplace).</summary>
+    public bool RefuseShipments { get; set; }
+
     public static async Task<LoopbackMarketplace> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -175,6 +178,11 @@ public sealed partial class LoopbackMarketplace : IAsyncDisposable
             var sku = SkuFilter().Match(request.Query["$filter"].ToString()) is { Success: true } m ? m.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal) : "";
             var ids = _products.GetValueOrDefault(sku) ?? [];
             await context.Response.WriteAsJsonAsync(new JsonObject { ["value"] = new JsonArray(ids.Select(id => (JsonNode)new JsonObject { ["ID"] = long.Parse(id, CultureInfo.InvariantCulture), ["Sku"] = sku }).ToArray()) }, context.RequestAborted);
+        }
+        else if (request.Method == "POST" && ShipPath().IsMatch(path) && RefuseShipments)
+        {
+            context.Response.StatusCode = 400;
+            await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = new JsonObject { ["message"] = "Order is cancelled." } }, context.RequestAborted);
         }
         else if (request.Method == "POST" && ShipPath().Match(path) is { Success: true } ship)
         {
