@@ -1,3 +1,4 @@
+using WmsFunctions.Handler.Channels;
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Handler.Edi;
 using WmsFunctions.Handler.Inventory;
@@ -104,5 +105,23 @@ public static class FunctionCatalog
         FunctionDefinition.Invoked<ReturnAuthorizationOutFunction>(
             ReturnAuthorizationOutFunction.Name,
             OutboundInvocation.Trigger(ReturnAuthorizationOutFunction.TopicSetting, ReturnAuthorizationOutFunction.SubscriptionSetting)),
+
+        // Channels (marketplaces): order pull, availability per SKU and channel (throttled), the channels' reading of
+        // what the hub tells the OMS (shipments and stock back to the marketplaces), the operators' report.
+        FunctionDefinition.Invoked<ChannelOrderPullFunction>(
+            "ChannelOrderPull",
+            new TimerTrigger(ChannelOrderPullFunction.Input, ChannelOrderPullFunction.ScheduleSetting)),
+        FunctionDefinition.Invoked<ChannelStockFunction>(
+            "ChannelStock",
+            new QueueTrigger(ChannelStockFunction.Input, global::WmsFunctions.Channels.ChannelsSettings.StockQueueSetting, StorageOptions.ConnectionName),
+            new ServiceBusOutput(ChannelStockFunction.Output, ServiceBusConnection, TopicNameSetting: ChannelStockFunction.TopicSetting)),
+        FunctionDefinition.Invoked<ChannelFeedFunction>(
+            "ChannelFeed",
+            new ServiceBusTrigger(ChannelFeedFunction.Input, ServiceBusConnection, TopicNameSetting: OmsEventsTopicSetting, SubscriptionNameSetting: ChannelFeedFunction.SubscriptionSetting)),
+        FunctionDefinition.MarketplaceWebhook(
+            "ChannelOrdersPush",
+            new HttpTrigger("channels/{tenant}/{channel}/orders", "POST"),
+            ChannelOrdersWebhook.PostAsync),
+        FunctionDefinition.Operator("ChannelsReport", new HttpTrigger("ops/{tenant}/channels/report", "GET"), ChannelsApi.ReportAsync),
     ];
 }

@@ -81,6 +81,7 @@ public static class HandlerApp
             var endpoint = function.Trigger switch
             {
                 HttpTrigger { Audience: HttpAudience.Wms } http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithWebhookRefusals(),
+                HttpTrigger { Audience: HttpAudience.Marketplace } http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithTags("Channels"),
                 HttpTrigger http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithOperatorRefusals(),
                 _ => app.MapPost(route, (HttpContext context) => InvocationEndpoint.InvokeAsync(context, function)).ExcludeFromDescription(),
             };

@@ -75,6 +75,10 @@ param alertsTopic string = 'wms-alerts'
 
 @description('NCRONTAB (UTC, with seconds) of the pick-slip deadline scan (PICKSLIP_DEADLINE_SCHEDULE).')
 param pickSlipDeadlineSchedule string = '0 */1 * * * *'
+
+@description('NCRONTAB (UTC, with seconds) of the marketplace order pull (CHANNELS_ORDER_PULL_SCHEDULE).')
+param channelOrderPullSchedule string = '0 */2 * * * *'
+
 @description('Subscription the hub\'s OMS -> WMS functions read on each OMS topic (oms-items, oms-vendors, ...).')
 param hubSubscription string = 'wms-hub'
 
@@ -114,7 +118,10 @@ var roles = {
 // receive: a trigger reads it (Data Receiver on the subscription). setting: the %SETTING% in function.json.
 var serviceBusTopics serviceBusTopic[] = [
   // OutboxRelay -> OMS. The OMS's own identity reads the `oms` subscription (granted by the OMS team).
-  { name: omsEventsTopic, setting: 'OMS_EVENTS_TOPIC', send: true, subscriptions: [{ name: omsSubscription, setting: '', receive: false }] }
+  // The channels read the same events through their own subscription (ChannelFeed: shipments and stock to the marketplaces).
+  { name: omsEventsTopic, setting: 'OMS_EVENTS_TOPIC', send: true, subscriptions: [{ name: omsSubscription, setting: '', receive: false }, { name: 'channels', setting: 'CHANNELS_FEED_SUBSCRIPTION', receive: true }] }
+  // ChannelStock -> the sales channels: available-to-sell per SKU and channel; the channels' integrations read `channels`.
+  { name: 'channels', setting: 'CHANNELS_TOPIC', send: true, subscriptions: [{ name: 'channels', setting: '', receive: false }] }
   // PickSlipEscalation (and later other alerts) -> people; the operations team's tooling reads `ops`.
   { name: alertsTopic, setting: 'ALERTS_TOPIC', send: true, subscriptions: [{ name: 'ops', setting: '', receive: false }] }
   // OMS -> WMS flows: the OMS's identity sends to each topic (granted by the OMS team); a function reads `wms-hub`.
@@ -135,15 +142,18 @@ var storageQueues = [
   { name: 'pickslip-escalations', setting: 'PICKSLIP_ESCALATION_QUEUE' }
   // Pick slips handed to the pick-slip orchestration (the handler writes; its queue trigger comes with issue 5).
   { name: 'pickslip-events', setting: 'PICKSLIP_EVENTS_QUEUE' }
+  // A SKU's stock or reservations changed (and delayed flushes at the end of its publication window).
+  { name: 'channel-stock', setting: 'CHANNELS_STOCK_QUEUE' }
 ]
 
 // Timer schedules (NCRONTAB, UTC), e.g. RECONCILE_SCHEDULE: '0 */15 * * * *'.
 var timerSchedules = {
   PICKSLIP_DEADLINE_SCHEDULE: pickSlipDeadlineSchedule
+  CHANNELS_ORDER_PULL_SCHEDULE: channelOrderPullSchedule
 }
 
 // The hub's tables (shared/Storage/HubStorage.cs, enum HubTable).
-var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PurchaseOrderReceipts', 'PickSlips', 'PickSlipDeadlines', 'PickSlipsByState', 'OutboundDeliveries', 'FailedSyncs', 'WebhookDeliveries', 'X12ControlNumbers', 'X12Interchanges'], table => '${tablePrefix}${table}')
+var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PurchaseOrderReceipts', 'PickSlips', 'PickSlipDeadlines', 'PickSlipsByState', 'OutboundDeliveries', 'FailedSyncs', 'WebhookDeliveries', 'X12ControlNumbers', 'X12Interchanges', 'Channels'], table => '${tablePrefix}${table}')
 
 // ---------------------------------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ using WmsFunctions.Audit;
 using WmsFunctions.Edi;
 using WmsFunctions.Edi.Inbound;
 using WmsFunctions.Edi.Partners;
+using WmsFunctions.Channels;
 using WmsFunctions.FailedSyncs;
 using WmsFunctions.Inbox;
 using WmsFunctions.Inventory;
@@ -122,6 +123,21 @@ public static class WmsCoreServices
         services.AddSingleton<IControlNumbers, TableControlNumbers>();
         services.AddSingleton<X12InterchangeLog>();
         services.AddSingleton<X12InboundHandler>();
+        // Channels: marketplaces behind one adapter seam, availability per SKU and channel, order intake, feedback.
+        services.AddSingleton<IValidateOptions<HubOptions>>(new ChannelOptionsValidator(configuration));
+        services.AddOptions<ChannelsSettings>().Configure(settings => ChannelsSettings.Configure(settings, configuration));
+        services.AddHttpClient(ChannelAdvisorAdapter.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan) // the pipeline times out
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = TimeSpan.FromSeconds(5), AllowAutoRedirect = false });
+        services.AddSingleton<IMarketplaceAdapter, ChannelAdvisorAdapter>();
+        services.AddSingleton<MarketplaceAdapters>();
+        services.AddSingleton<ChannelDirectory>();
+        services.AddSingleton<ChannelProducts>();
+        services.AddSingleton<AvailabilityCalculator>();
+        services.AddSingleton<ChannelStockPublisher>();
+        services.AddSingleton<ChannelOrderIntake>();
+        services.AddSingleton<IInboundFlow, ChannelOrderFlow>();
+        services.AddSingleton<ChannelFeedHandler>();
+        services.AddSingleton<ChannelReport>();
         return services;
     }
 }

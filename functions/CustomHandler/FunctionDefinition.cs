@@ -10,6 +10,9 @@ public enum HttpAudience
 {
     Wms,
     Operator,
+
+    /// <summary>A marketplace pushing orders (signed per channel; see ChannelOrdersWebhook).</summary>
+    Marketplace,
 }
 
 /// <summary>A forwarded HTTP function: the host passes the original request through and returns our answer as is.</summary>
@@ -58,6 +61,10 @@ public sealed record FunctionDefinition(
     /// <summary>An endpoint of the operations API (operator credentials).</summary>
     public static FunctionDefinition Operator(string name, HttpTrigger trigger, Delegate handler) =>
         new(name, trigger with { Audience = HttpAudience.Operator }, [], handler, null);
+
+    /// <summary>A webhook a marketplace calls (the channel's own signature check).</summary>
+    public static FunctionDefinition MarketplaceWebhook(string name, HttpTrigger trigger, Delegate handler) =>
+        new(name, trigger with { Audience = HttpAudience.Marketplace }, [], handler, null);
 
     public static FunctionDefinition Invoked<THandler>(string name, Trigger trigger, params OutputBinding[] outputs)
         where THandler : IFunctionHandler =>

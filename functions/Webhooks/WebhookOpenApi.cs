@@ -57,6 +57,18 @@ internal static class WebhookOpenApi
                 {
                     DescribeWebhook(operation, context.Document!);
                 }
+                else if (metadata.OfType<FunctionDefinition>().Any(f => f.Trigger is HttpTrigger { Audience: HttpAudience.Marketplace }))
+                {
+                    // A marketplace signs with the channel's Standard Webhooks secrets (and the host's function key in Azure).
+                    operation.Security =
+                    [
+                        new OpenApiSecurityRequirement
+                        {
+                            [new OpenApiSecuritySchemeReference(FunctionKey, context.Document)] = [],
+                            [new OpenApiSecuritySchemeReference(Signature, context.Document)] = [],
+                        },
+                    ];
+                }
                 else if (metadata.OfType<FunctionDefinition>().Any(f => f.IsForwardedHttp))
                 {
                     DescribeOperatorEndpoint(operation, context.Document!);

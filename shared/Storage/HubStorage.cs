@@ -40,6 +40,7 @@ public enum HubTable
     WebhookDeliveries,
     X12ControlNumbers,
     X12Interchanges,
+    Channels,
 }
 
 /// <summary>

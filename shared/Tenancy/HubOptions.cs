@@ -22,6 +22,9 @@ public sealed class TenantOptions
     public string? DisplayName { get; set; }
 
     public Dictionary<string, WmsInstanceOptions> Instances { get; set; } = [];
+
+    /// <summary>The tenant's sales channels (marketplaces) and how its stock is shared between them.</summary>
+    public Channels.TenantChannelsOptions Channels { get; set; } = new();
 }
 
 public sealed class WmsInstanceOptions

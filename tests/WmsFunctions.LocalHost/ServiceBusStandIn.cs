@@ -53,14 +53,15 @@ public sealed class ServiceBusStandIn(QueueServiceClient queues, TimeProvider ti
     public Task SendAsync(string entity, string body, CancellationToken cancellationToken) =>
         SendAsync(entity, body, correlationId: null, cancellationToken);
 
-    /// <summary>Sends to a queue, or to a topic: then to each of its subscriptions the app reads (or to "sb-{topic}" when none).</summary>
+    /// <summary>Sends to a queue, or to a topic: then to each of its subscriptions the app reads, and to "sb-{topic}" for everyone else.</summary>
     public async Task SendAsync(string entity, string body, string? correlationId, CancellationToken cancellationToken)
     {
         var message = new StandInMessage(
             Guid.NewGuid().ToString("N"), body, time.GetUtcNow(), SequenceNumber: Interlocked.Increment(ref s_sequence), CorrelationId: correlationId,
             ContentType: "application/json");
+        // Readers outside the app (the OMS on its own subscription) read "sb-{topic}", so it always gets a copy.
         var targets = subscriptions is not null && subscriptions.TryGetValue(entity, out var subs)
-            ? subs.Select(sub => EntityPath(null, entity, sub))
+            ? subs.Select(sub => EntityPath(null, entity, sub)).Append(entity)
             : [entity];
         foreach (var target in targets)
         {

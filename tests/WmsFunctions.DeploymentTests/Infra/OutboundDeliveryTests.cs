@@ -15,7 +15,7 @@ public sealed class OutboundDeliveryTests(BicepWorkspace workspace)
 
         var triggers = FunctionJsonBinding.Of(FunctionCatalog.All).Where(b => b.Type == "serviceBusTrigger").ToList();
 
-        Assert.Equal(6, triggers.Count);
+        Assert.Equal(7, triggers.Count); // the six OMS -> WMS flows and the channels' feed
         foreach (var trigger in triggers)
         {
             var id = $"{ns}/topics/{snapshot.AppSettings[trigger.SettingOf("topicName")!]}/subscriptions/{snapshot.AppSettings[trigger.SettingOf("subscriptionName")!]}";

@@ -92,7 +92,7 @@ public sealed class OpenApiDocumentTests(AzuriteFixture azurite) : IAsyncLifetim
     public async Task EveryOperatorEndpoint_NeedsTheOperatorKey_AndDescribesItsAnswerAndRefusals()
     {
         var document = JsonNode.Parse(await ServedAsync())!;
-        var operators = FunctionCatalog.All.Where(f => f is { IsForwardedHttp: true, IsWebhook: false }).ToList();
+        var operators = FunctionCatalog.All.Where(f => f.Trigger is HttpTrigger { Audience: HttpAudience.Operator }).ToList();
 
         Assert.NotEmpty(operators);
         foreach (var function in operators)

@@ -87,13 +87,15 @@ public sealed class HubTestHost : IAsyncDisposable
             ["Hub:Operators:ApiKeySha256:0"] = WebhookSecurity.ApiKeys.Hash(keys.Operator),
             [HandlerApp.TenantsFileSetting] = null,
             ["PICKSLIP_EVENTS_QUEUE"] = "pickslips-" + id,
+            ["CHANNELS_STOCK_QUEUE"] = "channel-stock-" + id,
+            ["CHANNELS_TOPIC"] = "channels-" + id,
         })
         {
             values[key] = value;
         }
 
         // The OMS -> WMS topics, one per flow, each read through the subscription "wms-hub".
-        foreach (var function in FunctionCatalog.All.Where(f => f.Trigger is ServiceBusTrigger))
+        foreach (var function in FunctionCatalog.All.Where(f => f.Trigger is ServiceBusTrigger { TopicNameSetting: not FunctionCatalog.OmsEventsTopicSetting }))
         {
             var trigger = (ServiceBusTrigger)function.Trigger;
             values[trigger.TopicNameSetting!] = $"{function.Name.ToLowerInvariant()}-{id}";

@@ -1,0 +1,81 @@
+using CsCheck;
+using WmsFunctions.Channels;
+using WmsFunctions.Tenancy;
+
+namespace WmsFunctions.UnitTests.Channels;
+
+public class ChannelRulesTests
+{
+    [Fact]
+    public void OrderFilter_HasTheWatermarkAndEveryConfiguredFilter_AsOData()
+    {
+        var filter = ChannelAdvisorAdapter.OrderFilter(
+            new ChannelOrderOptions { ProfileIds = [11, 12], ShippingStatus = "Unshipped", PaymentStatus = "Cleared", DistributionCenter = "7" },
+            new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.FromHours(1)));
+
+        Assert.Equal(
+            "UpdatedDateUtc ge 2026-11-23T09:00:00.0000000Z and (ProfileID eq 11 or ProfileID eq 12) and ShippingStatus eq 'Unshipped' and PaymentStatus eq 'Cleared' and DistributionCenterID eq 7",
+            filter);
+    }
+
+    [Fact]
+    public void OrderFilter_QuotesInLiterals_AreDoubled() =>
+        Assert.EndsWith("ShippingStatus eq 'it''s'", ChannelAdvisorAdapter.OrderFilter(new ChannelOrderOptions { ShippingStatus = "it's" }, DateTimeOffset.UnixEpoch), StringComparison.Ordinal);
+
+    [Fact]
+    public void Validator_RefusesSharesAbove100_AnUnmappedDc_AndAMissingTokenSetting()
+    {
+        var options = new HubOptions();
+        options.Tenants["acme"] = new TenantOptions();
+        options.Tenants["acme"].Channels.Marketplaces["a"] = new ChannelOptions
+        {
+            BaseUrl = "https://a.test", AccessTokenSetting = "", DistributionCenters = { ["1"] = [] }, Allocation = { Percent = 70 },
+        };
+        options.Tenants["acme"].Channels.Marketplaces["b"] = new ChannelOptions
+        {
+            BaseUrl = "https://b.test", AccessTokenSetting = "B_TOKEN", DistributionCenters = { ["1"] = ["DC1"] }, Allocation = { Percent = 40 },
+        };
+
+        var result = new ChannelOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.Contains("add up to 110", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.Contains(":a:DistributionCenters", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.Contains(":a:AccessTokenSetting", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Failures!, f => f.Contains(":b:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void UnitsBySku_CountsBundlesAsTheirComponents() =>
+        Assert.Equal(
+            new Dictionary<string, long> { ["MUG"] = 5, ["TEA"] = 4 },
+            ChannelOrderEntity.UnitsBySku([
+                new ChannelOrderLine("1", "DUO", 2, [new BundleComponent("MUG", 1), new BundleComponent("TEA", 2)], 0),
+                new ChannelOrderLine("2", "MUG", 3, [], 0)]));
+
+    /// <summary>
+    /// The channels' figures of one SKU over several warehouses (each split separately, a channel selling from some of
+    /// them; shares up to 100 % as validation allows): no channel is ever shown more than the ATS of the warehouses it sells from, and together they never exceed
+    /// the total ATS.
+    /// </summary>
+    [Fact]
+    public void SplitPerWarehouse_SummedPerChannel_NeverAboveTheAvailableToSell() =>
+        Gen.Select(Gen.Long[0, 500].Array[1, 4], Gen.Int[0, 33].Array[3], Gen.Int[0, 15].Array[3]).Sample((ats, percents, sells) =>
+        {
+            var channels = Enumerable.Range(0, 3).Select(i => (Id: $"c{i}", Percent: percents[i], Sells: sells[i])).ToArray();
+            var totals = channels.ToDictionary(c => c.Id, _ => 0L);
+            var reach = channels.ToDictionary(c => c.Id, _ => 0L);
+            for (var w = 0; w < ats.Length; w++)
+            {
+                var sellers = channels.Where(c => (c.Sells & (1 << w)) != 0).ToList();
+                var split = Allocation.Split(ats[w], sellers.Select(c => new ChannelRule(c.Id, Percent: c.Percent)).ToList());
+                foreach (var c in sellers)
+                {
+                    totals[c.Id] += split[c.Id];
+                    reach[c.Id] += ats[w];
+                }
+            }
+
+            return totals.Values.Sum() <= ats.Sum() && channels.All(c => totals[c.Id] <= reach[c.Id]);
+        });
+}
