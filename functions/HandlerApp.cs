@@ -57,7 +57,6 @@ public static class HandlerApp
         services.AddWmsCore(configuration);
         services.AddProblemDetails();
         services.AddSingleton<WebhookGate>();
-        services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.SectionName);
         services.AddSingleton<OperatorGate>();
         services.AddWebhookOpenApi();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = InboundJson.Options.NumberHandling); // as the flows read

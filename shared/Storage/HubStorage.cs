@@ -38,6 +38,10 @@ public enum HubTable
     FailedSyncs,
     PurchaseOrderReceipts,
     WebhookDeliveries,
+    FailedSyncIndex,
+    AuditIndex,
+    AlertIncidents,
+    ReconciliationRuns,
 }
 
 /// <summary>
