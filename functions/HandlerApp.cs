@@ -80,7 +80,8 @@ public static class HandlerApp
             var endpoint = function.Trigger switch
             {
                 HttpTrigger { Audience: HttpAudience.Wms } http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithWebhookRefusals(),
-                HttpTrigger http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithOperatorRefusals(),
+                HttpTrigger { Audience: HttpAudience.Operator } http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithOperatorRefusals(),
+                HttpTrigger http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithTags("Health"),
                 _ => app.MapPost(route, (HttpContext context) => InvocationEndpoint.InvokeAsync(context, function)).ExcludeFromDescription(),
             };
             endpoint.WithName(function.Name).WithMetadata(function);

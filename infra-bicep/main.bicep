@@ -75,6 +75,9 @@ param alertsTopic string = 'wms-alerts'
 
 @description('NCRONTAB (UTC, with seconds) of the pick-slip deadline scan (PICKSLIP_DEADLINE_SCHEDULE).')
 param pickSlipDeadlineSchedule string = '0 */1 * * * *'
+
+@description('NCRONTAB (UTC, with seconds) of the alerts evaluator (ALERTS_SCHEDULE): failures, dead letters, lag, discrepancies against thresholds.')
+param alertsSchedule string = '0 */5 * * * *'
 @description('Subscription the hub\'s OMS -> WMS functions read on each OMS topic (oms-items, oms-vendors, ...).')
 param hubSubscription string = 'wms-hub'
 
@@ -140,10 +143,11 @@ var storageQueues = [
 // Timer schedules (NCRONTAB, UTC), e.g. RECONCILE_SCHEDULE: '0 */15 * * * *'.
 var timerSchedules = {
   PICKSLIP_DEADLINE_SCHEDULE: pickSlipDeadlineSchedule
+  ALERTS_SCHEDULE: alertsSchedule
 }
 
 // The hub's tables (shared/Storage/HubStorage.cs, enum HubTable).
-var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PurchaseOrderReceipts', 'PickSlips', 'PickSlipDeadlines', 'PickSlipsByState', 'OutboundDeliveries', 'FailedSyncs', 'WebhookDeliveries'], table => '${tablePrefix}${table}')
+var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PurchaseOrderReceipts', 'PickSlips', 'PickSlipDeadlines', 'PickSlipsByState', 'OutboundDeliveries', 'FailedSyncs', 'WebhookDeliveries', 'FailedSyncIndex', 'AuditIndex', 'AlertIncidents', 'ReconciliationRuns'], table => '${tablePrefix}${table}')
 
 // ---------------------------------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ using WmsFunctions.Audit;
 using WmsFunctions.FailedSyncs;
 using WmsFunctions.Inbox;
 using WmsFunctions.Inventory;
+using WmsFunctions.Operations;
 using WmsFunctions.Items;
 using WmsFunctions.OrderChanges;
 using WmsFunctions.Outbound;
@@ -111,6 +112,8 @@ public static class WmsCoreServices
         services.AddSingleton<PickSlipOutHandler>();
         services.AddSingleton<OrderChangeOutHandler>();
         services.AddSingleton<ReturnAuthorizationOutHandler>();
+
+        services.AddWmsOperations(configuration);
         return services;
     }
 }

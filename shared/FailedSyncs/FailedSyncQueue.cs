@@ -183,21 +183,24 @@ public sealed partial class FailedSyncStore
         return new FailedSyncPage([], null);
     }
 
-    /// <summary>Open failed syncs of a tenant (read from the age index: no scan of the failures themselves) and the oldest first-seen time.</summary>
-    public async Task<(int Count, DateTimeOffset? Oldest)> CountOpenAsync(string tenant, CancellationToken cancellationToken)
+    /// <summary>
+    /// The reason and first-seen time of every open failed sync of a tenant, oldest first, read from the age index
+    /// (small rows, one partition: no scan of the failures themselves). A hit whose failure was closed by a process that
+    /// died before cleaning the index is counted until a listing removes it.
+    /// </summary>
+    public async Task<IReadOnlyList<(string ReasonCode, DateTimeOffset FirstSeenAt)>> OpenSummaryAsync(string tenant, CancellationToken cancellationToken)
     {
         var index = await storage.TableAsync(HubTable.FailedSyncIndex, cancellationToken).ConfigureAwait(false);
         var partition = FailedSyncIndexEntity.PartitionFor(tenant, FailedSyncIndexEntity.Age);
-        var count = 0;
-        DateTimeOffset? oldest = null;
+        var open = new List<(string, DateTimeOffset)>();
         await foreach (var hit in index.QueryAsync<FailedSyncIndexEntity>(
-            e => e.PartitionKey == partition, select: [nameof(FailedSyncIndexEntity.FirstSeenAt)], cancellationToken: cancellationToken).ConfigureAwait(false))
+            e => e.PartitionKey == partition, select: [nameof(FailedSyncIndexEntity.ReasonCode), nameof(FailedSyncIndexEntity.FirstSeenAt)],
+            cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            count++;
-            oldest ??= hit.FirstSeenAt; // rows are oldest first
+            open.Add((hit.ReasonCode, hit.FirstSeenAt));
         }
 
-        return (count, oldest);
+        return open;
     }
 
     /// <summary>

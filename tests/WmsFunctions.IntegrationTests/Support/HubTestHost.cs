@@ -84,7 +84,9 @@ public sealed class HubTestHost : IAsyncDisposable
             [FunctionCatalog.OmsEventsTopicSetting] = topic,
             [FunctionCatalog.AlertsTopicSetting] = "alerts-" + id,
             [global::WmsFunctions.PickSlips.PickSlipOptions.EscalationQueueSetting] = "escalations-" + id,
-            ["Hub:Operators:ApiKeySha256:0"] = WebhookSecurity.ApiKeys.Hash(keys.Operator),
+            ["Hub:Operators:Keys:test:ApiKeySha256"] = WebhookSecurity.ApiKeys.Hash(keys.Operator),
+            ["Hub:Operators:Keys:test:Tenants:0"] = "acme",
+            ["Hub:Operators:Keys:test:Tenants:1"] = "globex",
             [HandlerApp.TenantsFileSetting] = null,
             ["PICKSLIP_EVENTS_QUEUE"] = "pickslips-" + id,
         })
