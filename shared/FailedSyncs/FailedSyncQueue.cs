@@ -194,7 +194,7 @@ public sealed partial class FailedSyncStore
         var partition = FailedSyncIndexEntity.PartitionFor(tenant, FailedSyncIndexEntity.Age);
         var open = new List<(string, DateTimeOffset)>();
         await foreach (var hit in index.QueryAsync<FailedSyncIndexEntity>(
-            e => e.PartitionKey == partition, select: [nameof(FailedSyncIndexEntity.ReasonCode), nameof(FailedSyncIndexEntity.FirstSeenAt)],
+            e => e.PartitionKey == partition, select: [nameof(FailedSyncIndexEntity.PartitionKey), nameof(FailedSyncIndexEntity.RowKey), nameof(FailedSyncIndexEntity.ReasonCode), nameof(FailedSyncIndexEntity.FirstSeenAt)],
             cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             open.Add((hit.ReasonCode, hit.FirstSeenAt));
@@ -344,7 +344,7 @@ public sealed partial class FailedSyncStore
     /// <summary>Every column but the body chunks: listing and viewing never carry the original messages around.</summary>
     private static readonly IReadOnlyList<string> SummaryColumns =
     [
-        nameof(FailedSyncEntity.Tenant), nameof(FailedSyncEntity.Instance), nameof(FailedSyncEntity.Direction), nameof(FailedSyncEntity.Flow),
+        nameof(FailedSyncEntity.PartitionKey), nameof(FailedSyncEntity.RowKey), nameof(FailedSyncEntity.Tenant), nameof(FailedSyncEntity.Instance), nameof(FailedSyncEntity.Direction), nameof(FailedSyncEntity.Flow),
         nameof(FailedSyncEntity.EntityType), nameof(FailedSyncEntity.EntityId), nameof(FailedSyncEntity.MessageId), nameof(FailedSyncEntity.ReasonCode),
         nameof(FailedSyncEntity.Detail), nameof(FailedSyncEntity.CorrelationId), nameof(FailedSyncEntity.FirstSeenAt), nameof(FailedSyncEntity.LastSeenAt),
         nameof(FailedSyncEntity.Attempts), nameof(FailedSyncEntity.Status), nameof(FailedSyncEntity.BodyChunks), nameof(FailedSyncEntity.StatusReason),
