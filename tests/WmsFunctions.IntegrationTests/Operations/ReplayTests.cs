@@ -134,4 +134,31 @@ public sealed class ReplayTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(["replayed", "replayed", "not-found"], outcomes);
         Assert.Equal(4, OrderChangesSentToEast);
     }
+
+    [Fact]
+    public async Task DeadLetterFedBack_BecomesAFailedSync_ThatReplaysThroughItsFlow()
+    {
+        var body = OutboundHub.CloudEvent("order.cancelled", "oc-dl", new { orderId = "O-21", version = 2, warehouse = "DC1", reasonCode = "CUST" });
+
+        var invalid = await OperatorCalls.PostAsync(Hub, "/api/ops/acme/dead-letters", new { flow = "teleport", body, reason = "x" });
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Empty(await OperatorCalls.FailedSyncsAsync(Hub));
+
+        var fed = await OperatorCalls.PostAsync(Hub, "/api/ops/acme/dead-letters",
+            new { flow = "order-changes", instance = "east", entityType = "order", entityId = "O-21", body, reason = "from oms-order-changes/wms-hub/$deadletterqueue" });
+        var twice = await OperatorCalls.PostAsync(Hub, "/api/ops/acme/dead-letters",
+            new { flow = "order-changes", instance = "east", entityType = "order", entityId = "O-21", body, reason = "fed again by mistake" });
+
+        Assert.Equal(HttpStatusCode.Created, fed.StatusCode);
+        var failed = await OperatorCalls.JsonAsync(fed);
+        Assert.Equal(("dead-lettered", "oc-dl", "open"), (failed.GetProperty("reasonCode").GetString(), failed.GetProperty("messageId").GetString(), failed.GetProperty("status").GetString()));
+        Assert.Equal(failed.GetProperty("id").GetString(), (await OperatorCalls.JsonAsync(twice)).GetProperty("id").GetString());
+        Assert.Single(await OperatorCalls.FailedSyncsAsync(Hub, "?reason=dead-lettered"));
+
+        var replay = await OperatorCalls.JsonAsync(await OperatorCalls.PostAsync(Hub, $"/api/ops/acme/failed-syncs/{failed.GetProperty("id").GetString()}/replay", null));
+
+        Assert.Equal("replayed", replay.GetProperty("outcome").GetString());
+        Assert.Equal("oc-dl", System.Text.Json.JsonDocument.Parse(Assert.Single(_hub.East.To("/order-changes")).Text).RootElement.GetProperty("messageId").GetString());
+        Assert.Empty(_hub.Store.To("/messages"));
+    }
 }
