@@ -384,9 +384,10 @@ public sealed partial class FailedSyncStore
                 var current = entity is not null && entity.Status == query.Status
                     && (query.ReasonCode is null || entity.ReasonCode == query.ReasonCode)
                     && entity.FirstSeenAt == hit.FirstSeenAt;
-                if (entity is null || !FailedSyncStatus.IsOpen(entity.Status) || (query.ReasonCode is not null && entity.ReasonCode != query.ReasonCode))
+                if (entity is null || !FailedSyncStatus.IsOpen(entity.Status) || entity.FirstSeenAt != hit.FirstSeenAt
+                    || (query.ReasonCode is not null && entity.ReasonCode != query.ReasonCode))
                 {
-                    await TryDeleteAsync(index, hit, cancellationToken).ConfigureAwait(false); // stale: the failure left the open queue or changed reason
+                    await TryDeleteAsync(index, hit, cancellationToken).ConfigureAwait(false); // stale: the failure left the open queue, changed reason, or was never new
                 }
 
                 return current ? entity : null;

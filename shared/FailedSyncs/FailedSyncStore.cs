@@ -168,6 +168,11 @@ public sealed partial class FailedSyncStore(HubStorage storage, TimeProvider tim
             }
 
             var existing = (await table.GetEntityAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            if (existing.GetDateTimeOffset(nameof(FailedSyncEntity.FirstSeenAt)) != entity.FirstSeenAt)
+            {
+                await DeleteIndexAsync(entity, cancellationToken).ConfigureAwait(false); // the rows written for a first sighting that was not one
+            }
+
             var update = new TableEntity(entity.PartitionKey, entity.RowKey)
             {
                 [nameof(FailedSyncEntity.ReasonCode)] = entity.ReasonCode,

@@ -77,6 +77,9 @@ public sealed class AlertTests(AzuriteFixture azurite) : IAsyncLifetime
 
         await FailAsync("m-3");
         Assert.Empty(await TickAsync()); // still over: the incident is open, no new alert
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await FailAsync("m-3"); // the same failure again, later, counts once (no extra index rows)
+        Assert.Equal(3, (await Store.OpenSummaryAsync("acme", Ct)).Count(o => o.ReasonCode == "wms-refused"));
 
         foreach (var message in new[] { "m-1", "m-2" })
         {
