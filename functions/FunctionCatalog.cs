@@ -3,6 +3,7 @@ using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Handler.Edi;
 using WmsFunctions.Handler.Inventory;
 using WmsFunctions.Handler.Items;
+using WmsFunctions.Handler.Operations;
 using WmsFunctions.Handler.OrderChanges;
 using WmsFunctions.Handler.Outbound;
 using WmsFunctions.Handler.Outbox;
@@ -12,6 +13,7 @@ using WmsFunctions.Handler.Receipts;
 using WmsFunctions.Handler.ReturnAuthorizations;
 using WmsFunctions.Handler.Returns;
 using WmsFunctions.Handler.Vendors;
+using WmsFunctions.Operations;
 using WmsFunctions.PickSlips;
 using WmsFunctions.Storage;
 
@@ -86,6 +88,24 @@ public static class FunctionCatalog
         // Operators: one slip with its history; slips by state and age.
         FunctionDefinition.Operator("PickSlipStatus", new HttpTrigger("ops/{tenant}/pick-slips/{pickSlipId}", "GET"), PickSlipsApi.GetAsync),
         FunctionDefinition.Operator("PickSlipList", new HttpTrigger("ops/{tenant}/pick-slips", "GET"), PickSlipsApi.ListAsync),
+
+        // Operations (issue 6): failed syncs (list, view with audit trail, replay, resolve, ignore, dead letters fed back),
+        // manual overrides, the audit log; readiness; the alerts evaluator.
+        FunctionDefinition.Operator("FailedSyncList", new HttpTrigger("ops/{tenant}/failed-syncs", "GET"), OperationsApi.ListFailedSyncsAsync),
+        FunctionDefinition.Operator("FailedSyncView", new HttpTrigger("ops/{tenant}/failed-syncs/{id}", "GET"), OperationsApi.GetFailedSyncAsync),
+        FunctionDefinition.Operator("FailedSyncReplay", new HttpTrigger("ops/{tenant}/failed-syncs/{id}/replay", "POST"), OperationsApi.ReplayAsync),
+        FunctionDefinition.Operator("FailedSyncReplayMany", new HttpTrigger("ops/{tenant}/failed-syncs/replay", "POST"), OperationsApi.ReplayManyAsync),
+        FunctionDefinition.Operator("FailedSyncResolve", new HttpTrigger("ops/{tenant}/failed-syncs/{id}/resolve", "POST"), OperationsApi.ResolveAsync),
+        FunctionDefinition.Operator("FailedSyncIgnore", new HttpTrigger("ops/{tenant}/failed-syncs/{id}/ignore", "POST"), OperationsApi.IgnoreAsync),
+        FunctionDefinition.Operator("DeadLetterFeedback", new HttpTrigger("ops/{tenant}/dead-letters", "POST"), OperationsApi.FeedDeadLetterAsync),
+        FunctionDefinition.Operator("StockOverride", new HttpTrigger("ops/{tenant}/stock-overrides", "POST"), OperationsApi.OverrideStockAsync),
+        FunctionDefinition.Operator("PickSlipOverride", new HttpTrigger("ops/{tenant}/pick-slips/{pickSlipId}/override", "POST"), OperationsApi.OverridePickSlipAsync),
+        FunctionDefinition.Operator("AuditQuery", new HttpTrigger("ops/{tenant}/audit", "GET"), OperationsApi.QueryAuditAsync),
+        FunctionDefinition.Anonymous("Health", new HttpTrigger("health", "GET"), HealthApi.GetAsync),
+        FunctionDefinition.Invoked<AlertEvaluationFunction>(
+            "AlertEvaluation",
+            new TimerTrigger(AlertEvaluationFunction.Input, AlertOptions.ScheduleSetting),
+            new ServiceBusOutput(AlertEvaluationFunction.Alerts, ServiceBusConnection, TopicNameSetting: AlertsTopicSetting)),
         // OMS -> WMS (Service Bus topic subscriptions): validate, route, map per instance, deliver, record.
         FunctionDefinition.Invoked<ItemDownloadFunction>(
             ItemDownloadFunction.Name,

@@ -57,7 +57,6 @@ public static class HandlerApp
         services.AddWmsCore(configuration);
         services.AddProblemDetails();
         services.AddSingleton<WebhookGate>();
-        services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.SectionName);
         services.AddSingleton<OperatorGate>();
         services.AddWebhookOpenApi();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = InboundJson.Options.NumberHandling); // as the flows read
@@ -82,7 +81,8 @@ public static class HandlerApp
             {
                 HttpTrigger { Audience: HttpAudience.Wms } http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithWebhookRefusals(),
                 HttpTrigger { Audience: HttpAudience.Marketplace } http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithTags("Channels"),
-                HttpTrigger http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithOperatorRefusals(),
+                HttpTrigger { Audience: HttpAudience.Operator } http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithOperatorRefusals(),
+                HttpTrigger http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithTags("Health"),
                 _ => app.MapPost(route, (HttpContext context) => InvocationEndpoint.InvokeAsync(context, function)).ExcludeFromDescription(),
             };
             endpoint.WithName(function.Name).WithMetadata(function);

@@ -79,6 +79,9 @@ param pickSlipDeadlineSchedule string = '0 */1 * * * *'
 @description('NCRONTAB (UTC, with seconds) of the marketplace order pull (CHANNELS_ORDER_PULL_SCHEDULE).')
 param channelOrderPullSchedule string = '0 */2 * * * *'
 
+@description('NCRONTAB (UTC, with seconds) of the alerts evaluator (ALERTS_SCHEDULE): failures, dead letters, lag, discrepancies against thresholds.')
+param alertsSchedule string = '0 */5 * * * *'
+
 @description('Subscription the hub\'s OMS -> WMS functions read on each OMS topic (oms-items, oms-vendors, ...).')
 param hubSubscription string = 'wms-hub'
 
@@ -150,10 +153,11 @@ var storageQueues = [
 var timerSchedules = {
   PICKSLIP_DEADLINE_SCHEDULE: pickSlipDeadlineSchedule
   CHANNELS_ORDER_PULL_SCHEDULE: channelOrderPullSchedule
+  ALERTS_SCHEDULE: alertsSchedule
 }
 
 // The hub's tables (shared/Storage/HubStorage.cs, enum HubTable).
-var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PurchaseOrderReceipts', 'PickSlips', 'PickSlipDeadlines', 'PickSlipsByState', 'OutboundDeliveries', 'FailedSyncs', 'WebhookDeliveries', 'X12ControlNumbers', 'X12Interchanges', 'Channels'], table => '${tablePrefix}${table}')
+var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PurchaseOrderReceipts', 'PickSlips', 'PickSlipDeadlines', 'PickSlipsByState', 'OutboundDeliveries', 'FailedSyncs', 'WebhookDeliveries', 'X12ControlNumbers', 'X12Interchanges', 'Channels', 'FailedSyncIndex', 'AuditIndex', 'AlertIncidents', 'ReconciliationRuns'], table => '${tablePrefix}${table}')
 
 // ---------------------------------------------------------------------------------------------------------
 

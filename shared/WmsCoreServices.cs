@@ -12,6 +12,7 @@ using WmsFunctions.Channels;
 using WmsFunctions.FailedSyncs;
 using WmsFunctions.Inbox;
 using WmsFunctions.Inventory;
+using WmsFunctions.Operations;
 using WmsFunctions.Items;
 using WmsFunctions.OrderChanges;
 using WmsFunctions.Outbound;
@@ -138,6 +139,7 @@ public static class WmsCoreServices
         services.AddSingleton<IInboundFlow, ChannelOrderFlow>();
         services.AddSingleton<ChannelFeedHandler>();
         services.AddSingleton<ChannelReport>();
+        services.AddWmsOperations(configuration);
         return services;
     }
 }

@@ -5,7 +5,7 @@ namespace WmsFunctions.Handler.CustomHandler;
 /// <summary>What starts a function. Names of queues, topics and schedules are app settings (<c>%SETTING%</c>).</summary>
 public abstract record Trigger(string BindingName);
 
-/// <summary>Who calls a forwarded HTTP function: a WMS (a webhook) or an operator (the operations API).</summary>
+/// <summary>Who calls a forwarded HTTP function: a WMS (a webhook), an operator (the operations API) or anyone (readiness).</summary>
 public enum HttpAudience
 {
     Wms,
@@ -13,6 +13,7 @@ public enum HttpAudience
 
     /// <summary>A marketplace pushing orders (signed per channel; see ChannelOrdersWebhook).</summary>
     Marketplace,
+    Anonymous,
 }
 
 /// <summary>A forwarded HTTP function: the host passes the original request through and returns our answer as is.</summary>
@@ -65,6 +66,9 @@ public sealed record FunctionDefinition(
     /// <summary>A webhook a marketplace calls (the channel's own signature check).</summary>
     public static FunctionDefinition MarketplaceWebhook(string name, HttpTrigger trigger, Delegate handler) =>
         new(name, trigger with { Audience = HttpAudience.Marketplace }, [], handler, null);
+    /// <summary>An endpoint anyone may call (authLevel anonymous): it must answer nothing tenant-specific or secret.</summary>
+    public static FunctionDefinition Anonymous(string name, HttpTrigger trigger, Delegate handler) =>
+        new(name, trigger with { Audience = HttpAudience.Anonymous, AuthLevel = "anonymous" }, [], handler, null);
 
     public static FunctionDefinition Invoked<THandler>(string name, Trigger trigger, params OutputBinding[] outputs)
         where THandler : IFunctionHandler =>
@@ -73,6 +77,8 @@ public sealed record FunctionDefinition(
     public bool IsForwardedHttp => Trigger is HttpTrigger;
 
     public bool IsWebhook => Trigger is HttpTrigger { Audience: HttpAudience.Wms };
+
+    public bool IsOperatorEndpoint => Trigger is HttpTrigger { Audience: HttpAudience.Operator };
 
     /// <summary>The path the handler answers on: the original path for forwarded HTTP, <c>/{Name}</c> otherwise.</summary>
     public string HandlerRoute(string routePrefix) =>

@@ -1,40 +1,45 @@
+using WmsFunctions.Audit;
+using WmsFunctions.Handler.Webhooks;
+using WmsFunctions.Operations;
 using WmsFunctions.Problems;
-using WmsFunctions.WebhookSecurity;
 
 namespace WmsFunctions.Handler.Operations;
 
-/// <summary>Who may use the operator endpoints: keys (stored as SHA-256 hashes) under "Hub:Operators".</summary>
-public sealed class OperatorOptions
-{
-    public const string SectionName = "Hub:Operators";
-
-    public List<string> ApiKeySha256 { get; set; } = [];
-}
-
 /// <summary>
-/// The fence in front of the operator API: the host's function key in Azure, plus an operator key checked here.
-/// Answers the operator's identity (a short fingerprint of the key, never the key) for the audit trail.
+/// The fence in front of the operator API: the host's function key in Azure, then an operator bearer token or
+/// development key checked here, for the tenant in the route. 401 (with WWW-Authenticate) without valid
+/// credentials, 403 for a caller without the operator role or for another tenant; either way nothing is read or
+/// changed, and the refusal leaves an audit entry outside every tenant's data.
 /// </summary>
-public sealed class OperatorGate(Microsoft.Extensions.Options.IOptions<OperatorOptions> options)
+public sealed class OperatorGate(OperatorAuthenticator authenticator, AuditLog audit, TimeProvider time)
 {
-    public const string KeyHeader = "X-Operator-Key";
+    public const string KeyHeader = OperatorAuthenticator.KeyHeader;
 
-    private readonly byte[][] _hashes = options.Value.ApiKeySha256.Select(Convert.FromHexString).ToArray();
-
-    public bool TryAuthenticate(HttpContext context, out string actor, out IResult refusal)
+    /// <summary>The operator, or the refusal to answer with.</summary>
+    public async Task<(OperatorIdentity? Operator, IResult? Refusal)> AuthenticateAsync(HttpContext context, string tenant)
     {
-        var key = context.Request.Headers[KeyHeader].FirstOrDefault();
-        if (ApiKeys.Verify(key, _hashes))
+        var outcome = await authenticator.AuthenticateAsync(
+            context.Request.Headers[KeyHeader].FirstOrDefault(), context.Request.Headers.Authorization.FirstOrDefault(), tenant).ConfigureAwait(false);
+        switch (outcome)
         {
-            actor = "operator-key:" + ApiKeys.Hash(key!)[..12];
-            refusal = Results.Empty;
-            return true;
+            case OperatorAuthentication.Allowed allowed:
+                return (allowed.Operator, null);
+            case OperatorAuthentication.Unauthenticated denied:
+                context.Response.Headers.WWWAuthenticate = denied.Challenge;
+                await AuditRefusalAsync(context, tenant, null, "unauthorized", denied.Detail).ConfigureAwait(false);
+                return (null, WebhookGate.ProblemResult(Problem.Unauthorized(denied.Detail), context.Request.Path, context.TraceIdentifier));
+            default:
+                var forbidden = (OperatorAuthentication.Forbidden)outcome;
+                await AuditRefusalAsync(context, tenant, forbidden.Actor, "forbidden", forbidden.Detail).ConfigureAwait(false);
+                return (null, WebhookGate.ProblemResult(
+                    new Problem("forbidden", 403, "Not allowed for this operator", forbidden.Detail), context.Request.Path, context.TraceIdentifier));
         }
-
-        context.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{KeyHeader}\"";
-        actor = "";
-        refusal = Webhooks.WebhookGate.ProblemResult(
-            Problem.Unauthorized($"Send an operator key in the {KeyHeader} header."), context.Request.Path, context.TraceIdentifier);
-        return false;
     }
+
+    private Task AuditRefusalAsync(HttpContext context, string tenant, string? actor, string reason, string detail) =>
+        audit.TryWriteAsync(
+            new AuditEntry(AuditLog.UnauthenticatedTenant, time.GetUtcNow(), "operations", "refused",
+                EntityType: "tenant", EntityId: tenant.Length > 64 ? tenant[..64] : tenant, Reason: reason,
+                Summary: $"{context.Request.Method} {context.Request.Path}: {detail}" + (actor is null ? "" : $" (actor {actor})")),
+            context.RequestAborted);
 }

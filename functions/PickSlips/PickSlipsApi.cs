@@ -35,7 +35,7 @@ public static class PickSlipsApi
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> GetAsync(string tenant, string pickSlipId, HttpContext context, OperatorGate operators, PickSlipOrchestrator slips)
     {
-        if (!operators.TryAuthenticate(context, out _, out var refusal))
+        if ((await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false)).Refusal is { } refusal)
         {
             return refusal;
         }
@@ -61,7 +61,7 @@ public static class PickSlipsApi
     [ProducesResponseType(typeof(PickSlipListing), StatusCodes.Status200OK, "application/json")]
     public static async Task<IResult> ListAsync(string tenant, HttpContext context, OperatorGate operators, PickSlipOrchestrator slips, TimeProvider time)
     {
-        if (!operators.TryAuthenticate(context, out _, out var refusal))
+        if ((await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false)).Refusal is { } refusal)
         {
             return refusal;
         }

@@ -27,6 +27,7 @@ internal static class WebhookOpenApi
     private const string Signature = "standardWebhooks";
     private const string Bearer = "bearer";
     private const string OperatorKey = "operatorKey";
+    private const string OperatorBearer = "operatorBearer";
 
     public static IServiceCollection AddWebhookOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(DocumentName, options =>
@@ -69,7 +70,7 @@ internal static class WebhookOpenApi
                         },
                     ];
                 }
-                else if (metadata.OfType<FunctionDefinition>().Any(f => f.IsForwardedHttp))
+                else if (metadata.OfType<FunctionDefinition>().Any(f => f.IsOperatorEndpoint))
                 {
                     DescribeOperatorEndpoint(operation, context.Document!);
                 }
@@ -104,18 +105,17 @@ internal static class WebhookOpenApi
 
     /// <summary>What every operator endpoint may answer besides its own 200.</summary>
     public static RouteHandlerBuilder WithOperatorRefusals(this RouteHandlerBuilder endpoint) =>
-        endpoint.ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).WithTags("Operations");
+        endpoint.ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden).WithTags("Operations");
 
     private static void DescribeOperatorEndpoint(OpenApiOperation operation, OpenApiDocument document)
     {
-        operation.Security =
-        [
-            new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference(FunctionKey, document)] = [],
-                [new OpenApiSecuritySchemeReference(OperatorKey, document)] = [],
-            },
-        ];
+        OpenApiSecurityRequirement With(string scheme) => new()
+        {
+            [new OpenApiSecuritySchemeReference(FunctionKey, document)] = [],
+            [new OpenApiSecuritySchemeReference(scheme, document)] = [],
+        };
+        operation.Security = [With(OperatorBearer), With(OperatorKey)];
         foreach (var (status, response) in operation.Responses ?? [])
         {
             if (response is OpenApiResponse refusal && OperatorRefusalDescriptions.TryGetValue(status, out var description))
@@ -128,7 +128,10 @@ internal static class WebhookOpenApi
     private static readonly Dictionary<string, string> OperatorRefusalDescriptions = new(StringComparer.Ordinal)
     {
         ["400"] = "invalid-query: a query parameter is missing or out of range (listed in errors).",
-        ["401"] = "unauthorized: no operator credentials, or wrong ones.",
+        ["401"] = "unauthorized: no operator credentials, or wrong ones (an invalid, expired or foreign token; an unknown key).",
+        ["403"] = "forbidden: the token lacks the operator role, or the operator may not act for this tenant. Nothing is read or changed.",
+        ["409"] = "failed-sync-not-open, replay-in-progress, not-replayable or illegal-transition: the state does not allow it; nothing changed.",
+        ["422"] = "unknown-sku or unknown-location: the override names a SKU or location the hub does not know.",
         ["404"] = "Not found: the tenant has no such entity.",
     };
 
@@ -144,7 +147,9 @@ internal static class WebhookOpenApi
                 "bearer JWT); in Azure the host's function key is required as well. An accepted event is answered 202 with what " +
                 "it did; the same eventId again is answered the same way with `Idempotent-Replayed: true`. Every refusal is RFC " +
                 "9457 problem details (`application/problem+json`, `type` = `urn:wmsfunctions:problem:<kind>`) and changes nothing. " +
-                "The operations API (tag Operations) is for people: it takes an operator key.",
+                "The operations API (tag Operations) is for people: an operator bearer token (OAuth 2.0, operator role, tenants) " +
+                "or, locally, a development operator key; every change needs a reason and is audited with the operator. `GET /api/health` " +
+                "is the anonymous readiness check.",
         };
         document.Servers = []; // the host name differs per deployment: paths are relative to the function app
         document.Components ??= new OpenApiComponents();
@@ -181,7 +186,19 @@ internal static class WebhookOpenApi
                 Type = SecuritySchemeType.ApiKey,
                 In = ParameterLocation.Header,
                 Name = Operations.OperatorGate.KeyHeader,
-                Description = "The operations API: an operator key (the hub stores only its SHA-256, under Hub:Operators).",
+                Description =
+                    "The operations API, locally: a development operator key (the hub stores only its SHA-256, under " +
+                    "Hub:Operators:Keys:<name>:ApiKeySha256, with the tenants it may act for).",
+            },
+            [OperatorBearer] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description =
+                    "The operations API: an OAuth 2.0 access token (JWT) from the configured identity provider (Hub:Operators:Bearer: issuer, " +
+                    "audience, public signing keys), with the operator role in its roles claim and the tenants it may act for in its tenants " +
+                    "claim (or mapped from another claim by configuration). The audit records the token's subject and name.",
             },
             [Bearer] = new OpenApiSecurityScheme
             {

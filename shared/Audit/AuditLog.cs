@@ -23,7 +23,8 @@ public sealed record AuditEntry(
     string? Reason = null,
     string? Summary = null,
     double? DurationMs = null,
-    int? Attempt = null);
+    int? Attempt = null,
+    string? Actor = null);
 
 /// <summary>Audit rows: one partition per tenant and UTC day, oldest first inside it.</summary>
 public sealed class AuditEntity : ITableEntity
@@ -63,6 +64,9 @@ public sealed class AuditEntity : ITableEntity
     /// <summary>Which attempt of a delivery this entry records (1 the first time), where there are attempts.</summary>
     public int? Attempt { get; set; }
 
+    /// <summary>The person (operator identity) who did it, for operator actions.</summary>
+    public string? Actor { get; set; }
+
     public static string PartitionFor(string tenant, DateTimeOffset at) =>
         TableKeys.Join(TableKeys.Escape(tenant), at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
 }
@@ -79,7 +83,13 @@ public sealed partial class AuditLog(HubStorage storage, ILogger<AuditLog> logge
     public async Task WriteAsync(AuditEntry entry, string uniqueKey, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubTable.Audit, cancellationToken).ConfigureAwait(false);
-        await table.UpsertEntityAsync(ToEntity(entry, uniqueKey), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        var index = await storage.TableAsync(HubTable.AuditIndex, cancellationToken).ConfigureAwait(false);
+        var entity = ToEntity(entry, uniqueKey);
+
+        // The entry and its index copies (by correlation id, entity, instance) in one go: same row key, upserts, so a
+        // retried write leaves one of each (see AuditQueries).
+        await Task.WhenAll(IndexCopies(entity).Select(copy => index.UpsertEntityAsync(copy, TableUpdateMode.Replace, cancellationToken))
+            .Append(table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken))).ConfigureAwait(false);
     }
 
     /// <summary>For refusals: losing the audit row must not change the caller's answer, so failures are logged, not thrown.</summary>
@@ -137,5 +147,6 @@ public sealed partial class AuditLog(HubStorage storage, ILogger<AuditLog> logge
         Summary = entry.Summary,
         DurationMs = entry.DurationMs,
         Attempt = entry.Attempt,
+        Actor = entry.Actor,
     };
 }

@@ -14,8 +14,25 @@ public static class FailedSyncDirection
 
 public static class FailedSyncStatus
 {
-    /// <summary>Waiting for a person (issue 6 adds replay and resolve through the operator API).</summary>
+    /// <summary>Waiting for a person: listed, counted by the alerts, replayable.</summary>
     public const string Open = "Open";
+
+    /// <summary>An operator's replay is running (under a lease, so a replay that died is taken over).</summary>
+    public const string Replaying = "Replaying";
+
+    /// <summary>Replayed successfully: the original message went through.</summary>
+    public const string Replayed = "Replayed";
+
+    /// <summary>Closed by an operator: fixed by other means (the reason says how).</summary>
+    public const string Resolved = "Resolved";
+
+    /// <summary>Closed by an operator: deliberately not synchronised (the reason says why).</summary>
+    public const string Ignored = "Ignored";
+
+    public static readonly IReadOnlyList<string> All = [Open, Replaying, Replayed, Resolved, Ignored];
+
+    /// <summary>Still a person's to deal with (kept in the index tables).</summary>
+    public static bool IsOpen(string status) => status is Open or Replaying;
 }
 
 /// <summary>
@@ -86,6 +103,20 @@ public sealed class FailedSyncEntity : ITableEntity
 
     public int BodyChunks { get; set; }
 
+    /// <summary>Why it was resolved, ignored or replayed (the operator's reason).</summary>
+    public string? StatusReason { get; set; }
+
+    /// <summary>Who changed the status last (the acting operator).</summary>
+    public string? StatusBy { get; set; }
+
+    public DateTimeOffset? StatusAt { get; set; }
+
+    /// <summary>While <see cref="FailedSyncStatus.Replaying"/>: until when the replay holds it.</summary>
+    public DateTimeOffset? ReplayLeaseUntil { get; set; }
+
+    /// <summary>Replays started by operators.</summary>
+    public int Replays { get; set; }
+
     public static string PartitionFor(string tenant, string instance) =>
         TableKeys.Join(TableKeys.Escape(tenant), TableKeys.Escape(instance));
 
@@ -105,7 +136,7 @@ public sealed record FailedSyncQuery(
     string? ReasonCode = null,
     string? Status = null);
 
-public sealed class FailedSyncStore(HubStorage storage, TimeProvider time)
+public sealed partial class FailedSyncStore(HubStorage storage, TimeProvider time)
 {
     /// <summary>Instance name for a message that failed before it could be routed to any WMS instance.</summary>
     public const string Unrouted = "_unrouted";
@@ -127,6 +158,7 @@ public sealed class FailedSyncStore(HubStorage storage, TimeProvider time)
         {
             try
             {
+                await WriteIndexAsync(entity, cancellationToken).ConfigureAwait(false); // before the row: the index is a superset
                 await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
                 return entity;
             }
@@ -136,6 +168,11 @@ public sealed class FailedSyncStore(HubStorage storage, TimeProvider time)
             }
 
             var existing = (await table.GetEntityAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            if (existing.GetDateTimeOffset(nameof(FailedSyncEntity.FirstSeenAt)) != entity.FirstSeenAt)
+            {
+                await DeleteIndexAsync(entity, cancellationToken).ConfigureAwait(false); // the rows written for a first sighting that was not one
+            }
+
             var update = new TableEntity(entity.PartitionKey, entity.RowKey)
             {
                 [nameof(FailedSyncEntity.ReasonCode)] = entity.ReasonCode,
@@ -143,8 +180,17 @@ public sealed class FailedSyncStore(HubStorage storage, TimeProvider time)
                 [nameof(FailedSyncEntity.LastSeenAt)] = now,
                 [nameof(FailedSyncEntity.Attempts)] = (existing.GetInt32(nameof(FailedSyncEntity.Attempts)) ?? 0) + 1,
             };
+
+            // Failing again reopens it (a replay that failed, a resolved message that came back); a running replay decides itself.
+            if (existing.GetString(nameof(FailedSyncEntity.Status)) != FailedSyncStatus.Replaying)
+            {
+                update[nameof(FailedSyncEntity.Status)] = FailedSyncStatus.Open;
+            }
+
+            var reopened = IndexView(existing, entity.ReasonCode);
             try
             {
+                await WriteIndexAsync(reopened, cancellationToken).ConfigureAwait(false);
                 await table.UpdateEntityAsync(update, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
                 return (await table.GetEntityAsync<FailedSyncEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
             }

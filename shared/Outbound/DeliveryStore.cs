@@ -74,11 +74,11 @@ public sealed class DeliveryStore(HubStorage storage, TimeProvider time)
     /// Claims <paramref name="version"/> of the entity for <paramref name="messageId"/>:
     /// older than the stored version: <see cref="ClaimOutcome.Stale"/>;
     /// the same version already delivered, or refused or failed for this message: <see cref="ClaimOutcome.Duplicate"/>;
-    /// otherwise (newer, or the same version still unfinished, or refused or failed under another message id, which
-    /// is a replay): <see cref="ClaimOutcome.Claimed"/>.
+    /// otherwise (newer, or the same version still unfinished, or refused or failed under another message id, or for
+    /// this message when <paramref name="replay"/>: an operator's replay): <see cref="ClaimOutcome.Claimed"/>.
     /// </summary>
     public async Task<Claim> ClaimAsync(
-        string tenant, string instance, string flow, string entityId, long version, string messageId, CancellationToken cancellationToken)
+        string tenant, string instance, string flow, string entityId, long version, string messageId, CancellationToken cancellationToken, bool replay = false)
     {
         var table = await storage.TableAsync(HubTable.OutboundDeliveries, cancellationToken).ConfigureAwait(false);
         var partition = DeliveryEntity.PartitionFor(tenant, instance);
@@ -113,7 +113,7 @@ public sealed class DeliveryStore(HubStorage storage, TimeProvider time)
 
             var sameMessage = string.Equals(current.MessageId, messageId, StringComparison.Ordinal);
             if (current.Version == version
-                && (current.Status == DeliveryStatus.Delivered || (current.Status is DeliveryStatus.Refused or DeliveryStatus.Failed && sameMessage)))
+                && (current.Status == DeliveryStatus.Delivered || (current.Status is DeliveryStatus.Refused or DeliveryStatus.Failed && sameMessage && !replay)))
             {
                 return new Claim(ClaimOutcome.Duplicate, current.Attempts, current.Version, null);
             }

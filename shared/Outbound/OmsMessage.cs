@@ -7,7 +7,12 @@ namespace WmsFunctions.Outbound;
 /// A Service Bus message as the host delivered it to an OMS -> WMS function: the body (a CloudEvent), the
 /// broker's message id, how often it was delivered (1 the first time) and its correlation id, if any.
 /// </summary>
-public sealed record OutboundDelivery(string Body, string? MessageId, int DeliveryCount, string? CorrelationId);
+/// <remarks>
+/// <paramref name="Replay"/>: an operator's replay of a failed sync: a version refused or failed for this very message
+/// may be sent again (see <see cref="DeliveryStore.ClaimAsync"/>); <paramref name="OnlyInstance"/> limits it to the
+/// instance that failed.
+/// </remarks>
+public sealed record OutboundDelivery(string Body, string? MessageId, int DeliveryCount, string? CorrelationId, bool Replay = false, string? OnlyInstance = null);
 
 /// <summary>
 /// The canonical OMS message: a CloudEvents 1.0 JSON event. Required: <c>specversion</c> "1.0", <c>id</c>

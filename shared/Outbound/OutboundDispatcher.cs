@@ -87,6 +87,11 @@ public sealed partial class OutboundDispatcher(
         await flow.AcceptAsync(message, entity, data, cancellationToken).ConfigureAwait(false);
 
         var instances = directory.Route(message.Tenant, flow.Flow, entity.Warehouses);
+        if (delivery.OnlyInstance is { } only)
+        {
+            instances = instances.Where(i => string.Equals(i.Id, only, StringComparison.Ordinal)).ToList();
+        }
+
         var context = new Context<TData>(flow, delivery, message, entity, data, message.CorrelationId ?? delivery.CorrelationId ?? message.Id);
         if (instances.Count == 0)
         {
@@ -113,7 +118,7 @@ public sealed partial class OutboundDispatcher(
     {
         var started = time.GetTimestamp();
         var (flow, delivery, message, entity, data, _) = context;
-        var claim = await deliveries.ClaimAsync(message.Tenant, instance.Id, flow.Flow, entity.Id, entity.Version, message.Id, cancellationToken).ConfigureAwait(false);
+        var claim = await deliveries.ClaimAsync(message.Tenant, instance.Id, flow.Flow, entity.Id, entity.Version, message.Id, cancellationToken, delivery.Replay).ConfigureAwait(false);
         switch (claim.Outcome)
         {
             case ClaimOutcome.Stale:

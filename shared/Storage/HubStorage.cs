@@ -41,6 +41,10 @@ public enum HubTable
     X12ControlNumbers,
     X12Interchanges,
     Channels,
+    FailedSyncIndex,
+    AuditIndex,
+    AlertIncidents,
+    ReconciliationRuns,
 }
 
 /// <summary>

@@ -26,16 +26,23 @@ public sealed class BearerTokens(TimeProvider time)
     }
 
     /// <summary>Null when the token is valid for these credentials, else why not (safe to tell the caller).</summary>
-    public async Task<string?> ValidateAsync(string token, BearerCredentials credentials)
+    public async Task<string?> ValidateAsync(string token, BearerCredentials credentials) =>
+        (await ValidateTokenAsync(token, credentials).ConfigureAwait(false)).Error;
+
+    /// <summary>
+    /// As <see cref="ValidateAsync"/>, and the validated token for callers that read its claims (the operator API's
+    /// role and tenants); the token is null whenever the error is not.
+    /// </summary>
+    public async Task<(string? Error, JsonWebToken? Token)> ValidateTokenAsync(string token, BearerCredentials credentials)
     {
         if (!_handler.CanReadToken(token))
         {
-            return "The token is not a valid signed JWT.";
+            return ("The token is not a valid signed JWT.", null);
         }
 
         if (!credentials.Algorithms.Contains(_handler.ReadJsonWebToken(token).Alg, StringComparer.Ordinal))
         {
-            return "The token's signature algorithm is not accepted."; // checked again by the library: this only names the reason
+            return ("The token's signature algorithm is not accepted.", null); // checked again by the library: this only names the reason
         }
 
         var parameters = new TokenValidationParameters
@@ -58,15 +65,16 @@ public sealed class BearerTokens(TimeProvider time)
         var result = await _handler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
         if (!result.IsValid)
         {
-            return Reason(result.Exception);
+            return (Reason(result.Exception), null);
         }
 
-        if (credentials.Subject is { } subject && !string.Equals((result.SecurityToken as JsonWebToken)?.Subject, subject, StringComparison.Ordinal))
+        var validated = (JsonWebToken)result.SecurityToken;
+        if (credentials.Subject is { } subject && !string.Equals(validated.Subject, subject, StringComparison.Ordinal))
         {
-            return "The token's subject is not this WMS instance's client.";
+            return ("The token's subject is not this WMS instance's client.", null);
         }
 
-        return null;
+        return (null, validated);
     }
 
     private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)

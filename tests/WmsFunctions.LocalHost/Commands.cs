@@ -67,6 +67,21 @@ internal static class Commands
             keys[tenantId] = tenantKeys;
         }
 
+        // A development operator key for the operations API, granted every tenant of the file (in Azure: bearer tokens).
+        var operatorKey = ApiKeys.NewKey();
+        tenants["Hub"]!["Operators"] = new JsonObject
+        {
+            ["Keys"] = new JsonObject
+            {
+                ["local-dev"] = new JsonObject
+                {
+                    ["ApiKeySha256"] = ApiKeys.Hash(operatorKey),
+                    ["Tenants"] = new JsonArray(tenants["Hub"]!["Tenants"]!.AsObject().Select(t => (JsonNode)JsonValue.Create(t.Key)!).ToArray()),
+                },
+            },
+        };
+        keys["_operator"] = operatorKey;
+
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(tenantsPath))!);
         await File.WriteAllTextAsync(tenantsPath, tenants.ToJsonString(Indented));
         await File.WriteAllTextAsync(keysPath, keys.ToJsonString(Indented));

@@ -89,20 +89,39 @@ public sealed class OpenApiDocumentTests(AzuriteFixture azurite) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task EveryOperatorEndpoint_NeedsTheOperatorKey_AndDescribesItsAnswerAndRefusals()
+    public async Task EveryOperatorEndpoint_NeedsAnOperatorTokenOrKey_AndDescribesItsAnswerAndRefusals()
     {
         var document = JsonNode.Parse(await ServedAsync())!;
-        var operators = FunctionCatalog.All.Where(f => f.Trigger is HttpTrigger { Audience: HttpAudience.Operator }).ToList();
+        var operators = FunctionCatalog.All.Where(f => f.IsOperatorEndpoint).ToList();
 
         Assert.NotEmpty(operators);
         foreach (var function in operators)
         {
-            var operation = document["paths"]![function.HandlerRoute(FunctionCatalog.RoutePrefix)]!["get"]!;
-            Assert.NotNull(operation["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]);
-            Assert.Equal("#/components/schemas/ProblemDetails", (string?)operation["responses"]!["401"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]);
+            var method = ((HttpTrigger)function.Trigger).Methods.Single().ToLowerInvariant();
+            var operation = document["paths"]![function.HandlerRoute(FunctionCatalog.RoutePrefix)]![method]!;
+            var success = operation["responses"]!["200"] ?? operation["responses"]!["201"]!;
+            Assert.NotNull(success["content"]!["application/json"]!["schema"]!["$ref"]);
+            foreach (var refusal in new[] { "401", "403" })
+            {
+                Assert.Equal("#/components/schemas/ProblemDetails", (string?)operation["responses"]![refusal]!["content"]!["application/problem+json"]!["schema"]!["$ref"]);
+            }
+
             var alternatives = operation["security"]!.AsArray().Select(r => string.Join('+', r!.AsObject().Select(s => s.Key).Order(StringComparer.Ordinal)));
-            Assert.Equal(["functionKey+operatorKey"], alternatives);
+            Assert.Equal(["functionKey+operatorBearer", "functionKey+operatorKey"], alternatives.Order(StringComparer.Ordinal));
             Assert.Equal("Operations", (string?)operation["tags"]![0]);
         }
+
+        var bearer = document["components"]!["securitySchemes"]!["operatorBearer"]!;
+        Assert.Equal(("http", "bearer", "JWT"), ((string?)bearer["type"], (string?)bearer["scheme"], (string?)bearer["bearerFormat"]));
+    }
+
+    [Fact]
+    public async Task Health_IsAnonymous_AndDocumentsItsNotReadyProblem()
+    {
+        var operation = JsonNode.Parse(await ServedAsync())!["paths"]!["/api/health"]!["get"]!;
+
+        Assert.Null(operation["security"]);
+        Assert.Equal("#/components/schemas/ProblemDetails", (string?)operation["responses"]!["503"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]);
+        Assert.Equal("anonymous", (string?)FunctionCatalog.All.Single(f => f.Name == "Health").ToFunctionJson()["bindings"]![0]!["authLevel"]);
     }
 }

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Mvc;
+using WmsFunctions.Operations;
+using WmsFunctions.Problems;
+
+namespace WmsFunctions.Handler.Operations;
+
+/// <summary>Readiness for probes and people: anonymous, so it names dependencies and figures only, never tenant data or secrets.</summary>
+public static class HealthApi
+{
+    [EndpointSummary("Readiness: dependencies and sync lag")]
+    [EndpointDescription(
+        "Table Storage reachable (3 s timeout), configuration complete (every setting the functions name; the tenants file parses), and the " +
+        "outbox lag (age of the oldest event waiting for the OMS, messages waiting). 200 when ready; 503 problem details (type not-ready) " +
+        "with the same checks when not. Per-tenant lag is in the operator API and the alerts.")]
+    [ProducesResponseType(typeof(HealthReport), StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    public static async Task<IResult> GetAsync(HttpContext context, HealthCheck health)
+    {
+        var report = await health.CheckAsync(FunctionCatalog.All.SelectMany(f => f.Settings()).Distinct(StringComparer.Ordinal), context.RequestAborted).ConfigureAwait(false);
+        context.Response.Headers.CacheControl = "no-store";
+        if (report.Ready)
+        {
+            return TypedResults.Json(report);
+        }
+
+        var details = new ProblemDetails
+        {
+            Type = Problem.TypeUrnPrefix + "not-ready",
+            Title = "Not ready",
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Detail = string.Join("; ", report.Checks.Where(c => c.Status is not ("up" or "ok")).Select(c => $"{c.Name}: {c.Detail}")),
+            Instance = context.Request.Path,
+        };
+        details.Extensions["checks"] = report.Checks;
+        details.Extensions["lag"] = report.Lag;
+        return Results.Problem(details);
+    }
+}
