@@ -19,7 +19,7 @@ public static class ChannelsApi
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> ReportAsync(string tenant, HttpContext context, OperatorGate operators, ChannelReport report, ChannelDirectory channels)
     {
-        if (!operators.TryAuthenticate(context, out _, out var refusal))
+        if ((await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false)).Refusal is { } refusal)
         {
             return refusal;
         }
