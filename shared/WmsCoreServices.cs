@@ -15,6 +15,7 @@ using WmsFunctions.Outbound.Adapters;
 using WmsFunctions.Outbox;
 using WmsFunctions.PickSlips;
 using WmsFunctions.PurchaseOrders;
+using WmsFunctions.Reconciliation;
 using WmsFunctions.Receipts;
 using WmsFunctions.ReturnAuthorizations;
 using WmsFunctions.Returns;
@@ -111,6 +112,18 @@ public static class WmsCoreServices
         services.AddSingleton<PickSlipOutHandler>();
         services.AddSingleton<OrderChangeOutHandler>();
         services.AddSingleton<ReturnAuthorizationOutHandler>();
+
+        // Reconciliation: pull each WMS's stock, compare with the snapshot, report, flag, correct a trusted WMS.
+        services.AddSingleton<IValidateOptions<HubOptions>, ReconciliationOptionsValidator>();
+        services.AddOptions<ReconciliationSettings>().Configure(options => ReconciliationSettings.Configure(options, configuration));
+        services.AddSingleton<IWmsStockDialect, HubJsonStockDialect>();
+        services.AddSingleton<IWmsStockDialect, GenericXmlStockDialect>();
+        services.AddSingleton<WmsStockPull>();
+        services.AddSingleton<OmsStockClient>();
+        services.AddSingleton<ReconciliationStore>();
+        services.AddSingleton<ReconciliationScheduler>();
+        services.AddSingleton<ReconciliationRunner>();
+        services.AddSingleton<IInboundFlow, ReconciliationCorrectionFlow>();
         return services;
     }
 }

@@ -38,6 +38,8 @@ public enum HubTable
     FailedSyncs,
     PurchaseOrderReceipts,
     WebhookDeliveries,
+    ReconciliationRuns,
+    ReconciliationRows,
 }
 
 /// <summary>

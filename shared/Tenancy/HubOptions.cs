@@ -22,6 +22,9 @@ public sealed class TenantOptions
     public string? DisplayName { get; set; }
 
     public Dictionary<string, WmsInstanceOptions> Instances { get; set; } = [];
+
+    /// <summary>Where the OMS exposes its own stock figures, for reconciliation; null when it does not.</summary>
+    public Reconciliation.OmsStockOptions? OmsStock { get; set; }
 }
 
 public sealed class WmsInstanceOptions
@@ -55,6 +58,9 @@ public sealed class WmsInstanceOptions
 
     /// <summary>How long this WMS may take to acknowledge and to ship a pick slip.</summary>
     public PickSlipDeadlineOptions PickSlips { get; set; } = new();
+
+    /// <summary>How the hub compares this WMS's stock with its snapshot (tolerance, whether to trust the WMS).</summary>
+    public Reconciliation.InstanceReconciliationOptions Reconciliation { get; set; } = new();
 }
 
 public sealed class PickSlipDeadlineOptions
