@@ -7,10 +7,12 @@ using WmsFunctions.Handler.Outbox;
 using WmsFunctions.Handler.PickSlips;
 using WmsFunctions.Handler.PurchaseOrders;
 using WmsFunctions.Handler.Receipts;
+using WmsFunctions.Handler.Reconciliation;
 using WmsFunctions.Handler.ReturnAuthorizations;
 using WmsFunctions.Handler.Returns;
 using WmsFunctions.Handler.Vendors;
 using WmsFunctions.PickSlips;
+using WmsFunctions.Reconciliation;
 using WmsFunctions.Storage;
 
 namespace WmsFunctions.Handler;
@@ -80,6 +82,17 @@ public static class FunctionCatalog
         // Operators: one slip with its history; slips by state and age.
         FunctionDefinition.Operator("PickSlipStatus", new HttpTrigger("ops/{tenant}/pick-slips/{pickSlipId}", "GET"), PickSlipsApi.GetAsync),
         FunctionDefinition.Operator("PickSlipList", new HttpTrigger("ops/{tenant}/pick-slips", "GET"), PickSlipsApi.ListAsync),
+
+        // Reconciliation: the timer queues one run per instance; each run is its own queue invocation; operators start and read runs.
+        FunctionDefinition.Invoked<ReconciliationScheduleFunction>(
+            "ReconciliationSchedule",
+            new TimerTrigger(ReconciliationScheduleFunction.Input, ReconciliationSettings.ScheduleSetting)),
+        FunctionDefinition.Invoked<ReconciliationRunFunction>(
+            "ReconciliationRun",
+            new QueueTrigger(ReconciliationRunFunction.Input, ReconciliationSettings.QueueSetting, StorageOptions.ConnectionName)),
+        FunctionDefinition.Operator("ReconciliationStart", new HttpTrigger("ops/{tenant}/reconciliation/runs", "POST"), ReconciliationApi.StartAsync),
+        FunctionDefinition.Operator("ReconciliationRuns", new HttpTrigger("ops/{tenant}/reconciliation/runs", "GET"), ReconciliationApi.ListAsync),
+        FunctionDefinition.Operator("ReconciliationReport", new HttpTrigger("ops/{tenant}/reconciliation/runs/{runId}", "GET"), ReconciliationApi.GetAsync),
         // OMS -> WMS (Service Bus topic subscriptions): validate, route, map per instance, deliver, record.
         FunctionDefinition.Invoked<ItemDownloadFunction>(
             ItemDownloadFunction.Name,

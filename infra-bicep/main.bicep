@@ -75,6 +75,8 @@ param alertsTopic string = 'wms-alerts'
 
 @description('NCRONTAB (UTC, with seconds) of the pick-slip deadline scan (PICKSLIP_DEADLINE_SCHEDULE).')
 param pickSlipDeadlineSchedule string = '0 */1 * * * *'
+@description('NCRONTAB (UTC, with seconds) of the stock reconciliation of every WMS instance (RECONCILIATION_SCHEDULE).')
+param reconciliationSchedule string = '0 30 2 * * *'
 @description('Subscription the hub\'s OMS -> WMS functions read on each OMS topic (oms-items, oms-vendors, ...).')
 param hubSubscription string = 'wms-hub'
 
@@ -135,15 +137,18 @@ var storageQueues = [
   { name: 'pickslip-escalations', setting: 'PICKSLIP_ESCALATION_QUEUE' }
   // Pick slips handed to the pick-slip orchestration (the handler writes; its queue trigger comes with issue 5).
   { name: 'pickslip-events', setting: 'PICKSLIP_EVENTS_QUEUE' }
+  // One message per (tenant, WMS instance) reconciliation run.
+  { name: 'reconciliation-runs', setting: 'RECONCILIATION_QUEUE' }
 ]
 
 // Timer schedules (NCRONTAB, UTC), e.g. RECONCILE_SCHEDULE: '0 */15 * * * *'.
 var timerSchedules = {
   PICKSLIP_DEADLINE_SCHEDULE: pickSlipDeadlineSchedule
+  RECONCILIATION_SCHEDULE: reconciliationSchedule
 }
 
 // The hub's tables (shared/Storage/HubStorage.cs, enum HubTable).
-var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PurchaseOrderReceipts', 'PickSlips', 'PickSlipDeadlines', 'PickSlipsByState', 'OutboundDeliveries', 'FailedSyncs', 'WebhookDeliveries'], table => '${tablePrefix}${table}')
+var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PurchaseOrderReceipts', 'PickSlips', 'PickSlipDeadlines', 'PickSlipsByState', 'OutboundDeliveries', 'FailedSyncs', 'WebhookDeliveries', 'ReconciliationRuns', 'ReconciliationRows'], table => '${tablePrefix}${table}')
 
 // ---------------------------------------------------------------------------------------------------------
 

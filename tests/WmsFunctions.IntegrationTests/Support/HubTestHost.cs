@@ -87,6 +87,7 @@ public sealed class HubTestHost : IAsyncDisposable
             ["Hub:Operators:ApiKeySha256:0"] = WebhookSecurity.ApiKeys.Hash(keys.Operator),
             [HandlerApp.TenantsFileSetting] = null,
             ["PICKSLIP_EVENTS_QUEUE"] = "pickslips-" + id,
+            ["RECONCILIATION_QUEUE"] = "recon-" + id,
         })
         {
             values[key] = value;
