@@ -142,7 +142,9 @@ public static class ReconciliationApi
         {
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentType = "application/json; charset=utf-8";
-            await using var json = new Utf8JsonWriter(context.Response.Body);
+            // Over the PipeWriter: the serializer's Flush only commits to the pipe, the network write is the awaited FlushAsync.
+            var pipe = context.Response.BodyWriter;
+            await using var json = new Utf8JsonWriter(pipe);
             json.WriteStartObject();
             json.WritePropertyName("run");
             JsonSerializer.Serialize(json, ReconciliationRunView.Of(run), ReportJson.Options);
@@ -154,12 +156,14 @@ public static class ReconciliationApi
                 if (++count % 100 == 0)
                 {
                     await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                    await pipe.FlushAsync(context.RequestAborted).ConfigureAwait(false);
                 }
             }
 
             json.WriteEndArray();
             json.WriteEndObject();
             await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            await pipe.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         }
     }
 
