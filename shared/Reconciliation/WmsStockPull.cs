@@ -41,7 +41,7 @@ public sealed class WmsStockFormatException(string message, Exception? inner = n
 /// </summary>
 public sealed class HubJsonStockDialect : IWmsStockDialect
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip, NumberHandling = JsonNumberHandling.Strict };
 
     public string Adapter => HubJsonAdapter.AdapterName;
 
