@@ -154,7 +154,7 @@ public sealed partial class ReconciliationRunner(
     private static partial void LogFinished(ILogger logger, string runId, string tenant, string instance, long compared, long different, long flagged, long corrected, long unmapped);
 
     /// <summary>A WMS row mapped to the OMS's codes.</summary>
-    private sealed record MappedRow(WmsStockRow Row, string Sku, string Warehouse, string Area);
+    private sealed record MappedRow(WmsStockRow Row, string Sku, string Warehouse, string Area, DateTimeOffset AsOf);
 
     /// <summary>A snapshot with only what the comparison needs: this instance's areas.</summary>
     private sealed record HubSku(string Warehouse, string Sku, Dictionary<string, long> Areas, DateTimeOffset UpdatedAt);
@@ -252,7 +252,7 @@ public sealed partial class ReconciliationRunner(
                 }
 
                 var warehouse = warehouses.First(w => string.Equals(w, location.Warehouse, StringComparison.OrdinalIgnoreCase));
-                var mapped = new MappedRow(row, instance.ResolveSku(row.Sku), warehouse, location.Area!);
+                var mapped = new MappedRow(row, instance.ResolveSku(row.Sku), warehouse, location.Area!, _asOf);
                 if (SetAside(mapped.Sku) || mapped.Sku != row.Sku)
                 {
                     (setAside.TryGetValue(mapped.Sku, out var sides) ? sides : setAside[mapped.Sku] = ([], [])).Wms.Add(mapped);
@@ -306,6 +306,8 @@ public sealed partial class ReconciliationRunner(
 
         private async Task CompareSkuAsync(TableClient stock, string sku, IReadOnlyList<MappedRow> wmsRows, IReadOnlyList<HubSku> hubRows, CancellationToken cancellationToken)
         {
+            // The as-of of the page the SKU's rows came from (the merge may already have read the next page).
+            var asOf = wmsRows.Count > 0 ? wmsRows.Min(r => r.AsOf) : _asOf;
             var warehouses = wmsRows.Select(r => r.Warehouse).Concat(hubRows.Select(h => h.Warehouse)).Distinct(StringComparer.Ordinal);
             foreach (var warehouse in warehouses)
             {
@@ -319,11 +321,11 @@ public sealed partial class ReconciliationRunner(
                 // Only a snapshot that moved since shortly before the as-of can hold movements from after it.
                 IReadOnlyList<MovementView>? movements = null;
                 var inFlight = new Dictionary<string, long>(StringComparer.Ordinal);
-                var horizon = _asOf - runner.ClockSkew;
-                if (hubSku is not null && hubSku.UpdatedAt >= horizon)
+                var horizon = asOf - runner.ClockSkew;
+                if (hubSku is { Areas.Count: > 0 } && hubSku.UpdatedAt >= horizon)
                 {
                     movements = await MovementsAsync(stock, warehouse, sku, horizon, cancellationToken).ConfigureAwait(false);
-                    foreach (var move in movements.Where(m => m.Applied && m.OccurredAt > _asOf && m.Instance == instance.Id))
+                    foreach (var move in movements.Where(m => m.Applied && m.OccurredAt > asOf && m.Instance == instance.Id))
                     {
                         inFlight[move.Area] = inFlight.GetValueOrDefault(move.Area) + move.Quantity;
                     }
@@ -343,7 +345,7 @@ public sealed partial class ReconciliationRunner(
                     }
 
                     movements ??= await MovementsAsync(stock, warehouse, sku, null, cancellationToken).ConfigureAwait(false);
-                    await ReportAsync(comparison, wmsRows.FirstOrDefault(r => r.Warehouse == warehouse && r.Area == area)?.Row, movements, cancellationToken).ConfigureAwait(false);
+                    await ReportAsync(comparison, asOf, wmsRows.FirstOrDefault(r => r.Warehouse == warehouse && r.Area == area)?.Row, movements, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -371,7 +373,7 @@ public sealed partial class ReconciliationRunner(
             return found;
         }
 
-        private async Task ReportAsync(AreaComparison comparison, WmsStockRow? wmsRow, IReadOnlyList<MovementView> movements, CancellationToken cancellationToken)
+        private async Task ReportAsync(AreaComparison comparison, DateTimeOffset asOf, WmsStockRow? wmsRow, IReadOnlyList<MovementView> movements, CancellationToken cancellationToken)
         {
             run.Different++;
             if (comparison.Kind == ComparisonKind.OnlyInWms)
@@ -416,7 +418,7 @@ public sealed partial class ReconciliationRunner(
                 WmsOnHand = comparison.WmsOnHand,
                 Difference = comparison.Difference,
                 OmsOnHand = omsOnHand,
-                AsOf = _asOf,
+                AsOf = asOf,
                 Flagged = flagged,
                 Movements = JsonSerializer.Serialize(movements.Take(options.RecentMovements), InboundJson.Options),
             };
@@ -434,18 +436,18 @@ public sealed partial class ReconciliationRunner(
 
                 if (options.TrustWms)
                 {
-                    await CorrectAsync(comparison, row, cancellationToken).ConfigureAwait(false);
+                    await CorrectAsync(comparison, asOf, row, cancellationToken).ConfigureAwait(false);
                 }
             }
 
             await AddRowAsync(row, cancellationToken).ConfigureAwait(false);
         }
 
-        private async Task CorrectAsync(AreaComparison comparison, ReconciliationRowEntity row, CancellationToken cancellationToken)
+        private async Task CorrectAsync(AreaComparison comparison, DateTimeOffset asOf, ReconciliationRowEntity row, CancellationToken cancellationToken)
         {
             var eventId = ReconciliationCorrectionFlow.EventId(run.RunId, comparison.Warehouse, comparison.Area, comparison.Sku);
             var correction = new ReconciliationCorrection(
-                run.RunId, comparison.Warehouse, comparison.Area, comparison.Sku, _asOf, comparison.WmsOnHand ?? 0, comparison.HubOnHand ?? 0,
+                run.RunId, comparison.Warehouse, comparison.Area, comparison.Sku, asOf, comparison.WmsOnHand ?? 0, comparison.HubOnHand ?? 0,
                 comparison.InFlight, (comparison.WmsOnHand ?? 0) + comparison.InFlight);
             var result = await runner.Processor.AcceptAsync(
                 new InboundEvent(run.Tenant, run.Instance, ReconciliationCorrectionFlow.FlowName, eventId, ReconciliationCorrectionFlow.RequestHash(eventId),
