@@ -10,11 +10,13 @@ using WmsFunctions.Handler.Outbox;
 using WmsFunctions.Handler.PickSlips;
 using WmsFunctions.Handler.PurchaseOrders;
 using WmsFunctions.Handler.Receipts;
+using WmsFunctions.Handler.Reconciliation;
 using WmsFunctions.Handler.ReturnAuthorizations;
 using WmsFunctions.Handler.Returns;
 using WmsFunctions.Handler.Vendors;
 using WmsFunctions.Operations;
 using WmsFunctions.PickSlips;
+using WmsFunctions.Reconciliation;
 using WmsFunctions.Storage;
 
 namespace WmsFunctions.Handler;
@@ -106,6 +108,16 @@ public static class FunctionCatalog
             "AlertEvaluation",
             new TimerTrigger(AlertEvaluationFunction.Input, AlertOptions.ScheduleSetting),
             new ServiceBusOutput(AlertEvaluationFunction.Alerts, ServiceBusConnection, TopicNameSetting: AlertsTopicSetting)),
+        // Reconciliation: the timer queues one run per instance; each run is its own queue invocation; operators start and read runs.
+        FunctionDefinition.Invoked<ReconciliationScheduleFunction>(
+            "ReconciliationSchedule",
+            new TimerTrigger(ReconciliationScheduleFunction.Input, ReconciliationSettings.ScheduleSetting)),
+        FunctionDefinition.Invoked<ReconciliationRunFunction>(
+            "ReconciliationRun",
+            new QueueTrigger(ReconciliationRunFunction.Input, ReconciliationSettings.QueueSetting, StorageOptions.ConnectionName)),
+        FunctionDefinition.Operator("ReconciliationStart", new HttpTrigger("ops/{tenant}/reconciliation/runs", "POST"), ReconciliationApi.StartAsync),
+        FunctionDefinition.Operator("ReconciliationRuns", new HttpTrigger("ops/{tenant}/reconciliation/runs", "GET"), ReconciliationApi.ListAsync),
+        FunctionDefinition.Operator("ReconciliationReport", new HttpTrigger("ops/{tenant}/reconciliation/runs/{runId}", "GET"), ReconciliationApi.GetAsync),
         // OMS -> WMS (Service Bus topic subscriptions): validate, route, map per instance, deliver, record.
         FunctionDefinition.Invoked<ItemDownloadFunction>(
             ItemDownloadFunction.Name,

@@ -82,6 +82,9 @@ param channelOrderPullSchedule string = '0 */2 * * * *'
 @description('NCRONTAB (UTC, with seconds) of the alerts evaluator (ALERTS_SCHEDULE): failures, dead letters, lag, discrepancies against thresholds.')
 param alertsSchedule string = '0 */5 * * * *'
 
+@description('NCRONTAB (UTC, with seconds) of the stock reconciliation of every WMS instance (RECONCILIATION_SCHEDULE).')
+param reconciliationSchedule string = '0 30 2 * * *'
+
 @description('Subscription the hub\'s OMS -> WMS functions read on each OMS topic (oms-items, oms-vendors, ...).')
 param hubSubscription string = 'wms-hub'
 
@@ -147,6 +150,8 @@ var storageQueues = [
   { name: 'pickslip-events', setting: 'PICKSLIP_EVENTS_QUEUE' }
   // A SKU's stock or reservations changed (and delayed flushes at the end of its publication window).
   { name: 'channel-stock', setting: 'CHANNELS_STOCK_QUEUE' }
+  // One message per (tenant, WMS instance) reconciliation run.
+  { name: 'reconciliation-runs', setting: 'RECONCILIATION_QUEUE' }
 ]
 
 // Timer schedules (NCRONTAB, UTC), e.g. RECONCILE_SCHEDULE: '0 */15 * * * *'.
@@ -154,10 +159,11 @@ var timerSchedules = {
   PICKSLIP_DEADLINE_SCHEDULE: pickSlipDeadlineSchedule
   CHANNELS_ORDER_PULL_SCHEDULE: channelOrderPullSchedule
   ALERTS_SCHEDULE: alertsSchedule
+  RECONCILIATION_SCHEDULE: reconciliationSchedule
 }
 
 // The hub's tables (shared/Storage/HubStorage.cs, enum HubTable).
-var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PurchaseOrderReceipts', 'PickSlips', 'PickSlipDeadlines', 'PickSlipsByState', 'OutboundDeliveries', 'FailedSyncs', 'WebhookDeliveries', 'X12ControlNumbers', 'X12Interchanges', 'Channels', 'FailedSyncIndex', 'AuditIndex', 'AlertIncidents', 'ReconciliationRuns'], table => '${tablePrefix}${table}')
+var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PurchaseOrderReceipts', 'PickSlips', 'PickSlipDeadlines', 'PickSlipsByState', 'OutboundDeliveries', 'FailedSyncs', 'WebhookDeliveries', 'X12ControlNumbers', 'X12Interchanges', 'Channels', 'FailedSyncIndex', 'AuditIndex', 'AlertIncidents', 'ReconciliationRuns', 'ReconciliationRows'], table => '${tablePrefix}${table}')
 
 // ---------------------------------------------------------------------------------------------------------
 

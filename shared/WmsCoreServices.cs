@@ -20,6 +20,7 @@ using WmsFunctions.Outbound.Adapters;
 using WmsFunctions.Outbox;
 using WmsFunctions.PickSlips;
 using WmsFunctions.PurchaseOrders;
+using WmsFunctions.Reconciliation;
 using WmsFunctions.Receipts;
 using WmsFunctions.ReturnAuthorizations;
 using WmsFunctions.Returns;
@@ -140,6 +141,17 @@ public static class WmsCoreServices
         services.AddSingleton<ChannelFeedHandler>();
         services.AddSingleton<ChannelReport>();
         services.AddWmsOperations(configuration);
+        // Reconciliation: pull each WMS's stock, compare with the snapshot, report, flag, correct a trusted WMS.
+        services.AddSingleton<IValidateOptions<HubOptions>, ReconciliationOptionsValidator>();
+        services.AddOptions<ReconciliationSettings>().Configure(options => ReconciliationSettings.Configure(options, configuration));
+        services.AddSingleton<IWmsStockDialect, HubJsonStockDialect>();
+        services.AddSingleton<IWmsStockDialect, GenericXmlStockDialect>();
+        services.AddSingleton<WmsStockPull>();
+        services.AddSingleton<OmsStockClient>();
+        services.AddSingleton<ReconciliationStore>();
+        services.AddSingleton<ReconciliationScheduler>();
+        services.AddSingleton<ReconciliationRunner>();
+        services.AddSingleton<IInboundFlow, ReconciliationCorrectionFlow>();
         return services;
     }
 }

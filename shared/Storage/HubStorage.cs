@@ -45,6 +45,7 @@ public enum HubTable
     AuditIndex,
     AlertIncidents,
     ReconciliationRuns,
+    ReconciliationRows,
 }
 
 /// <summary>

@@ -25,6 +25,8 @@ public sealed class TenantOptions
 
     /// <summary>The tenant's sales channels (marketplaces) and how its stock is shared between them.</summary>
     public Channels.TenantChannelsOptions Channels { get; set; } = new();
+    /// <summary>Where the OMS exposes its own stock figures, for reconciliation; null when it does not.</summary>
+    public Reconciliation.OmsStockOptions? OmsStock { get; set; }
 }
 
 public sealed class WmsInstanceOptions
@@ -61,6 +63,8 @@ public sealed class WmsInstanceOptions
 
     /// <summary>For <c>Adapter: x12</c>: the trading-partner settings (docs/x12.md); null for every other adapter.</summary>
     public Edi.Partners.X12InstanceOptions? X12 { get; set; }
+    /// <summary>How the hub compares this WMS's stock with its snapshot (tolerance, whether to trust the WMS).</summary>
+    public Reconciliation.InstanceReconciliationOptions Reconciliation { get; set; } = new();
 }
 
 public sealed class PickSlipDeadlineOptions

@@ -103,6 +103,9 @@ public sealed class WmsInstance
 
     public string ResolveSku(string wmsSku) => _skuAliases.GetValueOrDefault(wmsSku, wmsSku);
 
+    /// <summary>The OMS SKUs some WMS SKU of this instance is an alias of.</summary>
+    public IEnumerable<string> AliasTargets => _skuAliases.Values;
+
     /// <summary>The WMS areas this instance maps to one OMS location.</summary>
     public IReadOnlyList<string> AreasOf(string warehouse) =>
         _locations.Values.Where(l => string.Equals(l.Warehouse, warehouse, StringComparison.OrdinalIgnoreCase)).Select(l => l.Area!).Distinct().ToArray();

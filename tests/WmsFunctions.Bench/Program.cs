@@ -33,6 +33,9 @@ using WmsFunctions.WebhookSecurity;
 const string BenchIssuer = "https://idp.bench.test";
 const string BenchAudience = "api://wmsfunctions/bench/oauth";
 var quick = args.Contains("--quick");
+// --reconciliation-skus N sets the size of the reconciliation row; --only reconciliation runs just that row.
+var reconciliationSkus = args.SkipWhile(a => a != "--reconciliation-skus").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(quick ? 2_000 : 20_000);
+var reconciliationOnly = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() == "reconciliation";
 var diagnose = Environment.GetEnvironmentVariable("BENCH_DIAG") == "1"; // per-drain timings, slow events, stalls
 var storage = Environment.GetEnvironmentVariable("HubStorage")
     ?? throw new InvalidOperationException("Set HubStorage (./bench.sh starts Azurite and sets it).");
@@ -75,6 +78,8 @@ var settings = new Dictionary<string, string?>
     ["Hub:Tenants:bench:Instances:edi:X12:DefaultLocation"] = "E1",
     ["Hub:Tenants:bench:Instances:edi:X12:AdjustmentReasons:AU"] = "DMG",
 };
+var standInPort = FreePort(); // the WMS stand-in's, known before the handler's settings are built
+ReconciliationBench.Configure(settings, standInPort);
 var app = HandlerApp.Build([], builder =>
 {
     builder.Configuration.AddInMemoryCollection(settings);
@@ -115,6 +120,24 @@ var at = DateTimeOffset.UtcNow.AddMinutes(-5);
 var relay = new RelayTotals();
 var rows = new List<Row>();
 var scale = quick ? 1 : 4;
+
+// Reconciliation of one instance against a WMS stand-in on loopback (first, while the tables are small).
+using (var standInStop = new CancellationTokenSource())
+{
+    var standIn = new WmsStandIn(hostClients.Queues, standInPort, name => app.Configuration[name]) { Stock = ReconciliationBench.Listing(reconciliationSkus) };
+    var standInLoop = standIn.RunAsync(standInStop.Token);
+    rows.AddRange(await ReconciliationBench.RunAsync(app, appRoot, reconciliationSkus, handlerRequests));
+    await standInStop.CancelAsync();
+    await standInLoop;
+}
+
+if (reconciliationOnly)
+{
+    Print(rows);
+    await app.StopAsync();
+    Directory.Delete(appRoot, recursive: true);
+    return rows.Any(r => r.Failures > 0) ? 1 : 0;
+}
 
 // Warm-up: JIT, connections, table creation (every webhook and scheme once).
 await RunWebhooks("warm-up", 50, 4, i => (i % 5) switch
@@ -327,6 +350,15 @@ string Transfer(string eventId, int sku) => JsonSerializer.Serialize(new
 static string Sku(int i) => "SKU-" + i.ToString("D5", CultureInfo.InvariantCulture);
 
 static string Po(int i) => "PO-" + i.ToString("D5", CultureInfo.InvariantCulture);
+
+static int FreePort()
+{
+    var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    listener.Stop();
+    return port;
+}
 
 static StorageClients Clients(string connectionString, CountingPolicy counter)
 {

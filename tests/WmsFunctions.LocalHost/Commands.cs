@@ -110,7 +110,7 @@ internal static class Commands
         Console.WriteLine($"[host] polling queue and Service Bus triggers of {appRoot} for {handlerUrl}");
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var port = int.TryParse(configuration[WmsStandIn.PortSetting], out var p) ? p : WmsStandIn.DefaultPort;
-        var wms = new WmsStandIn(HubStorage.CreateClients(configuration).Queues, port, name => configuration[name]);
+        var wms = new WmsStandIn(HubStorage.CreateClients(configuration).Queues, port, name => configuration[name]) { Stock = DemoReconciliation.Stock };
         await Task.WhenAll(host.RunAsync(cancellationToken), wms.RunAsync(cancellationToken));
         return 0;
     }

@@ -145,7 +145,8 @@ internal static class Demo
 
         var downloaded = await ItemDownloadAsync(services, serviceBus, configuration, cancellationToken);
         var shipped = await PickSlipAsync(http, apiKey, serviceBus, configuration, cancellationToken);
-        return received.Count >= accepted && downloaded && shipped ? 0 : 1;
+        var reconciled = await DemoReconciliation.RunAsync(services, Tenant, Instance, cancellationToken);
+        return received.Count >= accepted && downloaded && shipped && reconciled ? 0 : 1;
     }
 
     /// <summary>

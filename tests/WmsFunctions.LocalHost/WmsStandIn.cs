@@ -14,6 +14,16 @@ public sealed record WmsReceived(
     [property: JsonPropertyName("contentType")] string? ContentType,
     [property: JsonPropertyName("body")] string Body);
 
+/// <summary>One row of a stand-in's stock listing.</summary>
+public sealed record StockListingRow(string Sku, string Location, long OnHand);
+
+/// <summary>
+/// What a stand-in WMS holds, for the reconciliation's stock listing: rows of (tenant, instance, facility) sorted by
+/// SKU, from <c>start</c>, at most <c>limit</c>; <c>More</c> when rows follow. A function, so a benchmark can list
+/// 100,000 SKUs without holding them.
+/// </summary>
+public delegate (IReadOnlyList<StockListingRow> Rows, bool More) StockListing(string tenant, string instance, string facility, int start, int limit);
+
 /// <summary>
 /// The WMS instances of a local run (./run.sh), on http://127.0.0.1:{port}/wms/{instance}/...: each checks the API
 /// key the hub must send (the value of the setting WMS_{INSTANCE}_KEY, e.g. WMS_DEMO_DC_EAST_KEY), answers 200
@@ -21,6 +31,9 @@ public sealed record WmsReceived(
 /// </summary>
 public sealed class WmsStandIn(QueueServiceClient queues, int port, Func<string, string?> settings)
 {
+    /// <summary>Answers <c>GET .../stock?warehouse=&amp;limit=&amp;cursor=</c> (the hub-json listing); none: an empty listing.</summary>
+    public StockListing? Stock { get; init; }
+
     public const string PortSetting = "LOCAL_WMS_PORT";
     public const int DefaultPort = 7072;
     public const string ReceivedQueue = "wms-received";
@@ -73,6 +86,12 @@ public sealed class WmsStandIn(QueueServiceClient queues, int port, Func<string,
             return;
         }
 
+        if (context.Request.HttpMethod == "GET" && path == "/stock")
+        {
+            await ListStockAsync(context, tenant, instance, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
         var body = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         var received = new WmsReceived($"{tenant}/{instance}", context.Request.HttpMethod, path, context.Request.ContentType, body);
@@ -81,5 +100,23 @@ public sealed class WmsStandIn(QueueServiceClient queues, int port, Func<string,
         response.StatusCode = 200;
         response.ContentType = "application/json";
         await response.OutputStream.WriteAsync("""{"status":"accepted"}"""u8.ToArray(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ListStockAsync(HttpListenerContext context, string tenant, string instance, CancellationToken cancellationToken)
+    {
+        var query = context.Request.QueryString;
+        var facility = query["warehouse"] ?? "";
+        var limit = int.TryParse(query["limit"], System.Globalization.CultureInfo.InvariantCulture, out var l) ? Math.Clamp(l, 1, 5000) : 500;
+        var start = query["cursor"] is { Length: > 1 } cursor && int.TryParse(cursor[1..], System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 0;
+        var (rows, more) = Stock?.Invoke(tenant, instance, facility, start, limit) ?? ([], false);
+        var page = new
+        {
+            asOf = DateTimeOffset.UtcNow,
+            items = rows.Select(r => new { sku = r.Sku, location = r.Location, onHand = r.OnHand }),
+            nextCursor = more ? "c" + (start + rows.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+        };
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(context.Response.OutputStream, page, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

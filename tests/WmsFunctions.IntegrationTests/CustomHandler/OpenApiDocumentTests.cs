@@ -51,7 +51,7 @@ public sealed class OpenApiDocumentTests(AzuriteFixture azurite) : IAsyncLifetim
         var paths = JsonNode.Parse(await ServedAsync())!["paths"]!.AsObject();
 
         var webhooks = FunctionCatalog.All.Where(f => f.IsForwardedHttp).Select(f => f.HandlerRoute(FunctionCatalog.RoutePrefix));
-        Assert.Equal(webhooks.Append("/").Order(StringComparer.Ordinal), paths.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(webhooks.Append("/").Distinct().Order(StringComparer.Ordinal), paths.Select(p => p.Key).Order(StringComparer.Ordinal)); // one path, several methods
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class OpenApiDocumentTests(AzuriteFixture azurite) : IAsyncLifetim
         {
             var method = ((HttpTrigger)function.Trigger).Methods.Single().ToLowerInvariant();
             var operation = document["paths"]![function.HandlerRoute(FunctionCatalog.RoutePrefix)]![method]!;
-            var success = operation["responses"]!["200"] ?? operation["responses"]!["201"]!;
+            var success = operation["responses"]!["200"] ?? operation["responses"]!["201"] ?? operation["responses"]!["202"]!;
             Assert.NotNull(success["content"]!["application/json"]!["schema"]!["$ref"]);
             foreach (var refusal in new[] { "401", "403" })
             {

@@ -91,6 +91,7 @@ public sealed class HubTestHost : IAsyncDisposable
             ["PICKSLIP_EVENTS_QUEUE"] = "pickslips-" + id,
             ["CHANNELS_STOCK_QUEUE"] = "channel-stock-" + id,
             ["CHANNELS_TOPIC"] = "channels-" + id,
+            ["RECONCILIATION_QUEUE"] = "recon-" + id,
         })
         {
             values[key] = value;
