@@ -38,6 +38,7 @@ public static class WmsCoreServices
     public static IServiceCollection AddWmsCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(configuration); // the web host registers its own; tools building a bare container need this one
 
         services.AddOptions<HubOptions>().BindConfiguration(HubOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HubOptions>>(new HubOptionsValidator(configuration));
