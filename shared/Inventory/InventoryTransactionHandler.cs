@@ -19,9 +19,6 @@ public sealed class InventoryTransactionHandler(ItemCatalog items, InboundEventP
 {
     public const string Flow = "inventory";
 
-    /// <summary>How far ahead of the hub's clock an event may claim to have happened (clock skew).</summary>
-    public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
-
     public async Task<InboundResult> HandleAsync(InboundRequest request, CancellationToken cancellationToken)
     {
         if (!InboundJson.TryParse<InventoryTransactionRequest>(request.Body, out var transaction, out var malformed))
@@ -111,10 +108,7 @@ public sealed class InventoryTransactionHandler(ItemCatalog items, InboundEventP
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         void Fail(string field, string message) => errors[field] = [message];
 
-        if (!Codes.IsValid(transaction.EventId))
-        {
-            Fail("eventId", $"Required: 1 to {Codes.MaxLength} characters, no surrounding spaces or control characters.");
-        }
+        InboundFields.EventId(errors, transaction.EventId);
 
         var type = InventoryTransactionTypes.Parse(transaction.Type);
         if (type is null)
@@ -122,14 +116,7 @@ public sealed class InventoryTransactionHandler(ItemCatalog items, InboundEventP
             Fail("type", "Required: one of adjust (A), transfer (T), overlay (O), item-transfer (G), return-to-vendor (V), sync (S).");
         }
 
-        if (transaction.OccurredAt is not { } occurredAt)
-        {
-            Fail("occurredAt", "Required: when the movement happened in the warehouse (RFC 3339 with offset).");
-        }
-        else if (occurredAt > now + FutureTolerance)
-        {
-            Fail("occurredAt", $"Lies more than {FutureTolerance.TotalMinutes:0} minutes in the future.");
-        }
+        InboundFields.OccurredAt(errors, transaction.OccurredAt, now, "when the movement happened in the warehouse");
 
         if (!Codes.IsValid(transaction.Sku))
         {

@@ -138,10 +138,7 @@ public sealed class PickConfirmationHandler(PickSlipOrchestrator slips, InboundE
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         void Fail(string field, string message) => errors[field] = [message];
 
-        if (!Codes.IsValid(confirmation.EventId))
-        {
-            Fail("eventId", $"Required: 1 to {Codes.MaxLength} characters, no surrounding spaces or control characters.");
-        }
+        InboundFields.EventId(errors, confirmation.EventId);
 
         if (!Codes.IsValid(confirmation.PickSlipId))
         {
@@ -154,14 +151,7 @@ public sealed class PickConfirmationHandler(PickSlipOrchestrator slips, InboundE
             Fail("type", "Required: one of acknowledged, picked, packed, shipped, voided, backordered.");
         }
 
-        if (confirmation.OccurredAt is not { } occurredAt)
-        {
-            Fail("occurredAt", "Required: when it happened in the warehouse (RFC 3339 with offset).");
-        }
-        else if (occurredAt > now + TimeSpan.FromMinutes(5))
-        {
-            Fail("occurredAt", "Lies more than 5 minutes in the future.");
-        }
+        InboundFields.OccurredAt(errors, confirmation.OccurredAt, now, "when it happened in the warehouse");
 
         var lines = confirmation.Lines ?? [];
         if (type is PickConfirmationType.Shipped or PickConfirmationType.Backordered && lines.Count == 0)

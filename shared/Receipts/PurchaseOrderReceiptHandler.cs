@@ -113,19 +113,9 @@ public sealed class PurchaseOrderReceiptHandler(ItemCatalog items, ReceiptLedger
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         void Fail(string field, string message) => errors[field] = [message];
 
-        if (!Codes.IsValid(receipt.EventId))
-        {
-            Fail("eventId", $"Required: 1 to {Codes.MaxLength} characters, no surrounding spaces or control characters.");
-        }
+        InboundFields.EventId(errors, receipt.EventId);
 
-        if (receipt.OccurredAt is not { } occurredAt)
-        {
-            Fail("occurredAt", "Required: when the goods were received (RFC 3339 with offset).");
-        }
-        else if (occurredAt > now + Inventory.InventoryTransactionHandler.FutureTolerance)
-        {
-            Fail("occurredAt", $"Lies more than {Inventory.InventoryTransactionHandler.FutureTolerance.TotalMinutes:0} minutes in the future.");
-        }
+        InboundFields.OccurredAt(errors, receipt.OccurredAt, now, "when the goods were received");
 
         if (!Codes.IsValid(receipt.PoNumber))
         {
