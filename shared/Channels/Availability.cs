@@ -1,3 +1,4 @@
+using Azure;
 using WmsFunctions.Stock;
 
 namespace WmsFunctions.Channels;
@@ -18,6 +19,9 @@ public sealed record SkuAvailability(string Sku, IReadOnlyList<WarehouseAvailabi
 
     /// <summary>What a channel may sell of the SKU in one warehouse.</summary>
     public IReadOnlyDictionary<(string Channel, string Warehouse), long> ByWarehouse { get; init; } = new Dictionary<(string, string), long>();
+
+    /// <summary>The ETag of each warehouse's snapshot the figures were read from (none where the SKU has no snapshot).</summary>
+    public IReadOnlyDictionary<string, ETag> SnapshotETags { get; init; } = new Dictionary<string, ETag>();
 }
 
 /// <summary>
@@ -36,12 +40,18 @@ public sealed class AvailabilityCalculator(StockLedger ledger, ChannelDirectory 
         var warehouses = new List<WarehouseAvailability>();
         var byWarehouse = new Dictionary<(string, string), long>();
         var byChannel = all.ToDictionary(c => c.Id, _ => new Dictionary<string, long>(StringComparer.Ordinal), StringComparer.Ordinal);
+        var etags = new Dictionary<string, ETag>(StringComparer.Ordinal);
 
         foreach (var warehouse in all.SelectMany(c => c.Options.Warehouses().Select(w => w.Warehouse)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             var snapshot = await ledger.GetSnapshotAsync(tenant, warehouse, sku, cancellationToken).ConfigureAwait(false);
             var reserved = await ledger.ReservedAsync(tenant, warehouse, sku, cancellationToken).ConfigureAwait(false);
             var onHand = snapshot?.OnHand ?? 0;
+            if (snapshot is not null)
+            {
+                etags[warehouse] = snapshot.ETag;
+            }
+
             var available = Allocation.AvailableToSell(onHand, reserved, safety);
             warehouses.Add(new WarehouseAvailability(warehouse, onHand, reserved, safety, available));
 
@@ -64,6 +74,7 @@ public sealed class AvailabilityCalculator(StockLedger ledger, ChannelDirectory 
             all.Select(c => new ChannelAvailability(c.Id, byChannel[c.Id].Values.Sum(), byChannel[c.Id])).ToList())
         {
             ByWarehouse = byWarehouse,
+            SnapshotETags = etags,
         };
     }
 }

@@ -55,6 +55,9 @@ public sealed class ChannelOrderFlow(
     /// <summary>The source name of marketplace-order holds in the stock reservations.</summary>
     public const string ReservationSource = "channel-order";
 
+    /// <summary>How often an order is decided again when stock moves under it before giving up (the delivery is retried).</summary>
+    private const int MaxDecisions = 8;
+
     public string Name => FlowName;
 
     public async Task<InboundOutcome> ApplyAsync(InboxEntity record, CancellationToken cancellationToken)
@@ -108,9 +111,29 @@ public sealed class ChannelOrderFlow(
             ? assigned
             : channel.Options.DefaultDistributionCenter ?? channel.Options.DistributionCenters.Keys.First();
         var omsOrderId = channel.OmsOrderId(order.Id);
-        await ReleaseAsync(channel, dc, omsOrderId, lines, cancellationToken).ConfigureAwait(false);
+        string? holdReason, holdDetail;
+        Dictionary<string, string>? placement;
+        for (var attempt = 1; ; attempt++)
+        {
+            await ReleaseAsync(channel, dc, omsOrderId, lines, cancellationToken).ConfigureAwait(false);
+            Dictionary<string, Placed>? placed;
+            (holdReason, holdDetail, placed) = await DecideAsync(channel, order, dc, lines, bundleProblem, cancellationToken).ConfigureAwait(false);
+            placement = placed?.ToDictionary(p => p.Key, p => p.Value.Warehouse, StringComparer.Ordinal);
+            if (holdReason is not null || await TryReserveAsync(channel, omsOrderId, lines, placed!, cancellationToken).ConfigureAwait(false))
+            {
+                break;
+            }
 
-        var (holdReason, holdDetail, placement) = await DecideAsync(channel, order, dc, lines, bundleProblem, cancellationToken).ConfigureAwait(false);
+            // Stock moved, or another order took units, between reading availability and reserving: decide again.
+            if (attempt == MaxDecisions)
+            {
+                throw new InvalidOperationException(
+                    $"Order {order.Id} from {channel.Id}: availability kept changing under {MaxDecisions} decisions; the delivery is retried.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), time, cancellationToken).ConfigureAwait(false);
+        }
+
         var now = time.GetUtcNow();
         var row = existing ?? new ChannelOrderEntity
         {
@@ -136,12 +159,6 @@ public sealed class ChannelOrderFlow(
             await SaveAsync(table, row, existing is not null, cancellationToken).ConfigureAwait(false);
             await FlagAsync(channel, order, holdReason, holdDetail!, record, cancellationToken).ConfigureAwait(false);
             return Outcome(channel, order, "held", holdReason, holdDetail, null);
-        }
-
-        foreach (var byWarehouse in placement!.GroupBy(p => p.Value, StringComparer.Ordinal))
-        {
-            var units = ChannelOrderEntity.UnitsBySku(lines).Where(u => byWarehouse.Any(p => p.Key == u.Key)).ToDictionary(StringComparer.Ordinal);
-            await ledger.SetReservationsAsync(channel.Tenant, byWarehouse.Key, ReservationSource, omsOrderId, units, cancellationToken).ConfigureAwait(false);
         }
 
         row.Status = ChannelOrderStatus.Accepted;
@@ -182,7 +199,34 @@ public sealed class ChannelOrderFlow(
         return lines;
     }
 
-    private async Task<(string? Reason, string? Detail, Dictionary<string, string>? Placement)> DecideAsync(
+    /// <summary>
+    /// Reserves the order's units where they were placed, each under the ETag of the snapshot its availability was
+    /// read from, so two orders racing for the last units cannot both pass (<see cref="StockLedger.TryReserveAsync"/>).
+    /// </summary>
+    private async Task<bool> TryReserveAsync(
+        Channel channel, string omsOrderId, IReadOnlyList<ChannelOrderLine> lines, Dictionary<string, Placed> placed, CancellationToken cancellationToken)
+    {
+        var units = ChannelOrderEntity.UnitsBySku(lines).ToDictionary(StringComparer.Ordinal);
+        foreach (var byWarehouse in placed.GroupBy(p => p.Value.Warehouse, StringComparer.Ordinal))
+        {
+            var reserved = await ledger.TryReserveAsync(
+                channel.Tenant,
+                byWarehouse.Key,
+                ReservationSource,
+                omsOrderId,
+                byWarehouse.ToDictionary(p => p.Key, p => units[p.Key], StringComparer.Ordinal),
+                byWarehouse.ToDictionary(p => p.Key, p => p.Value.SnapshotETag, StringComparer.Ordinal),
+                cancellationToken).ConfigureAwait(false);
+            if (!reserved)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task<(string? Reason, string? Detail, Dictionary<string, Placed>? Placement)> DecideAsync(
         Channel channel, MarketplaceOrder order, string dc, IReadOnlyList<ChannelOrderLine> lines, string? bundleProblem, CancellationToken cancellationToken)
     {
         if (order.Flagged)
@@ -200,20 +244,20 @@ public sealed class ChannelOrderFlow(
             return ("order-not-shippable", bundleProblem ?? $"Order {order.Id} has no lines, or a line without quantity.", null);
         }
 
-        var placement = new Dictionary<string, string>(StringComparer.Ordinal);
+        var placement = new Dictionary<string, Placed>(StringComparer.Ordinal);
         var short_ = new List<string>();
         foreach (var (sku, units) in ChannelOrderEntity.UnitsBySku(lines))
         {
             var availability = await calculator.ComputeAsync(channel.Tenant, sku, cancellationToken).ConfigureAwait(false);
             var warehouse = channel.Options.DistributionCenters[dc]
-                .FirstOrDefault(w => availability.ByWarehouse.GetValueOrDefault((channel.Id, w)) >= units);
+                .FirstOrDefault(w => availability.ByWarehouse.GetValueOrDefault((channel.Id, w)) >= units && availability.SnapshotETags.ContainsKey(w));
             if (warehouse is null)
             {
                 short_.Add($"{sku}: {units} ordered, {availability.For(channel.Id, dc)} available to sell in {dc}");
             }
             else
             {
-                placement[sku] = warehouse;
+                placement[sku] = new Placed(warehouse, availability.SnapshotETags[warehouse]);
             }
         }
 
@@ -268,6 +312,9 @@ public sealed class ChannelOrderFlow(
                 row.OmsOrderId, channel.Id, channel.OrderSource, order.Id, order.SiteOrderId, order.ProfileId, order.CreatedAt, order.UpdatedAt,
                 order.PaymentStatus, row.DistributionCenter, order.ShipTo, order.RequestedCarrier, order.RequestedClass, lines));
     }
+
+    /// <summary>Where one SKU of an order is to be reserved, and the snapshot ETag its availability was read from.</summary>
+    private sealed record Placed(string Warehouse, ETag SnapshotETag);
 
     private static InboundOutcome Outcome(Channel channel, MarketplaceOrder order, string outcome, string? reason, string? detail, string? omsEvent) =>
         new(

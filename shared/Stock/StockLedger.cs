@@ -175,6 +175,53 @@ public sealed partial class StockLedger(HubStorage storage, TimeProvider time, I
         }
     }
 
+    /// <summary>
+    /// Sets what an order holds of each SKU in one location only if none of those SKUs' snapshots moved since
+    /// availability was read from them (<paramref name="snapshotETags"/>): each hold commits in one batch with a
+    /// no-op merge of its snapshot under that ETag, which also moves the ETag, so two deciders that read the same
+    /// figure cannot both reserve it (batches of 50 SKUs). False = a snapshot moved (stock changed or another order
+    /// reserved): nothing of that batch is written, though earlier batches may have been; release the order's holds,
+    /// read availability again and decide again.
+    /// </summary>
+    public async Task<bool> TryReserveAsync(
+        string tenant, string warehouse, string source, string referenceId, IReadOnlyDictionary<string, long> unitsBySku,
+        IReadOnlyDictionary<string, ETag> snapshotETags, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubTable.Stock, cancellationToken).ConfigureAwait(false);
+        var partition = StockSnapshotEntity.PartitionFor(tenant, warehouse);
+        var now = time.GetUtcNow();
+        foreach (var chunk in unitsBySku.Where(u => u.Value > 0).Chunk(50))
+        {
+            var actions = chunk.SelectMany(pair => new[]
+            {
+                new TableTransactionAction(
+                    TableTransactionActionType.UpdateMerge,
+                    new TableEntity(partition, StockSnapshotEntity.RowFor(pair.Key)),
+                    snapshotETags.TryGetValue(pair.Key, out var etag) ? etag : throw new ArgumentException($"No snapshot ETag for {pair.Key}.", nameof(snapshotETags))),
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, new StockReservationEntity
+                {
+                    PartitionKey = partition,
+                    RowKey = StockReservationEntity.RowFor(pair.Key, source, referenceId),
+                    Sku = pair.Key,
+                    Source = source,
+                    ReferenceId = referenceId,
+                    Quantity = pair.Value,
+                    UpdatedAt = now,
+                }),
+            }).ToList();
+            try
+            {
+                await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException moved) when (moved.Status is 412 or 404)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>What open pick slips (and orders) hold of a SKU in one location.</summary>
     public async Task<long> ReservedAsync(string tenant, string warehouse, string sku, CancellationToken cancellationToken)
     {

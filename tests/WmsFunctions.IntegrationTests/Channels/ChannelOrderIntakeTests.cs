@@ -1,6 +1,9 @@
 using System.Text.Json;
+using Azure;
+using Microsoft.Extensions.DependencyInjection;
 using WmsFunctions.Channels;
 using WmsFunctions.IntegrationTests.Support;
+using WmsFunctions.Stock;
 using WmsFunctions.WebhookSecurity;
 using static WmsFunctions.IntegrationTests.Support.LoopbackMarketplace;
 
@@ -143,6 +146,49 @@ public sealed class ChannelOrderIntakeTests(AzuriteFixture azurite) : IAsyncLife
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
         Assert.Empty(await _hub.Hub.RelayAsync()); // nothing more reached the OMS
+    }
+
+    [Fact]
+    public async Task PushedOrders_RacingForTheLastUnits_AreDecidedAsIfOneAfterAnother_NoneOversold()
+    {
+        // SOCK: 3 on hand in DC1. One after another, ebay's 40% share takes 1 of 3, then 1 of the 2 left
+        // (largest remainder), then nothing of the last 1 (amazon's). Six one-unit orders arrive at once.
+        var orders = Enumerable.Range(1, 6)
+            .Select(n => Order((4000 + n).ToString(System.Globalization.CultureInfo.InvariantCulture), T0, T0.AddMinutes(1), items: Item(n, "SOCK", 1)).ToJsonString())
+            .ToList();
+
+        var answers = await Task.WhenAll(orders.Select(body => PushAsync(body, sign: true)));
+        var outcomes = await Task.WhenAll(answers.Select(a => a.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)));
+
+        Assert.All(answers, a => Assert.Equal(System.Net.HttpStatusCode.Accepted, a.StatusCode));
+        Assert.Equal(2, outcomes.Count(o => o.Contains("\"outcome\":\"accepted\"", StringComparison.Ordinal)));
+        Assert.Equal(4, outcomes.Count(o => o.Contains("\"holdReason\":\"backorder\"", StringComparison.Ordinal)));
+        var sock = await _hub.AvailabilityAsync("SOCK");
+        Assert.Equal(2, sock.Warehouses.Single(w => w.Warehouse == "DC1").Reserved);
+        Assert.Equal(0, sock.For("ebay"));
+        Assert.Equal(2, (await _hub.Hub.RelayAsync()).Count); // two orders reached the OMS
+    }
+
+    [Fact]
+    public async Task GuardedReservation_AfterTheSnapshotMoved_WritesNothing_AndWithTheFreshETagHolds()
+    {
+        var ledger = _hub.Hub.Services.GetRequiredService<StockLedger>();
+        var read = (await ledger.GetSnapshotAsync("acme", "DC1", "SOCK", TestContext.Current.CancellationToken))!;
+        await _hub.CountAsync("SOCK", "E-A1", 5, "count-SOCK-again");
+        var units = new Dictionary<string, long> { ["SOCK"] = 2 };
+
+        var stale = await ledger.TryReserveAsync("acme", "DC1", "test", "order-1", units, new Dictionary<string, ETag> { ["SOCK"] = read.ETag }, TestContext.Current.CancellationToken);
+        var reservedAfterStale = await ledger.ReservedAsync("acme", "DC1", "SOCK", TestContext.Current.CancellationToken);
+        var fresh = (await ledger.GetSnapshotAsync("acme", "DC1", "SOCK", TestContext.Current.CancellationToken))!;
+        var held = await ledger.TryReserveAsync("acme", "DC1", "test", "order-1", units, new Dictionary<string, ETag> { ["SOCK"] = fresh.ETag }, TestContext.Current.CancellationToken);
+        var after = (await ledger.GetSnapshotAsync("acme", "DC1", "SOCK", TestContext.Current.CancellationToken))!;
+
+        Assert.False(stale);
+        Assert.Equal(0, reservedAfterStale);
+        Assert.True(held);
+        Assert.Equal(2, await ledger.ReservedAsync("acme", "DC1", "SOCK", TestContext.Current.CancellationToken));
+        Assert.NotEqual(fresh.ETag, after.ETag); // the hold moved the guard: a second decider that read `fresh` must read again
+        Assert.Equal((fresh.OnHand, fresh.Version, fresh.Areas), (after.OnHand, after.Version, after.Areas)); // and changed nothing else
     }
 
     private Task<HttpResponseMessage> PushAsync(string body, bool sign)
