@@ -77,6 +77,26 @@ public sealed class ReconciliationTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Run_AgainstAGenericXmlWms_PagesItsInventoryMessages_AndFlagsTheDrift()
+    {
+        await using var r = await ReconciliationHub.StartAsync(azurite, values => values["Hub:Tenants:acme:Instances:east:Adapter"] = "generic-xml");
+        await r.CountAsync("DC1", "E-A1", "A-1", 10, LongAgo);
+        await r.CountAsync("DC1", "E-A1", "B-2", 5, LongAgo);
+        await r.CountAsync("DC1", "E-A2", "C-3", 1, LongAgo);
+        r.Wms.Stock = [new("EAST", "A-1", "E-A1", 10), new("EAST", "B-2", "E-A1", 8), new("EAST", "C-3", "E-A2", 1)];
+        r.Wms.Faults[1] = (429, 1);
+
+        var report = await r.ReconcileAsync();
+
+        Assert.Equal(("completed", 2L), (report.GetProperty("run").GetProperty("status").GetString(), Count(report, "pages")));
+        Assert.Equal((3L, 2L, 1L, 1L), (Count(report, "compared"), Count(report, "equal"), Count(report, "different"), Count(report, "flagged")));
+        Assert.Equal((5L, 8L), (Row(report, "B-2").GetProperty("hubOnHand").GetInt64(), Row(report, "B-2").GetProperty("wmsOnHand").GetInt64()));
+        var listings = r.Wms.Requests.Where(q => q.StartsWith("GET /wms/v1/messages/inventory", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["GET /wms/v1/messages/inventory?warehouse=EAST&limit=2", "GET /wms/v1/messages/inventory?warehouse=EAST&limit=2", "GET /wms/v1/messages/inventory?warehouse=EAST&limit=2&cursor=c2"], listings);
+        Assert.DoesNotContain(r.Wms.Requests, q => q.StartsWith("GET /wms/v1/stock", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_MovementsAfterTheWmsAsOf_AreInFlight_NotFlagged()
     {
         await using var r = await ReconciliationHub.StartAsync(azurite);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using System.Xml.Linq;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -14,8 +15,9 @@ public sealed record HeldStock(string Facility, string Sku, string Location, lon
 /// <summary>
 /// A WMS on a real Kestrel server on 127.0.0.1 that lists its stock by the hub-json contract
 /// (<c>GET /wms/v1/stock?warehouse=&amp;limit=&amp;cursor=</c>, sorted by SKU, an opaque cursor, <see cref="AsOf"/>), checks
-/// the API key, and can answer chosen stock requests with an error (e.g. 429 with Retry-After). It also plays an OMS
-/// stock endpoint (<c>GET /oms/stock?warehouse=&amp;sku=</c>) for the third figure.
+/// the API key, and can answer chosen stock requests with an error (e.g. 429 with Retry-After). The same listing is
+/// served in the generic-xml dialect (<c>GET /wms/v1/messages/inventory</c>, <c>&lt;Inventory asOf next&gt;&lt;Item/&gt;</c>).
+/// It also plays an OMS stock endpoint (<c>GET /oms/stock?warehouse=&amp;sku=</c>) for the third figure.
 /// </summary>
 public sealed class StockWms : IAsyncDisposable
 {
@@ -51,7 +53,8 @@ public sealed class StockWms : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var wms = new StockWms(app);
-        app.MapGet("/wms/v1/stock", wms.ListAsync);
+        app.MapGet("/wms/v1/stock", context => wms.ListAsync(context, xml: false));
+        app.MapGet("/wms/v1/messages/inventory", context => wms.ListAsync(context, xml: true));
         app.MapGet("/oms/stock", wms.OmsAsync);
         await app.StartAsync();
         return wms;
@@ -59,7 +62,7 @@ public sealed class StockWms : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
-    private async Task ListAsync(HttpContext context)
+    private async Task ListAsync(HttpContext context, bool xml)
     {
         _requests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
         var number = Interlocked.Increment(ref _stockRequests);
@@ -84,9 +87,22 @@ public sealed class StockWms : IAsyncDisposable
         var limit = int.Parse(context.Request.Query["limit"].ToString(), CultureInfo.InvariantCulture);
         var start = context.Request.Query["cursor"].FirstOrDefault() is { } cursor ? int.Parse(cursor[1..], CultureInfo.InvariantCulture) : 0;
         var rows = Stock.Where(s => s.Facility == facility).OrderBy(s => s.Sku, StringComparer.Ordinal).ThenBy(s => s.Location, StringComparer.Ordinal).ToList();
-        var page = rows.Skip(start).Take(limit).Select(s => new { sku = s.Sku, location = s.Location, onHand = s.OnHand }).ToList();
+        var page = rows.Skip(start).Take(limit).ToList();
         var next = start + limit < rows.Count ? "c" + (start + limit).ToString(CultureInfo.InvariantCulture) : null;
-        await context.Response.WriteAsJsonAsync(new { asOf = AsOf, items = page, nextCursor = next }, context.RequestAborted);
+        if (xml)
+        {
+            var inventory = new XElement(
+                "Inventory",
+                new XAttribute("asOf", AsOf.ToString("O", CultureInfo.InvariantCulture)),
+                next is null ? null : new XAttribute("next", next),
+                page.Select(s => new XElement("Item", new XAttribute("sku", s.Sku), new XAttribute("location", s.Location), new XAttribute("onHand", s.OnHand))));
+            context.Response.ContentType = "application/xml";
+            await context.Response.WriteAsync(inventory.ToString(SaveOptions.DisableFormatting), context.RequestAborted);
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(
+            new { asOf = AsOf, items = page.Select(s => new { sku = s.Sku, location = s.Location, onHand = s.OnHand }), nextCursor = next }, context.RequestAborted);
     }
 
     private async Task OmsAsync(HttpContext context)
