@@ -132,43 +132,55 @@ public sealed partial class StockLedger(HubStorage storage, TimeProvider time, I
         return movements;
     }
 
-    /// <summary>Sets what one open pick slip (or order) holds of each SKU in one location; 0 removes the hold.</summary>
+    /// <summary>
+    /// Sets what one open pick slip (or order) holds of each SKU in one location; 0 removes the hold. A hold also makes a
+    /// no-op write of its SKU's snapshot (any ETag), so a channel order that read availability before it must decide
+    /// again (<see cref="TryReserveAsync"/>).
+    /// </summary>
     public async Task SetReservationsAsync(
         string tenant, string warehouse, string source, string referenceId, IReadOnlyDictionary<string, long> openBySku, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubTable.Stock, cancellationToken).ConfigureAwait(false);
         var partition = StockSnapshotEntity.PartitionFor(tenant, warehouse);
         var now = time.GetUtcNow();
-        var actions = openBySku.Select(pair => pair.Value > 0
-            ? new TableTransactionAction(TableTransactionActionType.UpsertReplace, new StockReservationEntity
+        var bySku = openBySku.Select(pair => pair.Value > 0
+            ? new[]
             {
-                PartitionKey = partition,
-                RowKey = StockReservationEntity.RowFor(pair.Key, source, referenceId),
-                Sku = pair.Key,
-                Source = source,
-                ReferenceId = referenceId,
-                Quantity = pair.Value,
-                UpdatedAt = now,
-            })
-            : new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, StockReservationEntity.RowFor(pair.Key, source, referenceId)), ETag.All)).ToList();
-        foreach (var chunk in actions.Chunk(100))
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, new StockReservationEntity
+                {
+                    PartitionKey = partition,
+                    RowKey = StockReservationEntity.RowFor(pair.Key, source, referenceId),
+                    Sku = pair.Key,
+                    Source = source,
+                    ReferenceId = referenceId,
+                    Quantity = pair.Value,
+                    UpdatedAt = now,
+                }),
+                new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(partition, StockSnapshotEntity.RowFor(pair.Key)), ETag.All),
+            }
+            : [new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, StockReservationEntity.RowFor(pair.Key, source, referenceId)), ETag.All)]);
+        foreach (var chunk in bySku.Chunk(50))
         {
             try
             {
-                await table.SubmitTransactionAsync(chunk, cancellationToken).ConfigureAwait(false);
+                await table.SubmitTransactionAsync(chunk.SelectMany(a => a), cancellationToken).ConfigureAwait(false);
             }
             catch (TableTransactionFailedException missing) when (missing.Status == 404)
             {
-                // Deleting a hold that is already gone: apply the rest one by one.
-                foreach (var action in chunk)
+                // Deleting a hold that is already gone, or holding a SKU with no snapshot: apply the rest one by one.
+                foreach (var action in chunk.SelectMany(a => a))
                 {
-                    if (action.ActionType == TableTransactionActionType.Delete)
+                    try
                     {
-                        await table.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+                        await (action.ActionType switch
+                        {
+                            TableTransactionActionType.Delete => table.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, ETag.All, cancellationToken),
+                            TableTransactionActionType.UpdateMerge => table.UpdateEntityAsync(action.Entity, ETag.All, TableUpdateMode.Merge, cancellationToken),
+                            _ => table.UpsertEntityAsync(action.Entity, TableUpdateMode.Replace, cancellationToken),
+                        }).ConfigureAwait(false);
                     }
-                    else
+                    catch (RequestFailedException gone) when (gone.Status == 404 && action.ActionType != TableTransactionActionType.UpsertReplace)
                     {
-                        await table.UpsertEntityAsync(action.Entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }

@@ -191,6 +191,22 @@ public sealed class ChannelOrderIntakeTests(AzuriteFixture azurite) : IAsyncLife
         Assert.Equal((fresh.OnHand, fresh.Version, fresh.Areas), (after.OnHand, after.Version, after.Areas)); // and changed nothing else
     }
 
+    [Fact]
+    public async Task GuardedReservation_AfterAPickSlipHeldTheSku_DecidesAgain_AndAHoldForASkuWithoutSnapshotStillLands()
+    {
+        var ledger = _hub.Hub.Services.GetRequiredService<StockLedger>();
+        var read = (await ledger.GetSnapshotAsync("acme", "DC1", "SOCK", TestContext.Current.CancellationToken))!;
+        await ledger.SetReservationsAsync("acme", "DC1", "pickslip", "PS-1", new Dictionary<string, long> { ["SOCK"] = 1, ["NEVER-STOCKED"] = 4 }, TestContext.Current.CancellationToken);
+
+        var stale = await ledger.TryReserveAsync(
+            "acme", "DC1", "channel-order", "order-2", new Dictionary<string, long> { ["SOCK"] = 1 }, new Dictionary<string, ETag> { ["SOCK"] = read.ETag }, TestContext.Current.CancellationToken);
+
+        Assert.False(stale); // the slip's hold came between this order's read and its hold
+        Assert.Equal(1, await ledger.ReservedAsync("acme", "DC1", "SOCK", TestContext.Current.CancellationToken));
+        Assert.Equal(4, await ledger.ReservedAsync("acme", "DC1", "NEVER-STOCKED", TestContext.Current.CancellationToken));
+        Assert.Null(await ledger.GetSnapshotAsync("acme", "DC1", "NEVER-STOCKED", TestContext.Current.CancellationToken)); // no empty snapshot made up
+    }
+
     private Task<HttpResponseMessage> PushAsync(string body, bool sign)
     {
         var id = "msg-" + Guid.NewGuid().ToString("N");
