@@ -146,16 +146,7 @@ public sealed partial class StockLedger(HubStorage storage, TimeProvider time, I
         var bySku = openBySku.Select(pair => pair.Value > 0
             ? new[]
             {
-                new TableTransactionAction(TableTransactionActionType.UpsertReplace, new StockReservationEntity
-                {
-                    PartitionKey = partition,
-                    RowKey = StockReservationEntity.RowFor(pair.Key, source, referenceId),
-                    Sku = pair.Key,
-                    Source = source,
-                    ReferenceId = referenceId,
-                    Quantity = pair.Value,
-                    UpdatedAt = now,
-                }),
+                Hold(partition, pair.Key, source, referenceId, pair.Value, now),
                 new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(partition, StockSnapshotEntity.RowFor(pair.Key)), ETag.All),
             }
             : [new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, StockReservationEntity.RowFor(pair.Key, source, referenceId)), ETag.All)]);
@@ -210,16 +201,7 @@ public sealed partial class StockLedger(HubStorage storage, TimeProvider time, I
                     TableTransactionActionType.UpdateMerge,
                     new TableEntity(partition, StockSnapshotEntity.RowFor(pair.Key)),
                     snapshotETags.TryGetValue(pair.Key, out var etag) ? etag : throw new ArgumentException($"No snapshot ETag for {pair.Key}.", nameof(snapshotETags))),
-                new TableTransactionAction(TableTransactionActionType.UpsertReplace, new StockReservationEntity
-                {
-                    PartitionKey = partition,
-                    RowKey = StockReservationEntity.RowFor(pair.Key, source, referenceId),
-                    Sku = pair.Key,
-                    Source = source,
-                    ReferenceId = referenceId,
-                    Quantity = pair.Value,
-                    UpdatedAt = now,
-                }),
+                Hold(partition, pair.Key, source, referenceId, pair.Value, now),
             }).ToList();
             try
             {
@@ -233,6 +215,18 @@ public sealed partial class StockLedger(HubStorage storage, TimeProvider time, I
 
         return true;
     }
+
+    private static TableTransactionAction Hold(string partition, string sku, string source, string referenceId, long quantity, DateTimeOffset now) =>
+        new(TableTransactionActionType.UpsertReplace, new StockReservationEntity
+        {
+            PartitionKey = partition,
+            RowKey = StockReservationEntity.RowFor(sku, source, referenceId),
+            Sku = sku,
+            Source = source,
+            ReferenceId = referenceId,
+            Quantity = quantity,
+            UpdatedAt = now,
+        });
 
     /// <summary>What open pick slips (and orders) hold of a SKU in one location.</summary>
     public async Task<long> ReservedAsync(string tenant, string warehouse, string sku, CancellationToken cancellationToken)
