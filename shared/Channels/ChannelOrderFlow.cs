@@ -131,7 +131,8 @@ public sealed class ChannelOrderFlow(
                     $"Order {order.Id} from {channel.Id}: availability kept changing under {MaxDecisions} decisions; the delivery is retried.");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), time, cancellationToken).ConfigureAwait(false);
+            // A short real pause (not the injected clock: a test's fake clock would never end it), jittered so racers spread.
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken).ConfigureAwait(false);
         }
 
         var now = time.GetUtcNow();
