@@ -10,7 +10,7 @@ require dotnet ".NET SDK 10"
 ensure_node_tools
 mkdir -p "$LOCAL"
 dotnet build tests/WmsFunctions.Bench/WmsFunctions.Bench.csproj -c Release -nologo >"$LOCAL/build.log" 2>&1 || { cat "$LOCAL/build.log" >&2; exit 1; }
-start_azurite "$(free_port)" "$(free_port)" "$(free_port)"
+start_azurite_on_free_ports
 export_sample_settings # every %SETTING% the function.json files name
 export HUB_TENANTS_FILE= # the bench configures its own tenants
 dotnet tests/WmsFunctions.Bench/bin/Release/net10.0/WmsFunctions.Bench.dll "$@"

@@ -43,14 +43,25 @@ ensure_node_tools() {
   fi
 }
 
-# A free TCP port on loopback.
-free_port() {
-  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+# N distinct free TCP ports on loopback, on one line. All N are held open together before any is released: asking
+# for one port at a time can hand the same port out twice (it happened: Azurite's blob and table services collided).
+free_ports() {
+  node -e '
+    const net = require("net"), n = Number(process.argv[1]), servers = [];
+    let listening = 0;
+    for (let i = 0; i < n; i++) {
+      const s = net.createServer();
+      servers.push(s);
+      s.listen(0, "127.0.0.1", () => {
+        if (++listening === n) { console.log(servers.map(x => x.address().port).join(" ")); servers.forEach(x => x.close()); }
+      });
+    }' "$1"
 }
 
-wait_for_port() { # port, seconds, what
-  local port=$1 deadline=$((SECONDS + $2))
+wait_for_port() { # port, seconds, what[, pid: give up at once if it exits]
+  local port=$1 deadline=$((SECONDS + $2)) pid=${4:-}
   until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then log "error: $3 exited before opening port $port"; return 1; fi
     if [ $SECONDS -ge "$deadline" ]; then log "error: $3 did not open port $port in $2 s"; return 1; fi
     sleep 0.1
   done
@@ -68,10 +79,25 @@ start_azurite() {
     --blobPort "$blob" --queuePort "$queue" --tablePort "$table" >"$LOCAL/azurite.log" 2>&1 &
   AZURITE_PID=$!
   PIDS+=("$AZURITE_PID")
-  wait_for_port "$table" 30 Azurite
-  wait_for_port "$queue" 30 Azurite
+  wait_for_port "$table" 30 Azurite "$AZURITE_PID" || return 1
+  wait_for_port "$queue" 30 Azurite "$AZURITE_PID" || return 1
+  wait_for_port "$blob" 30 Azurite "$AZURITE_PID" || return 1
+  # Started and still running (a port clash makes it exit after some services listen).
+  kill -0 "$AZURITE_PID" 2>/dev/null || { log "error: Azurite exited: $(tail -n 1 "$LOCAL/azurite.log")"; return 1; }
   export HubStorage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;TableEndpoint=http://127.0.0.1:$table/$account;"
   export AzureWebJobsStorage="$HubStorage"
+}
+
+# Azurite on three fresh free ports; tried again on new ports (up to 3 times) if another process took one meanwhile.
+start_azurite_on_free_ports() {
+  local attempt blob queue table
+  for attempt in 1 2 3; do
+    read -r blob queue table < <(free_ports 3)
+    if start_azurite "$blob" "$queue" "$table"; then return 0; fi
+    stop_azurite
+    log "Azurite could not start (attempt $attempt): $(tail -n 1 "$LOCAL/azurite.log" 2>/dev/null)"
+  done
+  return 1
 }
 
 stop_azurite() {

@@ -33,7 +33,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
             throw new InvalidOperationException("Azurite is not installed: run `npm ci` in the repository root, or ./test.sh.");
         }
 
-        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        var ports = FreePorts(3);
+        var (blob, queue, table) = (ports[0], ports[1], ports[2]);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var start = new ProcessStartInfo(azurite)
         {
@@ -66,11 +67,19 @@ public sealed class AzuriteFixture : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    private static int FreePort()
+    /// <summary>Distinct free ports: all held open together, as one at a time can hand the same port out twice.</summary>
+    private static int[] FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
     }
 
     private static async Task WaitForPortAsync(int port)
