@@ -13,7 +13,7 @@ log "restoring and building..."
 dotnet restore WmsFunctions.sln -nologo >"$LOCAL/restore.log" 2>&1 || { cat "$LOCAL/restore.log" >&2; echo "0 passed, 1 failed"; exit 1; }
 dotnet build WmsFunctions.sln -c Release --no-restore -nologo >"$LOCAL/build.log" 2>&1 || { grep -E "error|Error" "$LOCAL/build.log" >&2; echo "0 passed, 1 failed"; exit 1; }
 
-start_azurite_on_free_ports
+start_azurite_on_free_ports || { echo "0 passed, 1 failed"; exit 1; }
 log "Azurite pid $AZURITE_PID"
 
 RESULTS="$ROOT/artifacts/test-results"
