@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using WmsFunctions.FailedSyncs;
 using WmsFunctions.Outbox;
 using WmsFunctions.PickSlips;
+using WmsFunctions.Reconciliation;
 using WmsFunctions.Storage;
 using WmsFunctions.Tenancy;
 
@@ -104,30 +105,6 @@ public sealed class AlertIncidentEntity : ITableEntity
     public int Count { get; set; }
 }
 
-/// <summary>The reconciliation's summary row per instance (written by the reconciliation, read here): table ReconciliationRuns.</summary>
-public sealed class ReconciliationRunSummaryEntity : ITableEntity
-{
-    public const string LatestPrefix = "latest|";
-
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
-    public string RunId { get; set; } = "";
-
-    public DateTimeOffset FinishedAt { get; set; }
-
-    public long Compared { get; set; }
-
-    public long Flagged { get; set; }
-
-    public long Corrected { get; set; }
-}
-
 /// <summary>
 /// The alerts evaluator (timer-triggered): measures per tenant open failures, fed-back dead letters, outbox lag, the
 /// oldest unacknowledged pick slip and the latest reconciliation's flagged differences, and raises ONE alert per
@@ -222,9 +199,9 @@ public sealed partial class AlertEvaluator(
         {
             var runs = await storage.TableAsync(HubTable.ReconciliationRuns, cancellationToken).ConfigureAwait(false);
             var partition = TableKeys.Escape(tenant);
-            var low = ReconciliationRunSummaryEntity.LatestPrefix;
+            var low = ReconciliationLatestEntity.RowPrefix;
             var high = TableKeys.PrefixEnd(low);
-            await foreach (var run in runs.QueryAsync<ReconciliationRunSummaryEntity>(
+            await foreach (var run in runs.QueryAsync<ReconciliationLatestEntity>(
                 r => r.PartitionKey == partition && r.RowKey.CompareTo(low) >= 0 && r.RowKey.CompareTo(high) < 0, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 var instance = run.RowKey[low.Length..];

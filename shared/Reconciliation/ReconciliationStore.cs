@@ -101,7 +101,7 @@ public sealed class ReconciliationRunEntity : ITableEntity
     public static string RowFor(string runId) => RowPrefix + runId;
 }
 
-/// <summary>The alerts' view of an instance's last finished run (table ReconciliationRuns, row "latest|{instance}").</summary>
+/// <summary>An instance's last finished run (table ReconciliationRuns, row "latest|{instance}"): written here, read by the alerts.</summary>
 public sealed class ReconciliationLatestEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
@@ -122,7 +122,9 @@ public sealed class ReconciliationLatestEntity : ITableEntity
 
     public long Corrected { get; set; }
 
-    public static string RowFor(string instance) => "latest|" + TableKeys.Escape(instance);
+    public const string RowPrefix = "latest|";
+
+    public static string RowFor(string instance) => RowPrefix + TableKeys.Escape(instance);
 }
 
 /// <summary>
