@@ -35,7 +35,7 @@ public static class ChannelsApi
 
         if (errors.Count > 0)
         {
-            return WebhookGate.ProblemResult(Problem.InvalidEvent(errors) with { Type = "invalid-query", Title = "The query is invalid" }, context.Request.Path, context.TraceIdentifier);
+            return OperatorQuery.Invalid(errors, context);
         }
 
         if (channels.OfTenant(tenant).Count == 0)

@@ -90,11 +90,7 @@ public static class OperationsApi
             }
         }
 
-        var take = 50;
-        if (query["take"].FirstOrDefault() is { } count && (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > 200))
-        {
-            errors["take"] = ["1 to 200."];
-        }
+        var take = OperatorQuery.Take(query, errors, fallback: 50, max: 200);
 
         var continuation = query["continuation"].FirstOrDefault();
         if (continuation is { Length: > 2048 })
@@ -104,7 +100,7 @@ public static class OperationsApi
 
         if (errors.Count > 0)
         {
-            return InvalidQuery(errors, context);
+            return OperatorQuery.Invalid(errors, context);
         }
 
         FailedSyncPage page;
@@ -114,7 +110,7 @@ public static class OperationsApi
         }
         catch (Azure.RequestFailedException bad) when (bad.Status == 400 && continuation is not null)
         {
-            return InvalidQuery(new Dictionary<string, string[]> { ["continuation"] = ["Not a continuation this API gave out."] }, context);
+            return OperatorQuery.Invalid(new Dictionary<string, string[]> { ["continuation"] = ["Not a continuation this API gave out."] }, context);
         }
 
         return TypedResults.Json(new FailedSyncListing(page.Items.Select(FailedSyncView.Of).ToArray(), page.Continuation));
@@ -524,11 +520,7 @@ public static class OperationsApi
             errors["entityId"] = ["Required with entityType."];
         }
 
-        var take = 100;
-        if (query["take"].FirstOrDefault() is { } count && (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > 500))
-        {
-            errors["take"] = ["1 to 500."];
-        }
+        var take = OperatorQuery.Take(query, errors, fallback: 100, max: 500);
 
         var continuation = query["continuation"].FirstOrDefault();
         if (!AuditLog.TryReadContinuation(continuation))
@@ -538,7 +530,7 @@ public static class OperationsApi
 
         if (errors.Count > 0)
         {
-            return InvalidQuery(errors, context);
+            return OperatorQuery.Invalid(errors, context);
         }
 
         AuditPage page;
@@ -548,7 +540,7 @@ public static class OperationsApi
         }
         catch (Azure.RequestFailedException bad) when (bad.Status == 400 && continuation is not null)
         {
-            return InvalidQuery(new Dictionary<string, string[]> { ["continuation"] = ["Not a continuation this API gave out."] }, context);
+            return OperatorQuery.Invalid(new Dictionary<string, string[]> { ["continuation"] = ["Not a continuation this API gave out."] }, context);
         }
 
         return TypedResults.Json(new AuditListing(page.Entries.Select(AuditEntryView.Of).ToArray(), page.Continuation));
@@ -646,9 +638,6 @@ public static class OperationsApi
             with { Type = "invalid-request", Title = "The request is invalid" };
 
     private static IResult Refuse(Problem problem, HttpContext context) => WebhookGate.ProblemResult(problem, context.Request.Path, context.TraceIdentifier);
-
-    private static IResult InvalidQuery(Dictionary<string, string[]> errors, HttpContext context) =>
-        Refuse(Problem.InvalidEvent(errors) with { Type = "invalid-query", Title = "The query is invalid" }, context);
 
     private static IResult NotFound(string tenant, string id, HttpContext context) =>
         Refuse(new Problem("failed-sync-not-found", 404, "Failed sync not found", $"Tenant '{tenant}' has no failed sync '{(id.Length > 100 ? id[..100] : id)}'."), context);

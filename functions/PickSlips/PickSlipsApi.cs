@@ -80,15 +80,11 @@ public static class PickSlipsApi
             errors["minAgeMinutes"] = ["A whole number of minutes, 0 to 525600."];
         }
 
-        var take = 50;
-        if (query["take"].FirstOrDefault() is { } count && (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > MaxTake))
-        {
-            errors["take"] = [$"1 to {MaxTake}."];
-        }
+        var take = OperatorQuery.Take(query, errors, fallback: 50, MaxTake);
 
         if (errors.Count > 0)
         {
-            return WebhookGate.ProblemResult(Problem.InvalidEvent(errors) with { Type = "invalid-query", Title = "The query is invalid" }, context.Request.Path, context.TraceIdentifier);
+            return OperatorQuery.Invalid(errors, context);
         }
 
         var now = time.GetUtcNow();

@@ -89,15 +89,11 @@ public static class ReconciliationApi
             errors["instance"] = ["A WMS instance id."];
         }
 
-        var take = 20;
-        if (query["take"].FirstOrDefault() is { } count && (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > MaxTake))
-        {
-            errors["take"] = [$"1 to {MaxTake}."];
-        }
+        var take = OperatorQuery.Take(query, errors, fallback: 20, MaxTake);
 
         if (errors.Count > 0)
         {
-            return Problem(context, Problems.Problem.InvalidEvent(errors) with { Type = "invalid-query", Title = "The query is invalid" });
+            return OperatorQuery.Invalid(errors, context);
         }
 
         var runs = await store.ListAsync(tenant, instance, take, context.RequestAborted).ConfigureAwait(false);
@@ -121,8 +117,7 @@ public static class ReconciliationApi
         var format = context.Request.Query["format"].FirstOrDefault();
         if (format is not (null or "json" or "csv"))
         {
-            return Problem(context, Problems.Problem.InvalidEvent(new Dictionary<string, string[]> { ["format"] = ["json or csv."] })
-                with { Type = "invalid-query", Title = "The query is invalid" });
+            return OperatorQuery.Invalid(new Dictionary<string, string[]> { ["format"] = ["json or csv."] }, context);
         }
 
         var run = ReconciliationStore.IsRunId(runId) ? await store.GetAsync(tenant, runId, context.RequestAborted).ConfigureAwait(false) : null;
