@@ -157,7 +157,7 @@ public sealed class ChannelOrderFlow(
             row.HoldReason = holdReason;
             row.HoldDetail = holdDetail;
             row.Warehouse = "";
-            await SaveAsync(table, row, existing is not null, cancellationToken).ConfigureAwait(false);
+            await table.SaveAsync(row, existing is not null, cancellationToken).ConfigureAwait(false);
             await FlagAsync(channel, order, holdReason, holdDetail!, record, cancellationToken).ConfigureAwait(false);
             return Outcome(channel, order, "held", holdReason, holdDetail, null);
         }
@@ -167,7 +167,7 @@ public sealed class ChannelOrderFlow(
         row.HoldDetail = null;
         row.AcceptedAt = now;
         row.Warehouse = JsonSerializer.Serialize(placement, ChannelJson.Options);
-        await SaveAsync(table, row, existing is not null, cancellationToken).ConfigureAwait(false);
+        await table.SaveAsync(row, existing is not null, cancellationToken).ConfigureAwait(false);
         await publisher.NotifyAsync(channel.Tenant, placement!.Keys, cancellationToken).ConfigureAwait(false);
         return Outcome(channel, order, "accepted", null, null, AcceptedEvent(channel, order, row));
     }
@@ -279,18 +279,6 @@ public sealed class ChannelOrderFlow(
             new FailedSync(channel.Tenant, channel.InstanceName, "marketplace-to-oms", FlowName, "order", order.Id, record.EventId, reason, detail,
                 record.CorrelationId, record.Command),
             cancellationToken).ConfigureAwait(false);
-
-    private static async Task SaveAsync(TableClient table, ChannelOrderEntity row, bool exists, CancellationToken cancellationToken)
-    {
-        if (exists)
-        {
-            await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
-        }
-    }
 
     private static string AcceptedEvent(Channel channel, MarketplaceOrder order, ChannelOrderEntity row)
     {

@@ -99,7 +99,7 @@ public sealed partial class ChannelStockPublisher(
                     await ScheduleFlushAsync(signal, windowEnd - now, cancellationToken).ConfigureAwait(false);
                     row.Pending = true;
                     row.FlushAt = windowEnd;
-                    await SaveAsync(table, row, found.HasValue, cancellationToken).ConfigureAwait(false);
+                    await table.SaveAsync(row, found.HasValue, cancellationToken).ConfigureAwait(false);
                     LogDeferred(logger, signal.Tenant, signal.Sku, windowEnd);
                     return [];
                 }
@@ -112,7 +112,7 @@ public sealed partial class ChannelStockPublisher(
                 row.FlushAt = null;
                 var data = new AvailabilityChanged(signal.Sku, row.Sequence, now, availability.Warehouses, availability.Channels);
                 row.Published = JsonSerializer.Serialize(data.Channels, ChannelJson.Options);
-                await SaveAsync(table, row, found.HasValue, cancellationToken).ConfigureAwait(false);
+                await table.SaveAsync(row, found.HasValue, cancellationToken).ConfigureAwait(false);
                 var id = $"{signal.Tenant}/channels/availability/{signal.Sku}/{row.Sequence}";
                 return [OmsEvent.Create(id, $"/tenants/{signal.Tenant}/channels", "channel.availability.changed", signal.Sku, now, signal.Tenant, id, data)];
             }
@@ -130,18 +130,6 @@ public sealed partial class ChannelStockPublisher(
             JsonSerializer.Serialize(signal with { Flush = true }, ChannelJson.Options),
             visibilityTimeout: delay < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay,
             cancellationToken: cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task SaveAsync(TableClient table, ChannelAvailabilityEntity row, bool exists, CancellationToken cancellationToken)
-    {
-        if (exists)
-        {
-            await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
-        }
     }
 
     private async Task PushAbsoluteAsync(string tenant, SkuAvailability availability, CancellationToken cancellationToken)
