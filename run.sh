@@ -18,11 +18,11 @@ require dotnet ".NET SDK 10"
 ensure_node_tools
 log "building..."
 mkdir -p "$LOCAL"
-for project in functions/WmsFunctions.Handler.csproj tests/WmsFunctions.LocalHost/WmsFunctions.LocalHost.csproj; do
+for project in functions/WmsFunctions.Handler.csproj tools/LocalHost/WmsFunctions.LocalHost.csproj; do
   dotnet build "$project" -c Release -nologo >"$LOCAL/build.log" 2>&1 || { cat "$LOCAL/build.log" >&2; exit 1; }
 done
 HANDLER=functions/bin/Release/net10.0/WmsFunctions.Handler.dll
-LOCALHOST=tests/WmsFunctions.LocalHost/bin/Release/net10.0/WmsFunctions.LocalHost.dll
+LOCALHOST=tools/LocalHost/bin/Release/net10.0/WmsFunctions.LocalHost.dll
 
 PORT=${FUNCTIONS_CUSTOMHANDLER_PORT:-7071}
 WMS_PORT=${LOCAL_WMS_PORT:-7072}

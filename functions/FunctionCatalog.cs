@@ -15,9 +15,9 @@ using WmsFunctions.Handler.ReturnAuthorizations;
 using WmsFunctions.Handler.Returns;
 using WmsFunctions.Handler.Vendors;
 using WmsFunctions.Operations;
-using WmsFunctions.PickSlips;
-using WmsFunctions.Reconciliation;
-using WmsFunctions.Storage;
+using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Flows.Reconciliation;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Handler;
 
@@ -145,7 +145,7 @@ public static class FunctionCatalog
             new TimerTrigger(ChannelOrderPullFunction.Input, ChannelOrderPullFunction.ScheduleSetting)),
         FunctionDefinition.Invoked<ChannelStockFunction>(
             "ChannelStock",
-            new QueueTrigger(ChannelStockFunction.Input, global::WmsFunctions.Channels.ChannelsSettings.StockQueueSetting, StorageOptions.ConnectionName),
+            new QueueTrigger(ChannelStockFunction.Input, global::WmsFunctions.Flows.Channels.ChannelsSettings.StockQueueSetting, StorageOptions.ConnectionName),
             new ServiceBusOutput(ChannelStockFunction.Output, ServiceBusConnection, TopicNameSetting: ChannelStockFunction.TopicSetting)),
         FunctionDefinition.Invoked<ChannelFeedFunction>(
             "ChannelFeed",

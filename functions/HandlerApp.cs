@@ -3,7 +3,9 @@ using System.Net;
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Handler.Operations;
 using WmsFunctions.Handler.Webhooks;
-using WmsFunctions.Inbox;
+using WmsFunctions.Flows.Items;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Platform.Json;
 
 namespace WmsFunctions.Handler;
 

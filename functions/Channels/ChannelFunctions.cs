@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using WmsFunctions.Channels;
+using WmsFunctions.Adapters.ChannelAdvisor;
+using WmsFunctions.Flows.Channels;
 using WmsFunctions.Handler.CustomHandler;
-using WmsFunctions.Outbox;
+using WmsFunctions.Pipeline.Events;
 
 namespace WmsFunctions.Handler.Channels;
 

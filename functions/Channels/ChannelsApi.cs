@@ -1,9 +1,11 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
-using WmsFunctions.Channels;
+using WmsFunctions.Pipeline.Webhooks;
+using WmsFunctions.Adapters.ChannelAdvisor;
+using WmsFunctions.Flows.Channels;
 using WmsFunctions.Handler.Operations;
 using WmsFunctions.Handler.Webhooks;
-using WmsFunctions.Problems;
+using WmsFunctions.Platform.Problems;
 
 namespace WmsFunctions.Handler.Channels;
 
@@ -87,9 +89,9 @@ public static class ChannelOrdersWebhook
         }
 
         var headers = context.Request.Headers;
-        var (id, timestamp, signature) = (headers[WebhookSecurity.StandardWebhooks.IdHeader].ToString(), headers[WebhookSecurity.StandardWebhooks.TimestampHeader].ToString(),
-            headers[WebhookSecurity.StandardWebhooks.SignatureHeader].ToString());
-        if (WebhookSecurity.StandardWebhooks.CheckHeaders(id, timestamp, signature, time.GetUtcNow()) != WebhookSecurity.SignatureHeadersCheck.Valid)
+        var (id, timestamp, signature) = (headers[StandardWebhooks.IdHeader].ToString(), headers[StandardWebhooks.TimestampHeader].ToString(),
+            headers[StandardWebhooks.SignatureHeader].ToString());
+        if (StandardWebhooks.CheckHeaders(id, timestamp, signature, time.GetUtcNow()) != SignatureHeadersCheck.Valid)
         {
             return Unauthorized(context, "Sign the order with Standard Webhooks: webhook-id, a fresh webhook-timestamp and webhook-signature.");
         }
@@ -107,10 +109,10 @@ public static class ChannelOrdersWebhook
         }
 
         var secrets = found.Options.WebhookSecretSettings
-            .Select(s => WebhookSecurity.StandardWebhooks.TryParseSecret(configuration[s], out var secret) ? secret : null)
+            .Select(s => StandardWebhooks.TryParseSecret(configuration[s], out var secret) ? secret : null)
             .OfType<byte[]>()
             .ToList();
-        if (!WebhookSecurity.StandardWebhooks.Verify(id, timestamp, signature, buffer.ToArray(), secrets))
+        if (!StandardWebhooks.Verify(id, timestamp, signature, buffer.ToArray(), secrets))
         {
             return Unauthorized(context, "The webhook-signature does not match the body.");
         }

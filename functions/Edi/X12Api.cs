@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
-using WmsFunctions.Edi.Inbound;
+using WmsFunctions.Adapters.X12;
 using WmsFunctions.Handler.Webhooks;
 
 namespace WmsFunctions.Handler.Edi;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using WmsFunctions.Handler.Webhooks;
-using WmsFunctions.Inventory;
+using WmsFunctions.Flows.Inventory;
 
 namespace WmsFunctions.Handler.Inventory;
 

@@ -1,6 +1,6 @@
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Handler.Outbound;
-using WmsFunctions.Items;
+using WmsFunctions.Flows.Items;
 
 namespace WmsFunctions.Handler.Items;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using WmsFunctions.Operations;
-using WmsFunctions.Problems;
+using WmsFunctions.Platform.Problems;
 
 namespace WmsFunctions.Handler.Operations;
 

@@ -1,13 +1,16 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
-using WmsFunctions.Audit;
-using WmsFunctions.FailedSyncs;
+using WmsFunctions.Pipeline.Audit;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Handler.Webhooks;
-using WmsFunctions.Inbox;
+using WmsFunctions.Flows.Items;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Platform.Json;
 using WmsFunctions.Operations;
-using WmsFunctions.Problems;
-using WmsFunctions.Tenancy;
+using WmsFunctions.Platform.Problems;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Handler.Operations;
 

@@ -1,7 +1,7 @@
-using WmsFunctions.Audit;
+using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Handler.Webhooks;
 using WmsFunctions.Operations;
-using WmsFunctions.Problems;
+using WmsFunctions.Platform.Problems;
 
 namespace WmsFunctions.Handler.Operations;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using WmsFunctions.Handler.Webhooks;
-using WmsFunctions.Problems;
+using WmsFunctions.Platform.Problems;
 
 namespace WmsFunctions.Handler.Operations;
 

@@ -1,6 +1,6 @@
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Handler.Outbound;
-using WmsFunctions.OrderChanges;
+using WmsFunctions.Flows.OrderChanges;
 
 namespace WmsFunctions.Handler.OrderChanges;
 

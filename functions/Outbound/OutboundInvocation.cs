@@ -1,5 +1,5 @@
 using WmsFunctions.Handler.CustomHandler;
-using WmsFunctions.Outbound;
+using WmsFunctions.Pipeline.Delivery;
 
 namespace WmsFunctions.Handler.Outbound;
 

@@ -1,5 +1,5 @@
 using WmsFunctions.Handler.CustomHandler;
-using WmsFunctions.Outbox;
+using WmsFunctions.Pipeline.Events;
 
 namespace WmsFunctions.Handler.Outbox;
 

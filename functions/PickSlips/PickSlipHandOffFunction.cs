@@ -1,5 +1,5 @@
 using WmsFunctions.Handler.CustomHandler;
-using WmsFunctions.PickSlips;
+using WmsFunctions.Flows.PickSlips;
 
 namespace WmsFunctions.Handler.PickSlips;
 

@@ -1,6 +1,6 @@
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Handler.Outbound;
-using WmsFunctions.PickSlips;
+using WmsFunctions.Flows.PickSlips;
 
 namespace WmsFunctions.Handler.PickSlips;
 

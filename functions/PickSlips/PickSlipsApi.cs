@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using WmsFunctions.Handler.Operations;
 using WmsFunctions.Handler.Webhooks;
-using WmsFunctions.PickSlips;
-using WmsFunctions.Problems;
+using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Platform.Problems;
 
 namespace WmsFunctions.Handler.PickSlips;
 

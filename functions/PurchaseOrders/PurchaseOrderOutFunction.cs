@@ -1,6 +1,6 @@
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Handler.Outbound;
-using WmsFunctions.PurchaseOrders;
+using WmsFunctions.Flows.PurchaseOrders;
 
 namespace WmsFunctions.Handler.PurchaseOrders;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using WmsFunctions.Handler.Webhooks;
-using WmsFunctions.Receipts;
+using WmsFunctions.Flows.PurchaseOrderReceipts;
 
 namespace WmsFunctions.Handler.Receipts;
 

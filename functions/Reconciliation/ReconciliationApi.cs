@@ -4,13 +4,16 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
-using WmsFunctions.Audit;
+using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Handler.Operations;
 using WmsFunctions.Handler.Webhooks;
-using WmsFunctions.Inbox;
-using WmsFunctions.Problems;
-using WmsFunctions.Reconciliation;
-using WmsFunctions.Tenancy;
+using WmsFunctions.Flows.Items;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Platform.Json;
+using WmsFunctions.Platform.Problems;
+using WmsFunctions.Flows.Reconciliation;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Handler.Reconciliation;
 
@@ -52,7 +55,7 @@ public static class ReconciliationApi
 
         if (!Codes.IsValid(request.Instance))
         {
-            return Problem(context, Problems.Problem.InvalidEvent(new Dictionary<string, string[]> { ["instance"] = ["Required: the WMS instance to reconcile."] })
+            return Problem(context, Platform.Problems.Problem.InvalidEvent(new Dictionary<string, string[]> { ["instance"] = ["Required: the WMS instance to reconcile."] })
                 with { Type = "invalid-request", Title = "The request is invalid" });
         }
 

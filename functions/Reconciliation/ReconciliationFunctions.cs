@@ -1,5 +1,5 @@
 using WmsFunctions.Handler.CustomHandler;
-using WmsFunctions.Reconciliation;
+using WmsFunctions.Flows.Reconciliation;
 
 namespace WmsFunctions.Handler.Reconciliation;
 

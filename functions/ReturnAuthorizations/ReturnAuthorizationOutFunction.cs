@@ -1,6 +1,6 @@
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Handler.Outbound;
-using WmsFunctions.ReturnAuthorizations;
+using WmsFunctions.Flows.ReturnAuthorizations;
 
 namespace WmsFunctions.Handler.ReturnAuthorizations;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using WmsFunctions.Handler.Webhooks;
-using WmsFunctions.Returns;
+using WmsFunctions.Flows.ReturnReceipts;
 
 namespace WmsFunctions.Handler.Returns;
 

@@ -1,6 +1,6 @@
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Handler.Outbound;
-using WmsFunctions.Vendors;
+using WmsFunctions.Flows.Vendors;
 
 namespace WmsFunctions.Handler.Vendors;
 

@@ -6,12 +6,15 @@ using System.Text;
 using System.Text.Json;
 using Azure;
 using Microsoft.AspNetCore.Mvc;
-using WmsFunctions.Audit;
-using WmsFunctions.FailedSyncs;
-using WmsFunctions.Inbox;
-using WmsFunctions.Problems;
-using WmsFunctions.Tenancy;
-using WmsFunctions.WebhookSecurity;
+using WmsFunctions.Pipeline.Audit;
+using WmsFunctions.Pipeline.FailedSyncs;
+using WmsFunctions.Flows.Items;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Platform.Json;
+using WmsFunctions.Platform.Problems;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Tenancy;
+using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.Handler.Webhooks;
 

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using WmsFunctions.Handler.CustomHandler;
-using WmsFunctions.WebhookSecurity;
+using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.Handler.Webhooks;
 

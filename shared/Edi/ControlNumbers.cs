@@ -43,7 +43,7 @@ public sealed class InMemoryControlNumbers(int first = 1) : IControlNumbers
     }
 }
 
-internal static class X12ControlNumbers
+public static class X12ControlNumbers
 {
     public const int Max = 999_999_999;
 

@@ -18,12 +18,12 @@ using WmsFunctions.Handler;
 using WmsFunctions.Handler.CustomHandler;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using WmsFunctions.Items;
+using WmsFunctions.Flows.Items;
 using WmsFunctions.LocalHost;
-using WmsFunctions.PickSlips;
-using WmsFunctions.PurchaseOrders;
-using WmsFunctions.Storage;
-using WmsFunctions.WebhookSecurity;
+using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Flows.PurchaseOrders;
+using WmsFunctions.Platform.Storage;
+using WmsFunctions.Pipeline.Webhooks;
 
 // ./bench.sh [--quick]: every webhook (inventory under each auth scheme, PO receipt, return receipt) and the outbox
 // relay on loopback against Azurite (started by bench.sh), the handler on real Kestrel, the host's queue trigger

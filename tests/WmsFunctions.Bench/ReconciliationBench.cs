@@ -4,10 +4,10 @@ using Azure.Data.Tables;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using WmsFunctions.LocalHost;
-using WmsFunctions.Reconciliation;
-using WmsFunctions.Stock;
-using WmsFunctions.Storage;
-using WmsFunctions.WebhookSecurity;
+using WmsFunctions.Flows.Reconciliation;
+using WmsFunctions.Flows.Stock;
+using WmsFunctions.Platform.Storage;
+using WmsFunctions.Pipeline.Webhooks;
 
 /// <summary>
 /// The reconciliation row: one instance (bench/recon, OMS warehouse W9 = WMS facility F9, one area R1) with N SKUs.

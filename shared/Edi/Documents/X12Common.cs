@@ -38,7 +38,7 @@ public sealed record X12ItemId(string Qualifier, string Value)
         gtin.Kind == Gs1Kind.Gtin ? new(qualifier, gtin.Value) : throw new ArgumentException("Not a GTIN.", nameof(gtin));
 
     /// <summary>How many digits the qualifier writes, for the GS1 qualifiers.</summary>
-    internal static int? GtinDigits(string qualifier) => qualifier switch
+    public static int? GtinDigits(string qualifier) => qualifier switch
     {
         "UK" => 14,
         "EN" => 13,

@@ -1,6 +1,6 @@
 using WmsFunctions.Handler;
 using WmsFunctions.Handler.CustomHandler;
-using WmsFunctions.Storage;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.DeploymentTests.Infra;
 

@@ -1,5 +1,5 @@
 using WmsFunctions.Handler;
-using WmsFunctions.Outbound;
+using WmsFunctions.Pipeline.Delivery;
 
 namespace WmsFunctions.DeploymentTests.Infra;
 

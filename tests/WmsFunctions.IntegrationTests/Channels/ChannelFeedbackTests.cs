@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using WmsFunctions.Channels;
+using WmsFunctions.Adapters.ChannelAdvisor;
+using WmsFunctions.Flows.Channels;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.Outbox;
-using WmsFunctions.PickSlips;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Flows.PickSlips;
 using static WmsFunctions.IntegrationTests.Support.LoopbackMarketplace;
 
 namespace WmsFunctions.IntegrationTests.Channels;

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.Channels;
-using WmsFunctions.FailedSyncs;
+using WmsFunctions.Adapters.ChannelAdvisor;
+using WmsFunctions.Flows.Channels;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.LocalHost;
-using WmsFunctions.Outbox;
-using WmsFunctions.Storage;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Channels;
 

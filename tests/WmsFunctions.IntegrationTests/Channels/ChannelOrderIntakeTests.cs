@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Azure;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.Channels;
+using WmsFunctions.Adapters.ChannelAdvisor;
+using WmsFunctions.Flows.Channels;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.Stock;
-using WmsFunctions.WebhookSecurity;
+using WmsFunctions.Flows.Stock;
+using WmsFunctions.Pipeline.Webhooks;
 using static WmsFunctions.IntegrationTests.Support.LoopbackMarketplace;
 
 namespace WmsFunctions.IntegrationTests.Channels;

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.Storage;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.CustomHandler;
 

@@ -3,15 +3,15 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WmsFunctions.Edi;
 using WmsFunctions.Edi.Documents;
-using WmsFunctions.FailedSyncs;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Gs1;
 using WmsFunctions.Handler;
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.LocalHost;
-using WmsFunctions.Stock;
-using WmsFunctions.Storage;
-using WmsFunctions.WebhookSecurity;
+using WmsFunctions.Flows.Stock;
+using WmsFunctions.Platform.Storage;
+using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.IntegrationTests.Edi;
 

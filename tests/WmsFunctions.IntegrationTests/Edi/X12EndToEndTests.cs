@@ -3,11 +3,11 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WmsFunctions.Edi;
 using WmsFunctions.Edi.Documents;
-using WmsFunctions.Edi.Partners;
+using WmsFunctions.Adapters.X12;
 using WmsFunctions.Gs1;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.PickSlips;
-using WmsFunctions.Storage;
+using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Edi;
 

@@ -2,8 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.Stock;
-using WmsFunctions.Storage;
+using WmsFunctions.Flows.Stock;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Inventory;
 
@@ -11,7 +11,7 @@ namespace WmsFunctions.IntegrationTests.Inventory;
 public sealed class InventoryCodesTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private static readonly DateTimeOffset Earlier = DateTimeOffset.UtcNow.AddMinutes(-30);
-    private static readonly string NorthKey = WmsFunctions.WebhookSecurity.ApiKeys.NewKey();
+    private static readonly string NorthKey = WmsFunctions.Pipeline.Webhooks.ApiKeys.NewKey();
     private HubTestHost _hub = null!;
 
     public async ValueTask InitializeAsync()

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.Audit;
+using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.Stock;
-using WmsFunctions.Storage;
+using WmsFunctions.Flows.Stock;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Inventory;
 
@@ -256,8 +256,8 @@ public sealed class InventoryWebhookTests(AzuriteFixture azurite) : IAsyncLifeti
             Assert.Equal(HttpStatusCode.UnprocessableEntity, (await _hub.PostAsync("/api/wms/acme/east/inventory-transactions", _hub.ApiKeys.AcmeEast, body)).StatusCode);
         }
 
-        var store = _hub.Services.GetRequiredService<FailedSyncs.FailedSyncStore>();
-        var failure = Assert.Single(await store.QueryAsync(new FailedSyncs.FailedSyncQuery("acme", "east", "inventory"), TestContext.Current.CancellationToken));
+        var store = _hub.Services.GetRequiredService<WmsFunctions.Pipeline.FailedSyncs.FailedSyncStore>();
+        var failure = Assert.Single(await store.QueryAsync(new WmsFunctions.Pipeline.FailedSyncs.FailedSyncQuery("acme", "east", "inventory"), TestContext.Current.CancellationToken));
         Assert.Equal(("unknown-sku", "nosku-1", "wms-to-oms", 2), (failure.ReasonCode, failure.EntityId, failure.Direction, failure.Attempts));
         Assert.Equal(body, await store.ReadBodyAsync("acme", "east", failure.RowKey, TestContext.Current.CancellationToken));
         Assert.Empty(await _hub.RowsAsync(HubTable.Stock));

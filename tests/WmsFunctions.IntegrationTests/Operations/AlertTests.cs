@@ -2,12 +2,12 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using WmsFunctions.FailedSyncs;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.LocalHost;
 using WmsFunctions.Operations;
-using WmsFunctions.PickSlips;
-using WmsFunctions.Storage;
+using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Operations;
 

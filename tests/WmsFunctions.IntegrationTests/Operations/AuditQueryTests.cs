@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.Audit;
+using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.IntegrationTests.Support;
 
 namespace WmsFunctions.IntegrationTests.Operations;

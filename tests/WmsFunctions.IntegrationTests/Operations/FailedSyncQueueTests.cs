@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using WmsFunctions.FailedSyncs;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.IntegrationTests.Support;
 
 namespace WmsFunctions.IntegrationTests.Operations;

@@ -1,6 +1,6 @@
 using System.Net;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.Storage;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Operations;
 

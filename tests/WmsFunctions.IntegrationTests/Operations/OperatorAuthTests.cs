@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.Storage;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Operations;
 
@@ -14,7 +14,7 @@ public sealed class OperatorAuthTests(AzuriteFixture azurite) : IAsyncLifetime
     private const string Issuer = "https://login.test/ops";
     private const string Audience = "api://wmsfunctions/operations";
     private readonly RSA _idp = RSA.Create(2048);
-    private readonly string _acmeOnlyKey = WebhookSecurity.ApiKeys.NewKey();
+    private readonly string _acmeOnlyKey = WmsFunctions.Pipeline.Webhooks.ApiKeys.NewKey();
     private HubTestHost _hub = null!;
 
     public async ValueTask InitializeAsync()
@@ -22,7 +22,7 @@ public sealed class OperatorAuthTests(AzuriteFixture azurite) : IAsyncLifetime
         var key = _idp.ExportParameters(false);
         _hub = await HubTestHost.StartAsync(azurite, configure: values =>
         {
-            values["Hub:Operators:Keys:acme-desk:ApiKeySha256"] = WebhookSecurity.ApiKeys.Hash(_acmeOnlyKey);
+            values["Hub:Operators:Keys:acme-desk:ApiKeySha256"] = WmsFunctions.Pipeline.Webhooks.ApiKeys.Hash(_acmeOnlyKey);
             values["Hub:Operators:Keys:acme-desk:Tenants:0"] = "acme";
             values["Hub:Operators:Bearer:Issuer"] = Issuer;
             values["Hub:Operators:Bearer:Audience"] = Audience;
@@ -80,7 +80,7 @@ public sealed class OperatorAuthTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task WrongKey_Is401()
     {
-        await AssertProblemAsync(await OperatorCalls.GetAsync(_hub, "/api/ops/acme/failed-syncs", key: WebhookSecurity.ApiKeys.NewKey()), HttpStatusCode.Unauthorized, "unauthorized");
+        await AssertProblemAsync(await OperatorCalls.GetAsync(_hub, "/api/ops/acme/failed-syncs", key: WmsFunctions.Pipeline.Webhooks.ApiKeys.NewKey()), HttpStatusCode.Unauthorized, "unauthorized");
     }
 
     [Fact]

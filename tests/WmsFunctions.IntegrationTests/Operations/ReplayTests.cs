@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.Stock;
+using WmsFunctions.Flows.Stock;
 
 namespace WmsFunctions.IntegrationTests.Operations;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.Storage;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Outbound;
 

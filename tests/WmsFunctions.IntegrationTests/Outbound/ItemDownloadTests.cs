@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.FailedSyncs;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.Items;
+using WmsFunctions.Flows.Items;
 
 namespace WmsFunctions.IntegrationTests.Outbound;
 

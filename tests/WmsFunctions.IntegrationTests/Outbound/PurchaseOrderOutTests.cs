@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.PurchaseOrders;
-using WmsFunctions.Storage;
+using WmsFunctions.Flows.PurchaseOrders;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Outbound;
 

@@ -63,7 +63,7 @@ public sealed class VendorDownloadTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(200, invocation.Status);
         Assert.Empty(_hub.East.Requests);
-        var failed = Assert.Single(await _hub.FailedSyncsAsync(WmsFunctions.FailedSyncs.FailedSyncStore.Unrouted, "vendors"));
+        var failed = Assert.Single(await _hub.FailedSyncsAsync(WmsFunctions.Pipeline.FailedSyncs.FailedSyncStore.Unrouted, "vendors"));
         Assert.Equal(("invalid-message", "name: Required: 1 to 256 characters of text."), (failed.ReasonCode, failed.Detail));
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using WmsFunctions.FailedSyncs;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.LocalHost;
 

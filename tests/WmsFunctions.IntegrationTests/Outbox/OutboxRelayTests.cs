@@ -1,13 +1,14 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.Inbox;
+using WmsFunctions.Flows.Items;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Platform.Json;
 using WmsFunctions.IntegrationTests.Inventory;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.Inventory;
-using WmsFunctions.Outbox;
-using WmsFunctions.Stock;
-using WmsFunctions.Storage;
+using WmsFunctions.Flows.Inventory;
+using WmsFunctions.Flows.Stock;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Outbox;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.PickSlips;
+using WmsFunctions.Flows.PickSlips;
 
 namespace WmsFunctions.IntegrationTests.PickSlips;
 
@@ -89,7 +89,7 @@ public sealed class PickSlipEndToEndTests(AzuriteFixture azurite) : IAsyncLifeti
         await _hub.SendAsync("PickSlipOut", OutboundHub.CloudEvent("pick-slip.voided", "ps-e3-void",
             new { pickSlipId = "PS-E3", orderId = "O-PS-E3", version = 2, warehouse = "DC1", reasonCode = "CUST" }));
         var handOffs = await _hub.HandOffsAsync(); // read them, then put the void back twice: delivered at least once
-        var queue = _hub.Hub.Services.GetRequiredService<global::WmsFunctions.Storage.HubStorage>();
+        var queue = _hub.Hub.Services.GetRequiredService<global::WmsFunctions.Platform.Storage.HubStorage>();
         var handOffQueue = await queue.QueueAsync(_hub.Hub.App.Configuration["PICKSLIP_EVENTS_QUEUE"]!, Ct);
         foreach (var copy in new[] { 1, 2 })
         {

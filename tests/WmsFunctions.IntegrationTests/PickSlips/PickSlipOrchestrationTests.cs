@@ -4,9 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.LocalHost;
-using WmsFunctions.PickSlips;
-using WmsFunctions.Stock;
-using WmsFunctions.Storage;
+using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Flows.Stock;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.PickSlips;
 
@@ -60,8 +60,8 @@ public sealed class PickSlipOrchestrationTests(AzuriteFixture azurite) : IAsyncL
 
     private Task<PickSlipSnapshot?> SlipAsync(string slip = "PS-1") => Slips.GetAsync("acme", slip, Ct);
 
-    private async Task<IReadOnlyList<FailedSyncs.FailedSyncEntity>> FailedSyncsAsync() =>
-        await _hub.Services.GetRequiredService<FailedSyncs.FailedSyncStore>().QueryAsync(new FailedSyncs.FailedSyncQuery("acme", "east", "pickslips"), Ct);
+    private async Task<IReadOnlyList<WmsFunctions.Pipeline.FailedSyncs.FailedSyncEntity>> FailedSyncsAsync() =>
+        await _hub.Services.GetRequiredService<WmsFunctions.Pipeline.FailedSyncs.FailedSyncStore>().QueryAsync(new WmsFunctions.Pipeline.FailedSyncs.FailedSyncQuery("acme", "east", "pickslips"), Ct);
 
     [Fact]
     public async Task FullPath_ProgressThenShipment_ShipsTheSlip_MovesStock_AndTellsTheOmsEachStep()

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.LocalHost;
-using WmsFunctions.Storage;
+using WmsFunctions.Platform.Storage;
 using static WmsFunctions.IntegrationTests.Reconciliation.ReconciliationHub;
 
 namespace WmsFunctions.IntegrationTests.Reconciliation;

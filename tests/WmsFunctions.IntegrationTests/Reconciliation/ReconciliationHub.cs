@@ -7,8 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using WmsFunctions.Handler.Operations;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.LocalHost;
-using WmsFunctions.Stock;
-using WmsFunctions.Storage;
+using WmsFunctions.Flows.Stock;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Reconciliation;
 

@@ -3,8 +3,8 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.LocalHost;
-using WmsFunctions.Reconciliation;
-using WmsFunctions.Storage;
+using WmsFunctions.Flows.Reconciliation;
+using WmsFunctions.Platform.Storage;
 using static WmsFunctions.IntegrationTests.Reconciliation.ReconciliationHub;
 
 namespace WmsFunctions.IntegrationTests.Reconciliation;

@@ -2,8 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.Stock;
-using WmsFunctions.Storage;
+using WmsFunctions.Flows.Stock;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Returns;
 

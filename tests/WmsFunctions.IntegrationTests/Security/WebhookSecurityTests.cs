@@ -3,11 +3,11 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.Audit;
+using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.Stock;
-using WmsFunctions.Storage;
-using WmsFunctions.WebhookSecurity;
+using WmsFunctions.Flows.Stock;
+using WmsFunctions.Platform.Storage;
+using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.IntegrationTests.Security;
 

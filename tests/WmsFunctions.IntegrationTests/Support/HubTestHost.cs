@@ -9,10 +9,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using WmsFunctions.Handler;
 using WmsFunctions.Handler.CustomHandler;
-using WmsFunctions.Items;
+using WmsFunctions.Flows.Items;
 using WmsFunctions.LocalHost;
-using WmsFunctions.Storage;
-using WmsFunctions.WebhookSecurity;
+using WmsFunctions.Platform.Storage;
+using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.IntegrationTests.Support;
 
@@ -70,7 +70,7 @@ public sealed class HubTestHost : IAsyncDisposable
     {
         var id = sameStorageAs?.StorageId ?? Guid.NewGuid().ToString("N")[..12];
         var keys = sameStorageAs?.ApiKeys ?? new Keys(
-            WebhookSecurity.ApiKeys.NewKey(), WebhookSecurity.ApiKeys.NewKey(), WebhookSecurity.ApiKeys.NewKey(), WebhookSecurity.ApiKeys.NewKey());
+            WmsFunctions.Pipeline.Webhooks.ApiKeys.NewKey(), WmsFunctions.Pipeline.Webhooks.ApiKeys.NewKey(), WmsFunctions.Pipeline.Webhooks.ApiKeys.NewKey(), WmsFunctions.Pipeline.Webhooks.ApiKeys.NewKey());
         var topic = "oms-" + id;
         // The sample app settings first (what a new user gets), then what each test host must have to itself.
         var values = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoPaths.File("local.settings.sample.json")))!["Values"]!.AsObject()
@@ -83,8 +83,8 @@ public sealed class HubTestHost : IAsyncDisposable
             [StorageOptions.OutboxQueueSetting] = "outbox-" + id,
             [FunctionCatalog.OmsEventsTopicSetting] = topic,
             [FunctionCatalog.AlertsTopicSetting] = "alerts-" + id,
-            [global::WmsFunctions.PickSlips.PickSlipOptions.EscalationQueueSetting] = "escalations-" + id,
-            ["Hub:Operators:Keys:test:ApiKeySha256"] = WebhookSecurity.ApiKeys.Hash(keys.Operator),
+            [global::WmsFunctions.Flows.PickSlips.PickSlipOptions.EscalationQueueSetting] = "escalations-" + id,
+            ["Hub:Operators:Keys:test:ApiKeySha256"] = WmsFunctions.Pipeline.Webhooks.ApiKeys.Hash(keys.Operator),
             ["Hub:Operators:Keys:test:Tenants:0"] = "acme",
             ["Hub:Operators:Keys:test:Tenants:1"] = "globex",
             [HandlerApp.TenantsFileSetting] = null,
@@ -201,7 +201,7 @@ public sealed class HubTestHost : IAsyncDisposable
 
     public static void AddInstance(Dictionary<string, string?> settings, string tenant, string instance, string key, params (string Code, string Warehouse)[] locations)
     {
-        settings[$"Hub:Tenants:{tenant}:Instances:{instance}:Auth:ApiKeySha256:0"] = WebhookSecurity.ApiKeys.Hash(key);
+        settings[$"Hub:Tenants:{tenant}:Instances:{instance}:Auth:ApiKeySha256:0"] = WmsFunctions.Pipeline.Webhooks.ApiKeys.Hash(key);
         AddLocations(settings, tenant, instance, locations);
     }
 

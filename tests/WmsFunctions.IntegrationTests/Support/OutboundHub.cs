@@ -3,13 +3,14 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using WmsFunctions.FailedSyncs;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Handler;
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.LocalHost;
-using WmsFunctions.PickSlips;
-using WmsFunctions.Storage;
-using WmsFunctions.Tenancy;
+using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Platform.Storage;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.IntegrationTests.Support;
 

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using WmsFunctions.WebhookSecurity;
+using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.IntegrationTests.Support;
 

@@ -1,5 +1,6 @@
 using CsCheck;
-using WmsFunctions.Channels;
+using WmsFunctions.Adapters.ChannelAdvisor;
+using WmsFunctions.Flows.Channels;
 
 namespace WmsFunctions.UnitTests.Channels;
 

@@ -1,6 +1,8 @@
 using CsCheck;
-using WmsFunctions.Channels;
-using WmsFunctions.Tenancy;
+using WmsFunctions.Adapters.ChannelAdvisor;
+using WmsFunctions.Flows.Channels;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.UnitTests.Channels;
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using WmsFunctions.Edi;
 using WmsFunctions.Edi.Documents;
-using WmsFunctions.Edi.Inbound;
-using WmsFunctions.Edi.Partners;
-using WmsFunctions.Tenancy;
+using WmsFunctions.Adapters.X12;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.UnitTests.Edi;
 
@@ -145,7 +145,7 @@ public sealed class X12PartnerConfigurationTests
         ], X12AcknowledgmentCode.Accepted, 2, 2, 2, []);
 
         var patched = X12InboundHandler.Reject(group, "947", "0002",
-            new X12SetRejection(new Problems.Problem("unmapped-reason-code", 422, "t", "d"), "W19", 0, 1, "ZZ"), 4);
+            new X12SetRejection(new WmsFunctions.Platform.Problems.Problem("unmapped-reason-code", 422, "t", "d"), "W19", 0, 1, "ZZ"), 4);
 
         Assert.Equal((X12AcknowledgmentCode.PartiallyAccepted, 1), (patched.Code, patched.SetsAccepted));
         var set = patched.Sets[1];

@@ -1,4 +1,4 @@
-using WmsFunctions.Inventory;
+using WmsFunctions.Flows.Inventory;
 using WmsFunctions.UnitTests.Tenancy;
 
 namespace WmsFunctions.UnitTests.Inventory;
@@ -129,11 +129,11 @@ public class InventoryValidationTests
     public void Hash_OfARequestWithoutTheNewFields_IsUnchanged()
     {
         // Events received before item transfers existed must still match their retries (same hash as then).
-        var hash = WmsFunctions.Inbox.InboundJson.Hash(Adjust());
+        var hash = WmsFunctions.Platform.Json.InboundJson.Hash(Adjust());
 
-        var json = System.Text.Json.JsonSerializer.Serialize(Adjust(), WmsFunctions.Inbox.InboundJson.Options);
+        var json = System.Text.Json.JsonSerializer.Serialize(Adjust(), WmsFunctions.Platform.Json.InboundJson.Options);
         Assert.DoesNotContain("toSku", json, StringComparison.Ordinal);
         Assert.DoesNotContain("vendorId", json, StringComparison.Ordinal);
-        Assert.NotEqual(hash, WmsFunctions.Inbox.InboundJson.Hash(Adjust() with { ToSku = "x" }));
+        Assert.NotEqual(hash, WmsFunctions.Platform.Json.InboundJson.Hash(Adjust() with { ToSku = "x" }));
     }
 }

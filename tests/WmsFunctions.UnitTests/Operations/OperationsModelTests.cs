@@ -1,4 +1,4 @@
-using WmsFunctions.FailedSyncs;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Operations;
 
 namespace WmsFunctions.UnitTests.Operations;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using WmsFunctions.Operations;
-using WmsFunctions.WebhookSecurity;
+using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.UnitTests.Operations;
 

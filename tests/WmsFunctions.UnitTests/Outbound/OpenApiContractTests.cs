@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using WmsFunctions.Outbound;
-using WmsFunctions.Outbound.Adapters;
-using WmsFunctions.Tenancy;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Adapters.GenericXml;
+using WmsFunctions.Adapters.HubJson;
+using WmsFunctions.Adapters.X12;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.UnitTests.Outbound;
 
@@ -54,7 +56,7 @@ public sealed class OpenApiContractTests
     public void Paths_AreExactlyTheAdaptersRoutes()
     {
         var documented = Document["paths"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal);
-        var stock = new WmsFunctions.Reconciliation.HubJsonStockDialect().PageRequest("F", null, 1).Path.Split('?')[0]; // the reconciliation's listing
+        var stock = new WmsFunctions.Flows.Reconciliation.HubJsonStockDialect().PageRequest("F", null, 1).Path.Split('?')[0]; // the reconciliation's listing
         var routed = HubJsonAdapter.Routes.Values.Select(r => "/" + r.Path).Append("/" + stock).Order(StringComparer.Ordinal);
 
         Assert.Equal(routed, documented);

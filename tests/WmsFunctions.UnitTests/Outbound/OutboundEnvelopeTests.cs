@@ -5,8 +5,8 @@ using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Testing;
 using Polly.Timeout;
-using WmsFunctions.Outbound;
-using WmsFunctions.Tenancy;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.UnitTests.Outbound;
 

@@ -1,10 +1,12 @@
 using CsCheck;
 using WmsFunctions.Gs1;
-using WmsFunctions.Items;
-using WmsFunctions.Outbound;
-using WmsFunctions.Outbound.Adapters;
-using WmsFunctions.PurchaseOrders;
-using WmsFunctions.Tenancy;
+using WmsFunctions.Flows.Items;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Adapters.GenericXml;
+using WmsFunctions.Adapters.HubJson;
+using WmsFunctions.Adapters.X12;
+using WmsFunctions.Flows.PurchaseOrders;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.UnitTests.Outbound;
 

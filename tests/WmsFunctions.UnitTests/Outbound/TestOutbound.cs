@@ -1,6 +1,6 @@
-using WmsFunctions.Outbound;
-using WmsFunctions.Tenancy;
-using WmsFunctions.WebhookSecurity;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Tenancy;
+using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.UnitTests.Outbound;
 

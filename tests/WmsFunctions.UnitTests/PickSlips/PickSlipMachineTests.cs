@@ -1,5 +1,5 @@
 using CsCheck;
-using WmsFunctions.PickSlips;
+using WmsFunctions.Flows.PickSlips;
 
 namespace WmsFunctions.UnitTests.PickSlips;
 

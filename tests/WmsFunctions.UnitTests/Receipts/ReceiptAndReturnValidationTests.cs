@@ -1,5 +1,5 @@
-using WmsFunctions.Receipts;
-using WmsFunctions.Returns;
+using WmsFunctions.Flows.PurchaseOrderReceipts;
+using WmsFunctions.Flows.ReturnReceipts;
 using WmsFunctions.UnitTests.Tenancy;
 
 namespace WmsFunctions.UnitTests.Receipts;

@@ -1,5 +1,5 @@
 using CsCheck;
-using WmsFunctions.Reconciliation;
+using WmsFunctions.Flows.Reconciliation;
 
 namespace WmsFunctions.UnitTests.Reconciliation;
 

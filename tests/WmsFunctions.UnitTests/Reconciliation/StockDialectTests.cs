@@ -1,4 +1,4 @@
-using WmsFunctions.Reconciliation;
+using WmsFunctions.Flows.Reconciliation;
 
 namespace WmsFunctions.UnitTests.Reconciliation;
 

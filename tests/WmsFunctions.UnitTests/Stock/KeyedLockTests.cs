@@ -1,4 +1,4 @@
-using WmsFunctions.Stock;
+using WmsFunctions.Flows.Stock;
 
 namespace WmsFunctions.UnitTests.Stock;
 

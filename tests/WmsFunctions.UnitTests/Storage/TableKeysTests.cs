@@ -1,5 +1,5 @@
 using CsCheck;
-using WmsFunctions.Storage;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.UnitTests.Storage;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
-using WmsFunctions.Tenancy;
-using WmsFunctions.WebhookSecurity;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Tenancy;
+using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.UnitTests.Tenancy;
 

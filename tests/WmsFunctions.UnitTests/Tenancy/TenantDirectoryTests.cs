@@ -1,4 +1,5 @@
-using WmsFunctions.Tenancy;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.UnitTests.Tenancy;
 

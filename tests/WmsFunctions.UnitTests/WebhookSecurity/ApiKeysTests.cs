@@ -1,4 +1,4 @@
-using WmsFunctions.WebhookSecurity;
+using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.UnitTests.WebhookSecurity;
 

@@ -4,8 +4,8 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using WmsFunctions.Tenancy;
-using WmsFunctions.WebhookSecurity;
+using WmsFunctions.Platform.Tenancy;
+using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.UnitTests.WebhookSecurity;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using WmsFunctions.WebhookSecurity;
+using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.UnitTests.WebhookSecurity;
 

@@ -4,9 +4,10 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using WmsFunctions.Tenancy;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Tenancy;
 using WmsFunctions.UnitTests.Tenancy;
-using WmsFunctions.WebhookSecurity;
+using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.UnitTests.WebhookSecurity;
 

@@ -1,0 +1,165 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WmsFunctions.Pipeline.FailedSyncs;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Platform.Storage;
+using WmsFunctions.Adapters.ChannelAdvisor;
+
+namespace WmsFunctions.Flows.Channels;
+
+/// <summary>A queue message: the SKU's stock or reservations changed, or its publication window ended (flush).</summary>
+public sealed record StockSignal(string Tenant, string Sku, bool Flush = false)
+{
+    public static StockSignal? Parse(string text)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<StockSignal>(text, ChannelJson.Options) is { Tenant.Length: > 0, Sku.Length: > 0 } signal ? signal : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>The data of the channels-bound CloudEvent <c>channel.availability.changed</c>.</summary>
+public sealed record AvailabilityChanged(string Sku, long Sequence, DateTimeOffset ComputedAt, IReadOnlyList<WarehouseAvailability> Warehouses, IReadOnlyList<ChannelAvailability> Channels);
+
+/// <summary>
+/// Publishes a SKU's available-to-sell to the channels when its stock or reservations change, throttled per SKU:
+/// at most one publication per <see cref="ChannelsSettings.PublishWindow"/>, always of the figure computed at
+/// publication time (the latest). A change inside a window marks the SKU pending and schedules one flush message
+/// for the window's end (queued before the mark is written, so a mark never exists without its flush); the flush
+/// publishes the then-latest figure. Nothing is lost, a busy SKU costs one publication per window.
+/// Each publication is a CloudEvent on the channels topic and, for channels taking Absolute updates, the channel's
+/// figure per distribution centre set on the marketplace.
+/// </summary>
+public sealed partial class ChannelStockPublisher(
+    HubStorage storage,
+    AvailabilityCalculator calculator,
+    ChannelDirectory channels,
+    MarketplaceAdapters adapters,
+    ChannelProducts products,
+    FailedSyncStore failedSyncs,
+    IOptions<ChannelsSettings> settings,
+    TimeProvider time,
+    ILogger<ChannelStockPublisher> logger)
+{
+    private const int MaxConflictRetries = 10;
+
+    /// <summary>Queues a "changed" signal per SKU (the hook every flow that moves stock or reservations calls).</summary>
+    public async Task NotifyAsync(string tenant, IEnumerable<string> skus, CancellationToken cancellationToken)
+    {
+        if (channels.OfTenant(tenant).Count == 0)
+        {
+            return; // a tenant without channels publishes nothing
+        }
+
+        var queue = await storage.QueueAsync(settings.Value.StockQueue, cancellationToken).ConfigureAwait(false);
+        foreach (var sku in skus.Distinct(StringComparer.Ordinal))
+        {
+            await queue.SendMessageAsync(JsonSerializer.Serialize(new StockSignal(tenant, sku), ChannelJson.Options), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Handles one signal; returns the CloudEvents to publish now (none while the SKU's window is open).</summary>
+    public async Task<IReadOnlyList<string>> HandleAsync(StockSignal signal, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubTable.Channels, cancellationToken).ConfigureAwait(false);
+        var window = settings.Value.PublishWindow;
+        for (var attempt = 1; ; attempt++)
+        {
+            var found = await table.GetEntityIfExistsAsync<ChannelAvailabilityEntity>(
+                ChannelKeys.Partition(signal.Tenant), ChannelKeys.Availability(signal.Sku), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var row = found.HasValue ? found.Value! : new ChannelAvailabilityEntity
+            {
+                PartitionKey = ChannelKeys.Partition(signal.Tenant),
+                RowKey = ChannelKeys.Availability(signal.Sku),
+                Sku = signal.Sku,
+            };
+            var now = time.GetUtcNow();
+            if (signal.Flush && !row.Pending)
+            {
+                return []; // published since: the latest figure is out
+            }
+
+            try
+            {
+                if (row.LastPublishedAt is { } last && now < last + window)
+                {
+                    var windowEnd = last + window;
+                    if (row.Pending && row.FlushAt == windowEnd && !signal.Flush)
+                    {
+                        return []; // already waiting for this window's end
+                    }
+
+                    await ScheduleFlushAsync(signal, windowEnd - now, cancellationToken).ConfigureAwait(false);
+                    row.Pending = true;
+                    row.FlushAt = windowEnd;
+                    await table.SaveAsync(row, found.HasValue, cancellationToken).ConfigureAwait(false);
+                    LogDeferred(logger, signal.Tenant, signal.Sku, windowEnd);
+                    return [];
+                }
+
+                var availability = await calculator.ComputeAsync(signal.Tenant, signal.Sku, cancellationToken).ConfigureAwait(false);
+                await PushAbsoluteAsync(signal.Tenant, availability, cancellationToken).ConfigureAwait(false);
+                row.Sequence++;
+                row.LastPublishedAt = now;
+                row.Pending = false;
+                row.FlushAt = null;
+                var data = new AvailabilityChanged(signal.Sku, row.Sequence, now, availability.Warehouses, availability.Channels);
+                row.Published = JsonSerializer.Serialize(data.Channels, ChannelJson.Options);
+                await table.SaveAsync(row, found.HasValue, cancellationToken).ConfigureAwait(false);
+                var id = $"{signal.Tenant}/channels/availability/{signal.Sku}/{row.Sequence}";
+                return [OmsEvent.Create(id, $"/tenants/{signal.Tenant}/channels", "channel.availability.changed", signal.Sku, now, signal.Tenant, id, data)];
+            }
+            catch (RequestFailedException conflict) when (conflict.Status is 409 or 412 && attempt < MaxConflictRetries)
+            {
+                // Another signal of the same SKU moved the row: decide again on what it wrote.
+            }
+        }
+    }
+
+    private async Task ScheduleFlushAsync(StockSignal signal, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var queue = await storage.QueueAsync(settings.Value.StockQueue, cancellationToken).ConfigureAwait(false);
+        await queue.SendMessageAsync(
+            JsonSerializer.Serialize(signal with { Flush = true }, ChannelJson.Options),
+            visibilityTimeout: delay < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task PushAbsoluteAsync(string tenant, SkuAvailability availability, CancellationToken cancellationToken)
+    {
+        foreach (var channel in channels.OfTenant(tenant).Where(c => c.Options.StockUpdates == StockUpdateType.Absolute))
+        {
+            var correlation = $"{tenant}/channels/availability/{availability.Sku}";
+            var productId = await products.ResolveAsync(channel, availability.Sku, correlation, cancellationToken).ConfigureAwait(false);
+            if (productId is null)
+            {
+                continue; // flagged by the lookup
+            }
+
+            var figures = availability.Channels.Single(c => c.Channel == channel.Id).ByDistributionCenter;
+            var updates = channel.Options.DistributionCenters.Keys.Select(dc => new DcQuantity(dc, figures.GetValueOrDefault(dc))).ToList();
+            try
+            {
+                await adapters.For(channel).UpdateStockAsync(channel, productId, StockUpdateType.Absolute, updates, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MarketplaceRefusedException refused)
+            {
+                await failedSyncs.RecordAsync(
+                    new FailedSync(tenant, channel.InstanceName, ChannelProducts.Direction, ChannelProducts.Flow, "sku", availability.Sku, "absolute-stock",
+                        "marketplace-refused", refused.Message, correlation, JsonSerializer.Serialize(updates, ChannelJson.Options)),
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Availability of {Tenant}/{Sku} changed inside its window; published at {WindowEnd}")]
+    private static partial void LogDeferred(ILogger logger, string tenant, string sku, DateTimeOffset windowEnd);
+}

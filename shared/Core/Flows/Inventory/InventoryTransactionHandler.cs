@@ -1,0 +1,218 @@
+using System.Text.Json;
+using WmsFunctions.Flows.Items;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Platform.Json;
+using WmsFunctions.Platform.Problems;
+using WmsFunctions.Flows.Stock;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Tenancy;
+
+namespace WmsFunctions.Flows.Inventory;
+
+/// <summary>
+/// The inventory-transaction flow (WMS -> OMS): validate, map the WMS's codes to the OMS's, then hand the
+/// command to the inbound pipeline, which de-duplicates, applies it to the stock snapshots and publishes it.
+/// Codes: adjust (A) by a signed quantity; transfer (T) between locations; overlay (O), a count of one area as of
+/// occurredAt; item-to-item transfer (G), stock of one SKU becoming another; return to vendor (V), stock leaving
+/// with its RTV reference; sync (S), the WMS's total on hand in one OMS location as of occurredAt, applied as
+/// the difference from the instance's current on hand there (see <see cref="StockChangeKind.Sync"/>).
+/// </summary>
+public sealed class InventoryTransactionHandler(ItemCatalog items, InboundEventProcessor processor, TimeProvider time)
+{
+    public const string Flow = "inventory";
+
+    public async Task<InboundResult> HandleAsync(InboundRequest request, CancellationToken cancellationToken)
+    {
+        if (!InboundJson.TryParse<InventoryTransactionRequest>(request.Body, out var transaction, out var malformed))
+        {
+            return InboundResult.Refused(malformed!);
+        }
+
+        var errors = Validate(transaction, request.Instance, time.GetUtcNow());
+        if (errors.Count > 0)
+        {
+            return InboundResult.Refused(Problem.InvalidEvent(errors));
+        }
+
+        var type = InventoryTransactionTypes.Parse(transaction.Type)!.Value;
+        var toCode = transaction.ToLocation ?? transaction.Location!;
+        if (InboundMapping.ResolveLocation(request.Instance, transaction.Location!, out var from) is { } fromProblem)
+        {
+            return InboundResult.Refused(fromProblem);
+        }
+
+        if (InboundMapping.ResolveLocation(request.Instance, toCode, out var to) is { } toProblem)
+        {
+            return InboundResult.Refused(toProblem);
+        }
+
+        var (sku, unknownSku) = await InboundMapping.ResolveSkuAsync(items, request.Instance, transaction.Sku!, cancellationToken).ConfigureAwait(false);
+        if (unknownSku is not null)
+        {
+            return InboundResult.Refused(unknownSku);
+        }
+
+        var toSku = sku;
+        if (type == InventoryTransactionType.ItemTransfer)
+        {
+            (toSku, unknownSku) = await InboundMapping.ResolveSkuAsync(items, request.Instance, transaction.ToSku!, cancellationToken).ConfigureAwait(false);
+            if (unknownSku is not null)
+            {
+                return InboundResult.Refused(unknownSku);
+            }
+
+            if (toSku == sku && to.Warehouse == from.Warehouse && to.Area == from.Area)
+            {
+                return InboundResult.Refused(Problem.InvalidEvent(new Dictionary<string, string[]>
+                {
+                    ["toSku"] = [$"'{transaction.ToSku}' is the same OMS SKU ({sku}) in the same location: nothing would change."],
+                }));
+            }
+        }
+
+        var quantity = transaction.Quantity!.Value;
+        IReadOnlyList<StockChange> changes = type switch
+        {
+            InventoryTransactionType.Adjust => [new(from.Warehouse!, from.Area!, sku, StockChangeKind.Adjust, quantity)],
+            InventoryTransactionType.Transfer or InventoryTransactionType.ItemTransfer =>
+            [
+                new(from.Warehouse!, from.Area!, sku, StockChangeKind.Adjust, -quantity),
+                new(to.Warehouse!, to.Area!, toSku, StockChangeKind.Adjust, quantity),
+            ],
+            InventoryTransactionType.ReturnToVendor => [new(from.Warehouse!, from.Area!, sku, StockChangeKind.Adjust, -quantity)],
+            InventoryTransactionType.Sync => [new(from.Warehouse!, from.Area!, sku, StockChangeKind.Sync, quantity)],
+            _ => [new(from.Warehouse!, from.Area!, sku, StockChangeKind.Count, quantity)],
+        };
+
+        var command = new InventoryTransactionCommand(
+            type,
+            transaction.OccurredAt!.Value,
+            transaction.ReasonCode,
+            transaction.Reference,
+            new WmsCodes(transaction.Sku!, transaction.Location!, transaction.ToLocation, transaction.ToSku),
+            changes,
+            transaction.VendorId);
+
+        return await processor.AcceptAsync(
+            new InboundEvent(
+                request.Instance.Tenant,
+                request.Instance.Id,
+                Flow,
+                transaction.EventId!,
+                InboundJson.Hash(transaction),
+                JsonSerializer.Serialize(command, InboundJson.Options),
+                request.CorrelationId),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static Dictionary<string, string[]> Validate(InventoryTransactionRequest transaction, WmsInstance instance, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        void Fail(string field, string message) => errors[field] = [message];
+
+        InboundFields.EventId(errors, transaction.EventId);
+
+        var type = InventoryTransactionTypes.Parse(transaction.Type);
+        if (type is null)
+        {
+            Fail("type", "Required: one of adjust (A), transfer (T), overlay (O), item-transfer (G), return-to-vendor (V), sync (S).");
+        }
+
+        InboundFields.OccurredAt(errors, transaction.OccurredAt, now, "when the movement happened in the warehouse");
+
+        if (!Codes.IsValid(transaction.Sku))
+        {
+            Fail("sku", $"Required: 1 to {Codes.MaxLength} characters.");
+        }
+
+        if (!Codes.IsValid(transaction.Location))
+        {
+            Fail("location", $"Required: 1 to {Codes.MaxLength} characters.");
+        }
+
+        switch (type)
+        {
+            case InventoryTransactionType.Transfer when !Codes.IsValid(transaction.ToLocation):
+                Fail("toLocation", "Required for a transfer.");
+                break;
+            case InventoryTransactionType.Transfer when string.Equals(transaction.ToLocation, transaction.Location, StringComparison.OrdinalIgnoreCase):
+                Fail("toLocation", "A transfer must move stock to another location.");
+                break;
+            case InventoryTransactionType.ItemTransfer when transaction.ToLocation is not null && !Codes.IsValid(transaction.ToLocation):
+                Fail("toLocation", $"1 to {Codes.MaxLength} characters, or left out for the same location.");
+                break;
+            case not (InventoryTransactionType.Transfer or InventoryTransactionType.ItemTransfer) when transaction.ToLocation is not null:
+                Fail("toLocation", "Only a transfer or an item-to-item transfer has a destination.");
+                break;
+        }
+
+        if (type == InventoryTransactionType.ItemTransfer)
+        {
+            if (!Codes.IsValid(transaction.ToSku))
+            {
+                Fail("toSku", "Required for an item-to-item transfer: the SKU the stock becomes.");
+            }
+            else if (string.Equals(transaction.ToSku, transaction.Sku, StringComparison.Ordinal) && transaction.ToLocation is null)
+            {
+                Fail("toSku", "An item-to-item transfer must change the SKU.");
+            }
+        }
+        else if (transaction.ToSku is not null)
+        {
+            Fail("toSku", "Only an item-to-item transfer has a target SKU.");
+        }
+
+        if (type == InventoryTransactionType.ReturnToVendor)
+        {
+            if (string.IsNullOrWhiteSpace(transaction.Reference))
+            {
+                Fail("reference", "Required for a return to vendor: the RTV reference.");
+            }
+
+            if (transaction.VendorId is not null && !Codes.IsValid(transaction.VendorId))
+            {
+                Fail("vendorId", $"1 to {Codes.MaxLength} characters.");
+            }
+        }
+        else if (transaction.VendorId is not null)
+        {
+            Fail("vendorId", "Only a return to vendor names a vendor.");
+        }
+
+        if (transaction.Quantity is not { } quantity)
+        {
+            Fail("quantity", "Required: a whole number.");
+        }
+        else if (Math.Abs(quantity) > instance.MaxQuantity)
+        {
+            Fail("quantity", $"Must not exceed {instance.MaxQuantity} in size.");
+        }
+        else
+        {
+            switch (type)
+            {
+                case InventoryTransactionType.Adjust when quantity == 0:
+                    Fail("quantity", "An adjustment of zero changes nothing.");
+                    break;
+                case InventoryTransactionType.Transfer or InventoryTransactionType.ItemTransfer or InventoryTransactionType.ReturnToVendor when quantity <= 0:
+                    Fail("quantity", "A transfer or return to vendor moves a positive quantity.");
+                    break;
+                case InventoryTransactionType.Overlay or InventoryTransactionType.Sync when quantity < 0:
+                    Fail("quantity", "A count cannot be negative.");
+                    break;
+            }
+        }
+
+        if (transaction.ReasonCode is not null && !Codes.IsValid(transaction.ReasonCode))
+        {
+            Fail("reasonCode", $"At most {Codes.MaxLength} characters.");
+        }
+
+        if (transaction.Reference is { Length: > 256 } && !errors.ContainsKey("reference"))
+        {
+            Fail("reference", "At most 256 characters.");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,103 @@
+using Azure;
+using Azure.Data.Tables;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Storage;
+
+namespace WmsFunctions.Flows.PurchaseOrders;
+
+/// <summary>
+/// The hub's copy of the OMS's purchase orders (layout in <see cref="PurchaseOrderHeaderEntity"/>'s file), kept by
+/// the outbound PO flow and read by the PO receipt flow. A version is applied only over an older one. Header and
+/// lines commit in one transactional batch when they fit (up to 99 lines); a larger PO writes its lines first
+/// and the header, the version guard, last.
+/// </summary>
+public sealed class PurchaseOrderStore(HubStorage storage, TimeProvider time)
+{
+    private const int BatchLimit = 100;
+
+    public async Task<bool> ApplyAsync(string tenant, PurchaseOrderChanged po, bool cancelled, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubTable.PurchaseOrders, cancellationToken).ConfigureAwait(false);
+        var partition = PurchaseOrderHeaderEntity.PartitionFor(tenant, po.PoNumber!);
+        for (var race = 0; race < 8; race++)
+        {
+            var existing = await table.GetEntityIfExistsAsync<PurchaseOrderHeaderEntity>(partition, PurchaseOrderHeaderEntity.HeaderRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (existing.HasValue && existing.Value!.Version >= po.Version)
+            {
+                return false;
+            }
+
+            var now = time.GetUtcNow();
+            var header = new PurchaseOrderHeaderEntity
+            {
+                PartitionKey = partition,
+                Tenant = tenant,
+                PoNumber = po.PoNumber!,
+                VendorId = po.VendorId,
+                Warehouse = po.Warehouse!,
+                Status = cancelled ? PurchaseOrderStatus.Cancelled : PurchaseOrderStatus.Open,
+                Version = po.Version!.Value,
+                UpdatedAt = now,
+                ExpectedDate = Date(po.ExpectedDate),
+            };
+
+            var lines = (po.Lines ?? []).ToDictionary(l => l.LineNumber!.Value);
+            var actions = new List<TableTransactionAction>();
+            foreach (var line in lines.Values.OrderBy(l => l.LineNumber))
+            {
+                var eaches = line.EachesPerUnit ?? 1;
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new PurchaseOrderLineEntity
+                {
+                    PartitionKey = partition,
+                    RowKey = PurchaseOrderLineEntity.RowFor(line.LineNumber!.Value),
+                    LineNumber = line.LineNumber.Value,
+                    Sku = line.Sku!,
+                    OrderedQuantity = line.Quantity!.Value,
+                    UnitOfMeasure = line.UnitOfMeasure!,
+                    EachesPerUnit = eaches,
+                    ExpectedQuantity = checked(line.Quantity.Value * eaches),
+                    ExpectedDate = Date(line.ExpectedDate ?? po.ExpectedDate),
+                    Status = cancelled || line.Cancelled == true ? PurchaseOrderStatus.Cancelled : PurchaseOrderStatus.Open,
+                }));
+            }
+
+            // Lines the OMS no longer lists are cancelled, not deleted: a receipt may already point at them.
+            var prefix = PurchaseOrderLineEntity.RowPrefix;
+            await foreach (var old in table.QueryAsync<PurchaseOrderLineEntity>(
+                l => l.PartitionKey == partition && l.RowKey.CompareTo(prefix) >= 0 && l.RowKey.CompareTo(TableKeys.PrefixEnd(prefix)) < 0,
+                select: ["RowKey", "LineNumber"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (!lines.ContainsKey(old.LineNumber))
+                {
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(partition, old.RowKey)
+                    {
+                        [nameof(PurchaseOrderLineEntity.Status)] = PurchaseOrderStatus.Cancelled,
+                    }));
+                }
+            }
+
+            actions.Add(existing.HasValue
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, header, existing.Value!.ETag)
+                : new TableTransactionAction(TableTransactionActionType.Add, header));
+            try
+            {
+                // Lines first, the header (the version guard) in the last batch.
+                foreach (var batch in actions.Chunk(BatchLimit))
+                {
+                    await table.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
+                }
+
+                return true;
+            }
+            catch (TableTransactionFailedException raced) when (raced.Status is 409 or 412)
+            {
+                // Another delivery of this PO committed first: compare against its version.
+            }
+        }
+
+        throw new InvalidOperationException($"Purchase order {tenant}/{po.PoNumber} kept changing; the host will deliver the message again.");
+    }
+
+    private static DateTimeOffset? Date(DateOnly? date) =>
+        date is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
+}

@@ -1,0 +1,111 @@
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+using WmsFunctions.Platform.Storage;
+
+namespace WmsFunctions.Operations;
+
+/// <summary>One dependency or figure of the readiness answer (never tenant data, never a secret).</summary>
+public sealed record HealthCheckResult(string Name, string Status, string Detail);
+
+/// <summary>Sync lag without tenant data: the oldest message waiting in the outbox and how many wait.</summary>
+public sealed record HealthLag(double? OutboxOldestAgeSeconds, int? OutboxApproximateMessages);
+
+public sealed record HealthReport(string Status, IReadOnlyList<HealthCheckResult> Checks, HealthLag Lag)
+{
+    public bool Ready => Status == "ready";
+}
+
+/// <summary>
+/// Readiness: Table Storage answers within <see cref="StorageTimeout"/>, the configuration is complete (every app
+/// setting a function.json names is set, the tenants file, when named, exists and parses), and the outbox lag.
+/// Safe to answer anonymously: names and figures only.
+/// </summary>
+public sealed class HealthCheck(TableServiceClient tables, HubStorage storage, IConfiguration configuration, TimeProvider time)
+{
+    public static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(3);
+
+    public const string TenantsFileSetting = "HUB_TENANTS_FILE";
+
+    public async Task<HealthReport> CheckAsync(IEnumerable<string> requiredSettings, CancellationToken cancellationToken)
+    {
+        var checks = new List<HealthCheckResult>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StorageTimeout);
+        var storageUp = false;
+        try
+        {
+            await foreach (var _ in tables.QueryAsync(maxPerPage: 1, cancellationToken: timeout.Token).AsPages(pageSizeHint: 1).ConfigureAwait(false))
+            {
+                break;
+            }
+
+            storageUp = true;
+            checks.Add(new("table-storage", "up", "answered"));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            checks.Add(new("table-storage", "down", $"no answer within {StorageTimeout.TotalSeconds:0} s"));
+        }
+        catch (RequestFailedException failure)
+        {
+            checks.Add(new("table-storage", "down", $"HTTP {failure.Status}"));
+        }
+        catch (Exception failure) when (failure is AggregateException or System.Net.Http.HttpRequestException)
+        {
+            checks.Add(new("table-storage", "down", "unreachable"));
+        }
+
+        var missing = requiredSettings.Where(s => string.IsNullOrWhiteSpace(configuration[s])).Order(StringComparer.Ordinal).ToArray();
+        checks.Add(missing.Length == 0
+            ? new("settings", "ok", "every setting the functions name is set")
+            : new("settings", "missing", "not set: " + string.Join(", ", missing)));
+
+        checks.Add(TenantsFile());
+
+        HealthLag lag = new(null, null);
+        if (storageUp)
+        {
+            try
+            {
+                var queue = await storage.QueueAsync(storage.OutboxQueueName, timeout.Token).ConfigureAwait(false);
+                var peeked = (await queue.PeekMessagesAsync(1, timeout.Token).ConfigureAwait(false)).Value;
+                var count = (await queue.GetPropertiesAsync(timeout.Token).ConfigureAwait(false)).Value.ApproximateMessagesCount;
+                var oldest = peeked.Length > 0 && peeked[0].InsertedOn is { } at ? Math.Max(0, Math.Round((time.GetUtcNow() - at).TotalSeconds)) : (double?)null;
+                lag = new HealthLag(oldest ?? 0, count);
+            }
+            catch (Exception failure) when (failure is RequestFailedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                checks.Add(new("outbox-queue", "down", "the outbox queue did not answer"));
+            }
+        }
+
+        var ready = checks.All(c => c.Status is "up" or "ok");
+        return new HealthReport(ready ? "ready" : "not-ready", checks, lag);
+    }
+
+    private HealthCheckResult TenantsFile()
+    {
+        if (configuration[TenantsFileSetting] is not { Length: > 0 } file)
+        {
+            return new("tenants-file", "ok", "none named: tenants come from app settings");
+        }
+
+        var path = Path.GetFullPath(file, AppContext.BaseDirectory);
+        if (!File.Exists(path))
+        {
+            return new("tenants-file", "missing", "the file HUB_TENANTS_FILE names does not exist");
+        }
+
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var _ = System.Text.Json.JsonDocument.Parse(stream);
+            return new("tenants-file", "ok", "parses");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return new("tenants-file", "invalid", "the tenants file is not valid JSON");
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WmsFunctions.Flows.Items;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Platform.Json;
+
+namespace WmsFunctions.Operations;
+
+/// <summary>The operations part of the hub: operator authentication, replay, overrides, alerts, health.</summary>
+public static class OperationsServices
+{
+    public static IServiceCollection AddWmsOperations(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OperatorOptions>, OperatorOptionsValidator>();
+        services.AddSingleton<OperatorAuthenticator>();
+        services.AddSingleton<FailedSyncReplayer>();
+        services.AddSingleton<OperatorOverrides>();
+        services.AddSingleton<IInboundFlow, OperatorStockFlow>();
+        services.AddSingleton<IInboundFlow, OperatorPickSlipFlow>();
+        services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName).Configure(options =>
+            options.WebhookUrl = configuration[AlertOptions.WebhookUrlSetting] is { Length: > 0 } url ? url : options.WebhookUrl);
+        services.AddHttpClient(AlertOptions.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<AlertEvaluator>();
+        services.AddSingleton<HealthCheck>();
+        return services;
+    }
+}

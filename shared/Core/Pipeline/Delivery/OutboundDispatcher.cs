@@ -1,0 +1,268 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WmsFunctions.Pipeline.Audit;
+using WmsFunctions.Pipeline.FailedSyncs;
+using WmsFunctions.Flows.Items;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Platform.Json;
+using WmsFunctions.Adapters.GenericXml;
+using WmsFunctions.Adapters.HubJson;
+using WmsFunctions.Adapters.X12;
+using WmsFunctions.Platform.Tenancy;
+
+namespace WmsFunctions.Pipeline.Delivery;
+
+/// <summary>Settings of the OMS -> WMS delivery that are not per tenant.</summary>
+public sealed class OutboundDeliveryOptions
+{
+    public const string PickSlipEventsQueueSetting = "PICKSLIP_EVENTS_QUEUE";
+
+    public const string MaxDeliveryCountSetting = "OUTBOUND_MAX_DELIVERY_COUNT";
+
+    /// <summary>Storage queue of the pick-slip hand-off (<see cref="PickSlips.PickSlipHandedOff"/>).</summary>
+    public string PickSlipEventsQueue { get; set; } = "pickslip-events";
+
+    /// <summary>The subscriptions' MaxDeliveryCount (infra-bicep/modules/servicebus.bicep): the last delivery records a failed sync.</summary>
+    public int MaxDeliveryCount { get; set; } = 10;
+}
+
+/// <summary>How one message went, per instance, for the function's log lines.</summary>
+public sealed record DispatchSummary(string Outcome, IReadOnlyList<string> Instances);
+
+/// <summary>
+/// Runs every OMS -> WMS flow the same way:
+/// 1. read the CloudEvent and the flow's data; anything malformed or invalid is a failed sync, and the message
+///    is completed (it will not get better);
+/// 2. keep the hub's own copy (items, purchase orders) through the flow;
+/// 3. route it to the instances that receive the flow for its warehouses;
+/// 4. per instance: claim the version (older than what the instance has: ignored; delivered already: ignored),
+///    map the codes (a missing mapping is a failed sync), send through the instance's pipeline, record the
+///    outcome (refusal: failed sync with the WMS's answer), hand it on, audit every attempt and outcome;
+/// 5. if any instance could not be reached, throw: the host answers 500 and Service Bus delivers the message
+///    again; instances already served skip it as a duplicate.
+/// </summary>
+public sealed partial class OutboundDispatcher(
+    OutboundDirectory directory,
+    DeliveryStore deliveries,
+    WmsAdapters adapters,
+    WmsClient client,
+    FailedSyncStore failedSyncs,
+    AuditLog audit,
+    TimeProvider time,
+    IOptions<OutboundDeliveryOptions> options,
+    ILogger<OutboundDispatcher> logger)
+{
+    public async Task<DispatchSummary> DispatchAsync<TData>(IOutboundFlow<TData> flow, OutboundDelivery delivery, CancellationToken cancellationToken)
+        where TData : class
+    {
+        var started = time.GetTimestamp();
+        if (!OmsMessage.TryParse(delivery.Body, out var message, out var envelopeError))
+        {
+            var (tenant, id) = OmsMessage.Peek(delivery.Body);
+            return await RejectAsync(flow, delivery, tenant, id ?? delivery.MessageId, null, "malformed-message", envelopeError!, started, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!directory.KnowsTenant(message.Tenant))
+        {
+            return await RejectAsync(flow, delivery, null, message.Id, message.CorrelationId, "unknown-tenant", $"Tenant '{message.Tenant}' is not configured.", started, cancellationToken).ConfigureAwait(false);
+        }
+
+        var type = message.Type.StartsWith(OmsMessage.TypePrefix, StringComparison.Ordinal) ? message.Type[OmsMessage.TypePrefix.Length..] : null;
+        if (type is null || !flow.Types.Contains(type))
+        {
+            var expected = string.Join(", ", flow.Types.Select(t => OmsMessage.TypePrefix + t));
+            return await RejectAsync(flow, delivery, message.Tenant, message.Id, message.CorrelationId, "unsupported-type", $"Type '{message.Type}' is not one of {expected}.", started, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!InboundJson.TryParse<TData>(Encoding.UTF8.GetBytes(message.Data.GetRawText()), out var data, out var malformed))
+        {
+            return await RejectAsync(flow, delivery, message.Tenant, message.Id, message.CorrelationId, "malformed-message", "data: " + malformed!.Detail, started, cancellationToken).ConfigureAwait(false);
+        }
+
+        var errors = flow.Validate(type, data);
+        if (errors.Count > 0)
+        {
+            var detail = string.Join("; ", errors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
+            return await RejectAsync(flow, delivery, message.Tenant, message.Id, message.CorrelationId, "invalid-message", detail, started, cancellationToken).ConfigureAwait(false);
+        }
+
+        var entity = flow.Describe(type, data);
+        await flow.AcceptAsync(message, entity, data, cancellationToken).ConfigureAwait(false);
+
+        var instances = directory.Route(message.Tenant, flow.Flow, entity.Warehouses);
+        if (delivery.OnlyInstance is { } only)
+        {
+            instances = instances.Where(i => string.Equals(i.Id, only, StringComparison.Ordinal)).ToList();
+        }
+
+        var context = new Context<TData>(flow, delivery, message, entity, data, message.CorrelationId ?? delivery.CorrelationId ?? message.Id);
+        if (instances.Count == 0)
+        {
+            await AuditAsync(context, null, "unrouted", null, "no WMS instance receives this flow for its warehouses", started, null, cancellationToken).ConfigureAwait(false);
+            return new DispatchSummary("unrouted", []);
+        }
+
+        var results = await Task.WhenAll(instances.Select(instance => DeliverAsync(context, instance, cancellationToken))).ConfigureAwait(false);
+        var lines = instances.Zip(results, (i, r) => $"{i.Id}: {r}").ToList();
+        var unavailable = instances.Zip(results).Where(p => p.Second == "unavailable").Select(p => p.First.Id).ToList();
+        if (unavailable.Count > 0)
+        {
+            throw new WmsUnavailableException(
+                $"{flow.Flow} {entity.Id} v{entity.Version}: WMS instance(s) {string.Join(", ", unavailable)} unavailable; the host delivers the message again.",
+                delivery.DeliveryCount,
+                null);
+        }
+
+        return new DispatchSummary("done", lines);
+    }
+
+    private async Task<string> DeliverAsync<TData>(Context<TData> context, OutboundInstance instance, CancellationToken cancellationToken)
+        where TData : class
+    {
+        var started = time.GetTimestamp();
+        var (flow, delivery, message, entity, data, _) = context;
+        var claim = await deliveries.ClaimAsync(message.Tenant, instance.Id, flow.Flow, entity.Id, entity.Version, message.Id, cancellationToken, delivery.Replay).ConfigureAwait(false);
+        switch (claim.Outcome)
+        {
+            case ClaimOutcome.Stale:
+                LogStale(logger, flow.Flow, entity.Id, entity.Version, claim.StoredVersion, instance.Key);
+                await AuditAsync(context, instance, "stale", null, $"v{entity.Version} is older than v{claim.StoredVersion} already sent", started, null, cancellationToken).ConfigureAwait(false);
+                return "stale";
+            case ClaimOutcome.Duplicate:
+                await AuditAsync(context, instance, "duplicate", null, $"v{entity.Version} already handled", started, null, cancellationToken).ConfigureAwait(false);
+                return "duplicate";
+        }
+
+        var row = claim.Row!;
+        WmsRequest request;
+        IWmsAdapter adapter;
+        try
+        {
+            adapter = adapters.For(instance);
+            var document = new WmsDocument(message.Id, entity.Action, entity.Version, flow.Flow, flow.Map(entity, data, instance));
+            request = await adapter.RenderAsync(document, instance, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MappingException missing)
+        {
+            await FailAsync(context, instance, missing.Reason, missing.Message, cancellationToken).ConfigureAwait(false);
+            await flow.DeliveredAsync(Outcome(context, instance, DeliveryResult.Failed, missing.Reason), data, cancellationToken).ConfigureAwait(false);
+            await deliveries.CompleteAsync(row, DeliveryStatus.Failed, cancellationToken).ConfigureAwait(false);
+            await AuditAsync(context, instance, "failed", missing.Reason, missing.Message, started, claim.Attempt, cancellationToken).ConfigureAwait(false);
+            return "failed";
+        }
+
+        WmsAnswer answer;
+        try
+        {
+            answer = await client.SendAsync(instance, request, message.Id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WmsUnavailableException unavailable)
+        {
+            var last = delivery.DeliveryCount >= options.Value.MaxDeliveryCount;
+            if (last)
+            {
+                // The message dead-letters after this delivery: make sure a person sees it in the failed syncs too.
+                await FailAsync(context, instance, "wms-unavailable", unavailable.Message, cancellationToken).ConfigureAwait(false);
+                await flow.DeliveredAsync(Outcome(context, instance, DeliveryResult.Failed, "wms-unavailable"), data, cancellationToken).ConfigureAwait(false);
+            }
+
+            await AuditAsync(context, instance, last ? "failed" : "retrying", "wms-unavailable", unavailable.Message, started, claim.Attempt, cancellationToken).ConfigureAwait(false);
+            return "unavailable";
+        }
+        catch (WmsAuthException auth)
+        {
+            await FailAsync(context, instance, "wms-auth-failed", auth.Message, cancellationToken).ConfigureAwait(false);
+            await flow.DeliveredAsync(Outcome(context, instance, DeliveryResult.Failed, "wms-auth-failed"), data, cancellationToken).ConfigureAwait(false);
+            await deliveries.CompleteAsync(row, DeliveryStatus.Failed, cancellationToken).ConfigureAwait(false);
+            await AuditAsync(context, instance, "failed", "wms-auth-failed", auth.Message, started, claim.Attempt, cancellationToken).ConfigureAwait(false);
+            return "failed";
+        }
+
+        if (answer.Accepted)
+        {
+            await flow.DeliveredAsync(Outcome(context, instance, DeliveryResult.Sent, null), data, cancellationToken).ConfigureAwait(false);
+            await deliveries.CompleteAsync(row, DeliveryStatus.Delivered, cancellationToken).ConfigureAwait(false);
+            await AuditAsync(context, instance, "delivered", null, $"HTTP {answer.Status} after {answer.Attempts} HTTP attempt(s)", started, claim.Attempt, cancellationToken).ConfigureAwait(false);
+            return "delivered";
+        }
+
+        var reason = adapter.RefusalReason(answer.Status, answer.ContentType, answer.Body) ?? RefusalReasons.WmsRefused;
+        var excerpt = $"HTTP {answer.Status}: {WmsClient.Excerpt(answer.Body)}";
+        LogRefused(logger, flow.Flow, entity.Id, entity.Version, instance.Key, answer.Status, reason);
+        await FailAsync(context, instance, reason, excerpt, cancellationToken).ConfigureAwait(false);
+        await flow.DeliveredAsync(Outcome(context, instance, DeliveryResult.Refused, reason), data, cancellationToken).ConfigureAwait(false);
+        await deliveries.CompleteAsync(row, DeliveryStatus.Refused, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(context, instance, "refused", reason, excerpt, started, claim.Attempt, cancellationToken).ConfigureAwait(false);
+        return "refused";
+    }
+
+    private async Task<DispatchSummary> RejectAsync<TData>(
+        IOutboundFlow<TData> flow, OutboundDelivery delivery, string? tenant, string? messageId, string? correlationId,
+        string reason, string detail, long started, CancellationToken cancellationToken)
+        where TData : class
+    {
+        tenant ??= FailedSyncStore.UnknownTenant;
+        messageId ??= "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(delivery.Body)))[..32];
+        correlationId ??= delivery.CorrelationId ?? messageId;
+        LogRejected(logger, flow.Flow, messageId, tenant, reason);
+        await failedSyncs.RecordAsync(
+            new FailedSync(tenant, FailedSyncStore.Unrouted, FailedSyncDirection.OmsToWms, flow.Flow, flow.EntityType, messageId, messageId, reason, detail, correlationId, delivery.Body),
+            cancellationToken).ConfigureAwait(false);
+        await audit.WriteAsync(
+            new AuditEntry(tenant, time.GetUtcNow(), flow.Flow, "rejected", EntityType: flow.EntityType, EventId: messageId, CorrelationId: correlationId,
+                Reason: reason, Summary: FailedSyncStore.Excerpt(detail, 200), DurationMs: time.GetElapsedTime(started).TotalMilliseconds, Attempt: delivery.DeliveryCount),
+            $"{flow.Flow}|{messageId}|rejected|{delivery.DeliveryCount}",
+            cancellationToken).ConfigureAwait(false);
+        return new DispatchSummary("rejected: " + reason, []);
+    }
+
+    private Task<FailedSyncEntity> FailAsync<TData>(Context<TData> context, OutboundInstance instance, string reason, string detail, CancellationToken cancellationToken)
+        where TData : class =>
+        failedSyncs.RecordAsync(
+            new FailedSync(context.Message.Tenant, instance.Id, FailedSyncDirection.OmsToWms, context.Flow.Flow, context.Flow.EntityType,
+                context.Entity.Id, context.Message.Id, reason, detail, context.CorrelationId, context.Delivery.Body),
+            cancellationToken);
+
+    private Task AuditAsync<TData>(
+        Context<TData> context, OutboundInstance? instance, string outcome, string? reason, string summary, long started, int? attempt,
+        CancellationToken cancellationToken)
+        where TData : class
+    {
+        var instanceId = instance?.Id;
+        return audit.WriteAsync(
+            new AuditEntry(
+                context.Message.Tenant,
+                time.GetUtcNow(),
+                context.Flow.Flow,
+                outcome,
+                Instance: instanceId,
+                EntityType: context.Flow.EntityType,
+                EntityId: context.Entity.Id,
+                EventId: context.Message.Id,
+                CorrelationId: context.CorrelationId,
+                Reason: reason,
+                Summary: $"{context.Entity.Action} v{context.Entity.Version}: {FailedSyncStore.Excerpt(summary, 300)}",
+                DurationMs: time.GetElapsedTime(started).TotalMilliseconds,
+                Attempt: attempt),
+            $"{instanceId}|{context.Flow.Flow}|{context.Message.Id}|{outcome}|{context.Delivery.DeliveryCount}",
+            cancellationToken);
+    }
+
+    private OutboundOutcome Outcome<TData>(Context<TData> context, OutboundInstance instance, DeliveryResult result, string? reason)
+        where TData : class =>
+        new(context.Message, context.Entity, instance, result, reason, time.GetUtcNow());
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Flow} message {MessageId} of tenant {Tenant} rejected: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string flow, string messageId, string tenant, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Flow} {EntityId} v{Version} is older than v{Stored} already sent to {Instance}: ignored")]
+    private static partial void LogStale(ILogger logger, string flow, string entityId, long version, long stored, string instance);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Flow} {EntityId} v{Version} refused by {Instance} with HTTP {Status} ({Reason}): recorded as a failed sync")]
+    private static partial void LogRefused(ILogger logger, string flow, string entityId, long version, string instance, int status, string reason);
+
+    private sealed record Context<TData>(IOutboundFlow<TData> Flow, OutboundDelivery Delivery, OmsMessage Message, OutboundEntity Entity, TData Data, string CorrelationId)
+        where TData : class;
+}

@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Logging;
+using WmsFunctions.Platform.Problems;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Tenancy;
+using WmsFunctions.Flows.Items;
+using WmsFunctions.Platform.Json;
+
+namespace WmsFunctions.Pipeline.Events;
+
+/// <summary>A WMS -> OMS flow as the inbound pipeline sees it: how to apply one stored command.</summary>
+public interface IInboundFlow
+{
+    string Name { get; }
+
+    /// <summary>
+    /// Applies the record's command exactly once in effect (it may run again after a crash, or concurrently
+    /// with the relay) and says what it did. Must give the same outcome every time it runs for the same record.
+    /// </summary>
+    Task<InboundOutcome> ApplyAsync(InboxEntity record, CancellationToken cancellationToken);
+}
+
+public sealed record InboundOutcome(string Outcome, int ResponseStatus, string ResponseBody, string? OmsEvent, string AuditSummary);
+
+/// <summary>What every inbound webhook hands its flow handler once the caller is authenticated.</summary>
+public sealed record InboundRequest(WmsInstance Instance, ReadOnlyMemory<byte> Body, string CorrelationId);
+
+/// <summary>A validated, mapped event, ready for the inbox.</summary>
+public sealed record InboundEvent(
+    string Tenant,
+    string Instance,
+    string Flow,
+    string EventId,
+    string RequestHash,
+    string Command,
+    string CorrelationId);
+
+/// <summary>The answer to the WMS: an accepted event (possibly answered again) or a refusal.</summary>
+public sealed record InboundResult(int Status, string? Body, Problem? Problem, bool Replayed, string? EventId = null)
+{
+    public static InboundResult Refused(Problem problem) => new(problem.Status, null, problem, false);
+
+    public static InboundResult From(InboxEntity applied, bool replayed) =>
+        new(applied.ResponseStatus ?? 202, applied.ResponseBody, null, replayed, applied.EventId);
+}
+
+/// <summary>
+/// The inbound pipeline every WMS -> OMS webhook shares:
+/// 1. insert the inbox row (atomic: a second delivery of the event id finds the first);
+/// 2. reserve the outbox message (hidden), so the event is finished even if this process dies;
+/// 3. apply the flow's effects (idempotent) and store outcome, answer and OMS event on the row;
+/// 4. release the outbox message, so the relay publishes at once;
+/// 5. answer. Nothing is acknowledged before steps 1-3 are durable.
+/// </summary>
+public sealed partial class InboundEventProcessor(
+    InboxStore inbox,
+    OutboxMessages outbox,
+    IEnumerable<IInboundFlow> flows,
+    TimeProvider time,
+    ILogger<InboundEventProcessor> logger)
+{
+    private readonly Dictionary<string, IInboundFlow> _flows = flows.ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+    public async Task<InboundResult> AcceptAsync(InboundEvent ev, CancellationToken cancellationToken)
+    {
+        var (record, created) = await inbox.AddOrGetAsync(
+            new InboxEntity
+            {
+                PartitionKey = InboxEntity.PartitionFor(ev.Tenant, ev.Instance),
+                RowKey = InboxEntity.RowFor(ev.Flow, ev.EventId),
+                Tenant = ev.Tenant,
+                Instance = ev.Instance,
+                Flow = ev.Flow,
+                EventId = ev.EventId,
+                RequestHash = ev.RequestHash,
+                Command = ev.Command,
+                CorrelationId = ev.CorrelationId,
+                Status = InboxStatus.Received,
+                ReceivedAt = time.GetUtcNow(),
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        if (!created)
+        {
+            if (!string.Equals(record.RequestHash, ev.RequestHash, StringComparison.Ordinal))
+            {
+                return InboundResult.Refused(Problem.EventIdReused(ev.EventId));
+            }
+
+            if (record.Status == InboxStatus.Applied)
+            {
+                LogDuplicate(logger, ev.Flow, ev.EventId, ev.Tenant, ev.Instance);
+                return InboundResult.From(record, replayed: true);
+            }
+        }
+
+        var reservation = await outbox.ReserveAsync(InboxRef.Of(record), cancellationToken).ConfigureAwait(false);
+        record = await CompleteAsync(record, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await outbox.ReleaseAsync(reservation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            // The event is applied and its message exists; it becomes visible by itself after the reservation timeout.
+            LogReleaseFailed(logger, failure, ev.Flow, ev.EventId, OutboxMessages.ReservationTimeout);
+        }
+
+        return InboundResult.From(record, replayed: false);
+    }
+
+    /// <summary>Applies a received record's effects and stores the outcome; an applied record is returned as it is.</summary>
+    public async Task<InboxEntity> CompleteAsync(InboxEntity record, CancellationToken cancellationToken)
+    {
+        if (record.Status == InboxStatus.Applied)
+        {
+            return record;
+        }
+
+        if (!_flows.TryGetValue(record.Flow, out var flow))
+        {
+            throw new InvalidOperationException($"No inbound flow named '{record.Flow}' is registered.");
+        }
+
+        var outcome = await flow.ApplyAsync(record, cancellationToken).ConfigureAwait(false);
+        record.Status = InboxStatus.Applied;
+        record.AppliedAt = time.GetUtcNow();
+        record.Outcome = outcome.Outcome;
+        record.ResponseStatus = outcome.ResponseStatus;
+        record.ResponseBody = outcome.ResponseBody;
+        record.OmsEvent = outcome.OmsEvent;
+        record.AuditSummary = outcome.AuditSummary;
+        return await inbox.MarkAppliedAsync(record, cancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate {Flow} event {EventId} from {Tenant}/{Instance}: answered as before")]
+    private static partial void LogDuplicate(ILogger logger, string flow, string eventId, string tenant, string instance);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message for {Flow} event {EventId} could not be released; it is published after {Timeout}")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception failure, string flow, string eventId, TimeSpan timeout);
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using WmsFunctions.Flows.Items;
+using WmsFunctions.Platform.Json;
+
+namespace WmsFunctions.Pipeline.Events;
+
+/// <summary>
+/// The CloudEvents 1.0 (JSON) envelope every OMS-bound message travels in. A custom handler can only set the
+/// body of a Service Bus message (no MessageId, no properties), so the body describes itself and the OMS
+/// de-duplicates on <see cref="Id"/>, which is the same however often the event is published.
+/// </summary>
+public sealed record OmsEvent(
+    [property: JsonPropertyName("specversion")] string SpecVersion,
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("subject")] string Subject,
+    [property: JsonPropertyName("time")] DateTimeOffset Time,
+    [property: JsonPropertyName("datacontenttype")] string DataContentType,
+    [property: JsonPropertyName("tenant")] string Tenant,
+    [property: JsonPropertyName("correlationid")] string CorrelationId,
+    [property: JsonPropertyName("data")] JsonElement Data)
+{
+    public const string TypePrefix = "com.wmsfunctions.";
+
+    private static readonly JsonSerializerOptions DataJson = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>An event caused by a WMS instance; its id names the tenant, instance, flow and WMS event id.</summary>
+    public static string FromWms<TData>(
+        string tenant, string instance, string flow, string eventId, string type, string subject,
+        DateTimeOffset time, string correlationId, TData data) =>
+        Create($"{tenant}/{instance}/{flow}/{eventId}", $"/tenants/{tenant}/wms/{instance}", type, subject, time, tenant, correlationId, data);
+
+    /// <summary>Any OMS-bound event; <paramref name="id"/> must be the same every time the same event is published.</summary>
+    public static string Create<TData>(
+        string id, string source, string type, string subject, DateTimeOffset time, string tenant, string correlationId, TData data) =>
+        JsonSerializer.Serialize(new OmsEvent(
+            "1.0", id, source, TypePrefix + type, subject, time, "application/json", tenant, correlationId,
+            JsonSerializer.SerializeToElement(data, DataJson)));
+
+    public static OmsEvent Parse(string json) =>
+        JsonSerializer.Deserialize<OmsEvent>(json) ?? throw new JsonException("Empty CloudEvent.");
+}

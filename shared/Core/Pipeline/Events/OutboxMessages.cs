@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Azure.Storage.Queues;
+using WmsFunctions.Flows.Items;
+using WmsFunctions.Platform.Json;
+using WmsFunctions.Platform.Storage;
+
+namespace WmsFunctions.Pipeline.Events;
+
+/// <summary>
+/// The durable hand-off from a webhook to the OMS. A forwarded HTTP function cannot have a Service Bus output
+/// binding, so each accepted event puts a reference to its inbox row on a Storage queue; the queue-triggered
+/// relay (with the Service Bus output) completes the row if needed and publishes its CloudEvent.
+///
+/// The message is written hidden *before* any effect is applied ("reserve") and made visible once the
+/// event is complete ("release"). If the process dies in between, the message appears by itself after
+/// <see cref="ReservationTimeout"/> and the relay finishes the event: nothing acknowledged is ever stranded,
+/// and nothing depends on a sweep over the tables.
+/// </summary>
+public sealed class OutboxMessages(HubStorage storage)
+{
+    public static readonly TimeSpan ReservationTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<OutboxReservation> ReserveAsync(InboxRef reference, CancellationToken cancellationToken)
+    {
+        var queue = await QueueAsync(cancellationToken).ConfigureAwait(false);
+        var text = Serialize(reference);
+        var receipt = await queue.SendMessageAsync(
+            text, visibilityTimeout: ReservationTimeout, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+        return new OutboxReservation(receipt.Value.MessageId, receipt.Value.PopReceipt, text);
+    }
+
+    /// <summary>Makes the reserved message visible now, so the relay publishes without waiting.</summary>
+    public async Task ReleaseAsync(OutboxReservation reservation, CancellationToken cancellationToken)
+    {
+        var queue = await QueueAsync(cancellationToken).ConfigureAwait(false);
+        await queue.UpdateMessageAsync(
+            reservation.MessageId, reservation.PopReceipt, reservation.Text, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static string Serialize(InboxRef reference) => JsonSerializer.Serialize(reference, Json);
+
+    /// <summary>The inbox row a message names, or null when the text is not such a message.</summary>
+    public static InboxRef? Deserialize(string text)
+    {
+        try
+        {
+            var reference = JsonSerializer.Deserialize<InboxRef>(text, Json);
+            return reference is { Tenant.Length: > 0, Instance.Length: > 0, Flow.Length: > 0, EventId.Length: > 0 } ? reference : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private ValueTask<QueueClient> QueueAsync(CancellationToken cancellationToken) =>
+        storage.QueueAsync(storage.OutboxQueueName, cancellationToken);
+}
+
+public sealed record OutboxReservation(string MessageId, string PopReceipt, string Text);

@@ -1,0 +1,322 @@
+using System.Globalization;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using WmsFunctions.Platform.Storage;
+
+namespace WmsFunctions.Pipeline.FailedSyncs;
+
+public static class FailedSyncDirection
+{
+    public const string OmsToWms = "oms-to-wms";
+    public const string WmsToOms = "wms-to-oms";
+}
+
+public static class FailedSyncStatus
+{
+    /// <summary>Waiting for a person: listed, counted by the alerts, replayable.</summary>
+    public const string Open = "Open";
+
+    /// <summary>An operator's replay is running (under a lease, so a replay that died is taken over).</summary>
+    public const string Replaying = "Replaying";
+
+    /// <summary>Replayed successfully: the original message went through.</summary>
+    public const string Replayed = "Replayed";
+
+    /// <summary>Closed by an operator: fixed by other means (the reason says how).</summary>
+    public const string Resolved = "Resolved";
+
+    /// <summary>Closed by an operator: deliberately not synchronised (the reason says why).</summary>
+    public const string Ignored = "Ignored";
+
+    public static readonly IReadOnlyList<string> All = [Open, Replaying, Replayed, Resolved, Ignored];
+
+    /// <summary>Still a person's to deal with (kept in the index tables).</summary>
+    public static bool IsOpen(string status) => status is Open or Replaying;
+}
+
+/// <summary>
+/// Something that could not be synchronised and will not get better by retrying: a malformed message, a code
+/// without a mapping, a WMS that refused the document (its answer, truncated), a WMS that stayed unreachable
+/// until the message was about to dead-letter. <see cref="Body"/> is the original message for a replay: it is
+/// stored, never logged.
+/// </summary>
+public sealed record FailedSync(
+    string Tenant,
+    string Instance,
+    string Direction,
+    string Flow,
+    string EntityType,
+    string EntityId,
+    string MessageId,
+    string ReasonCode,
+    string Detail,
+    string? CorrelationId,
+    string Body);
+
+/// <summary>
+/// One failed sync per (tenant, instance, flow, entity, message id). Partition: tenant|instance, so "everything
+/// that failed for this WMS" is one partition; row: flow|entity|message id, so a flow is a key range.
+/// </summary>
+public sealed class FailedSyncEntity : ITableEntity
+{
+    /// <summary>Table Storage keeps at most 64 KiB per string property: the body is split over Body0..BodyN.</summary>
+    public const int BodyChunkChars = 30_000;
+
+    public const int MaxDetailChars = 1_000;
+
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string Tenant { get; set; } = "";
+
+    public string Instance { get; set; } = "";
+
+    public string Direction { get; set; } = "";
+
+    public string Flow { get; set; } = "";
+
+    public string EntityType { get; set; } = "";
+
+    public string EntityId { get; set; } = "";
+
+    public string MessageId { get; set; } = "";
+
+    public string ReasonCode { get; set; } = "";
+
+    public string Detail { get; set; } = "";
+
+    public string? CorrelationId { get; set; }
+
+    public DateTimeOffset FirstSeenAt { get; set; }
+
+    public DateTimeOffset LastSeenAt { get; set; }
+
+    public int Attempts { get; set; }
+
+    public string Status { get; set; } = FailedSyncStatus.Open;
+
+    public int BodyChunks { get; set; }
+
+    /// <summary>Why it was resolved, ignored or replayed (the operator's reason).</summary>
+    public string? StatusReason { get; set; }
+
+    /// <summary>Who changed the status last (the acting operator).</summary>
+    public string? StatusBy { get; set; }
+
+    public DateTimeOffset? StatusAt { get; set; }
+
+    /// <summary>While <see cref="FailedSyncStatus.Replaying"/>: until when the replay holds it.</summary>
+    public DateTimeOffset? ReplayLeaseUntil { get; set; }
+
+    /// <summary>Replays started by operators.</summary>
+    public int Replays { get; set; }
+
+    public static string PartitionFor(string tenant, string instance) =>
+        TableKeys.Join(TableKeys.Escape(tenant), TableKeys.Escape(instance));
+
+    public static string FlowPrefix(string flow) => TableKeys.Escape(flow) + TableKeys.Separator;
+
+    public static string RowFor(string flow, string entityId, string messageId) =>
+        TableKeys.Join(TableKeys.Escape(flow), TableKeys.Escape(entityId), TableKeys.Escape(messageId));
+}
+
+/// <summary>Which failed syncs to list: one WMS instance, optionally one flow, a time window and a reason.</summary>
+public sealed record FailedSyncQuery(
+    string Tenant,
+    string Instance,
+    string? Flow = null,
+    DateTimeOffset? FirstSeenFrom = null,
+    DateTimeOffset? FirstSeenTo = null,
+    string? ReasonCode = null,
+    string? Status = null);
+
+public sealed partial class FailedSyncStore(HubStorage storage, TimeProvider time)
+{
+    /// <summary>Instance name for a message that failed before it could be routed to any WMS instance.</summary>
+    public const string Unrouted = "_unrouted";
+
+    /// <summary>Tenant name for a message whose tenant could not be read or is not configured.</summary>
+    public const string UnknownTenant = "_unknown";
+
+    /// <summary>
+    /// Records the failure, or, when the same message failed for the same instance before, counts another
+    /// attempt and keeps the latest reason and detail. Safe under concurrent and repeated calls.
+    /// </summary>
+    public async Task<FailedSyncEntity> RecordAsync(FailedSync failure, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubTable.FailedSyncs, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var entity = ToEntity(failure, now);
+        var row = WithBody(entity, failure.Body);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await WriteIndexAsync(entity, cancellationToken).ConfigureAwait(false); // before the row: the index is a superset
+                await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+                return entity;
+            }
+            catch (RequestFailedException conflict) when (conflict.Status == 409)
+            {
+                // Seen before: count the attempt under the row's ETag.
+            }
+
+            var existing = (await table.GetEntityAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            if (existing.GetDateTimeOffset(nameof(FailedSyncEntity.FirstSeenAt)) != entity.FirstSeenAt)
+            {
+                await DeleteIndexAsync(entity, cancellationToken).ConfigureAwait(false); // the rows written for a first sighting that was not one
+            }
+
+            var update = new TableEntity(entity.PartitionKey, entity.RowKey)
+            {
+                [nameof(FailedSyncEntity.ReasonCode)] = entity.ReasonCode,
+                [nameof(FailedSyncEntity.Detail)] = entity.Detail,
+                [nameof(FailedSyncEntity.LastSeenAt)] = now,
+                [nameof(FailedSyncEntity.Attempts)] = (existing.GetInt32(nameof(FailedSyncEntity.Attempts)) ?? 0) + 1,
+            };
+
+            // Failing again reopens it (a replay that failed, a resolved message that came back); a running replay decides itself.
+            if (existing.GetString(nameof(FailedSyncEntity.Status)) != FailedSyncStatus.Replaying)
+            {
+                update[nameof(FailedSyncEntity.Status)] = FailedSyncStatus.Open;
+            }
+
+            var reopened = IndexView(existing, entity.ReasonCode);
+            try
+            {
+                await WriteIndexAsync(reopened, cancellationToken).ConfigureAwait(false);
+                await table.UpdateEntityAsync(update, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                return (await table.GetEntityAsync<FailedSyncEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            }
+            catch (RequestFailedException changed) when (changed.Status == 412 && attempt < 5)
+            {
+                // Someone recorded the same failure at the same moment: read again.
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<FailedSyncEntity>> QueryAsync(FailedSyncQuery query, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubTable.FailedSyncs, cancellationToken).ConfigureAwait(false);
+        var filters = new List<string> { TableClient.CreateQueryFilter($"PartitionKey eq {FailedSyncEntity.PartitionFor(query.Tenant, query.Instance)}") };
+        if (query.Flow is { } flow)
+        {
+            var prefix = FailedSyncEntity.FlowPrefix(flow);
+            filters.Add(TableClient.CreateQueryFilter($"RowKey ge {prefix} and RowKey lt {TableKeys.PrefixEnd(prefix)}"));
+        }
+
+        if (query.FirstSeenFrom is { } from)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"FirstSeenAt ge {from}"));
+        }
+
+        if (query.FirstSeenTo is { } to)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"FirstSeenAt lt {to}"));
+        }
+
+        if (query.ReasonCode is { } reason)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"ReasonCode eq {reason}"));
+        }
+
+        if (query.Status is { } status)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"Status eq {status}"));
+        }
+
+        var found = new List<FailedSyncEntity>();
+        await foreach (var row in table.QueryAsync<FailedSyncEntity>(string.Join(" and ", filters), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(row);
+        }
+
+        return found;
+    }
+
+    /// <summary>The original message of a failed sync, for a replay.</summary>
+    public async Task<string?> ReadBodyAsync(string tenant, string instance, string rowKey, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubTable.FailedSyncs, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(FailedSyncEntity.PartitionFor(tenant, instance), rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!row.HasValue)
+        {
+            return null;
+        }
+
+        var entity = row.Value!;
+        var chunks = entity.GetInt32(nameof(FailedSyncEntity.BodyChunks)) ?? 0;
+        var body = new StringBuilder();
+        for (var i = 0; i < chunks; i++)
+        {
+            body.Append(entity.GetString(BodyProperty(i)));
+        }
+
+        return body.ToString();
+    }
+
+    public static string Excerpt(string text, int max = FailedSyncEntity.MaxDetailChars) =>
+        text.Length <= max ? text : text[..(max - 3)] + "...";
+
+    private static string BodyProperty(int index) => "Body" + index.ToString(CultureInfo.InvariantCulture);
+
+    private static TableEntity WithBody(FailedSyncEntity entity, string body)
+    {
+        var row = new TableEntity(entity.PartitionKey, entity.RowKey)
+        {
+            [nameof(FailedSyncEntity.Tenant)] = entity.Tenant,
+            [nameof(FailedSyncEntity.Instance)] = entity.Instance,
+            [nameof(FailedSyncEntity.Direction)] = entity.Direction,
+            [nameof(FailedSyncEntity.Flow)] = entity.Flow,
+            [nameof(FailedSyncEntity.EntityType)] = entity.EntityType,
+            [nameof(FailedSyncEntity.EntityId)] = entity.EntityId,
+            [nameof(FailedSyncEntity.MessageId)] = entity.MessageId,
+            [nameof(FailedSyncEntity.ReasonCode)] = entity.ReasonCode,
+            [nameof(FailedSyncEntity.Detail)] = entity.Detail,
+            [nameof(FailedSyncEntity.CorrelationId)] = entity.CorrelationId,
+            [nameof(FailedSyncEntity.FirstSeenAt)] = entity.FirstSeenAt,
+            [nameof(FailedSyncEntity.LastSeenAt)] = entity.LastSeenAt,
+            [nameof(FailedSyncEntity.Attempts)] = entity.Attempts,
+            [nameof(FailedSyncEntity.Status)] = entity.Status,
+        };
+        var chunks = 0;
+        for (var offset = 0; offset < body.Length; offset += FailedSyncEntity.BodyChunkChars, chunks++)
+        {
+            row[BodyProperty(chunks)] = body.Substring(offset, Math.Min(FailedSyncEntity.BodyChunkChars, body.Length - offset));
+        }
+
+        row[nameof(FailedSyncEntity.BodyChunks)] = chunks;
+        entity.BodyChunks = chunks;
+        return row;
+    }
+
+    private static FailedSyncEntity ToEntity(FailedSync failure, DateTimeOffset now)
+    {
+        var entity = new FailedSyncEntity
+        {
+            PartitionKey = FailedSyncEntity.PartitionFor(failure.Tenant, failure.Instance),
+            RowKey = FailedSyncEntity.RowFor(failure.Flow, failure.EntityId, failure.MessageId),
+            Tenant = failure.Tenant,
+            Instance = failure.Instance,
+            Direction = failure.Direction,
+            Flow = failure.Flow,
+            EntityType = failure.EntityType,
+            EntityId = failure.EntityId,
+            MessageId = failure.MessageId,
+            ReasonCode = failure.ReasonCode,
+            Detail = Excerpt(failure.Detail),
+            CorrelationId = failure.CorrelationId,
+            FirstSeenAt = now,
+            LastSeenAt = now,
+            Attempts = 1,
+            Status = FailedSyncStatus.Open,
+        };
+        return entity;
+    }
+}

@@ -1,0 +1,159 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using WmsFunctions.Pipeline.Audit;
+using WmsFunctions.Edi;
+using WmsFunctions.Adapters.X12;
+using WmsFunctions.Adapters.ChannelAdvisor;
+using WmsFunctions.Flows.Channels;
+using WmsFunctions.Pipeline.FailedSyncs;
+using WmsFunctions.Flows.Items;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Platform.Json;
+using WmsFunctions.Flows.Inventory;
+using WmsFunctions.Operations;
+using WmsFunctions.Flows.OrderChanges;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Adapters.GenericXml;
+using WmsFunctions.Adapters.HubJson;
+using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Flows.PurchaseOrders;
+using WmsFunctions.Flows.Reconciliation;
+using WmsFunctions.Flows.PurchaseOrderReceipts;
+using WmsFunctions.Flows.ReturnAuthorizations;
+using WmsFunctions.Flows.ReturnReceipts;
+using WmsFunctions.Flows.Stock;
+using WmsFunctions.Platform.Storage;
+using WmsFunctions.Platform.Tenancy;
+using WmsFunctions.Flows.Vendors;
+using WmsFunctions.Pipeline.Webhooks;
+
+namespace WmsFunctions;
+
+/// <summary>Every service of the hub's core, registered in one place.</summary>
+public static class WmsCoreServices
+{
+    public static IServiceCollection AddWmsCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(configuration); // the web host registers its own; tools building a bare container need this one
+
+        services.AddOptions<HubOptions>().BindConfiguration(HubOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HubOptions>>(new HubOptionsValidator(configuration));
+        services.AddOptions<StorageOptions>().Configure(options =>
+        {
+            options.OutboxQueue = configuration[StorageOptions.OutboxQueueSetting] ?? options.OutboxQueue;
+            options.TablePrefix = configuration[StorageOptions.TablePrefixSetting] ?? options.TablePrefix;
+        });
+
+        services.TryAddSingleton(_ => HubStorage.CreateClients(configuration)); // a host may bring its own (the benchmark counts requests)
+        services.AddSingleton<TableServiceClient>(sp => sp.GetRequiredService<StorageClients>().Tables);
+        services.AddSingleton<QueueServiceClient>(sp => sp.GetRequiredService<StorageClients>().Queues);
+        services.AddSingleton<HubStorage>();
+
+        services.AddSingleton(sp => new TenantDirectory(sp.GetRequiredService<IOptions<HubOptions>>(), configuration));
+        services.AddSingleton<BearerTokens>();
+        services.AddSingleton<WebhookAuthenticator>();
+        services.AddSingleton<WebhookDeliveries>();
+        services.AddSingleton<ItemCatalog>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<StockLedger>();
+        services.AddSingleton<InboxStore>();
+        services.AddSingleton<OutboxMessages>();
+        services.AddSingleton<InboundEventProcessor>();
+        services.AddSingleton<OutboxRelay>();
+
+        // WMS -> OMS flows: a handler (validate, map, accept) and a flow (apply) each.
+        services.AddSingleton<InventoryTransactionHandler>();
+        services.AddSingleton<IInboundFlow, InventoryTransactionFlow>();
+        services.AddSingleton<ReceiptLedger>();
+        services.AddSingleton<PurchaseOrderReceiptHandler>();
+        services.AddSingleton<IInboundFlow, PurchaseOrderReceiptFlow>();
+        services.AddSingleton<ReturnReceiptHandler>();
+        services.AddSingleton<IInboundFlow, ReturnReceiptFlow>();
+
+        services.AddSingleton<PickConfirmationHandler>();
+        services.AddSingleton<IInboundFlow, PickConfirmationFlow>();
+
+        // The pick-slip orchestration: one durable state machine per slip, fed by both sides and the clock.
+        services.AddSingleton<PickSlipOrchestrator>();
+        services.AddOptions<PickSlipOptions>().Configure(options => PickSlipOptions.Configure(options, configuration));
+        services.AddSingleton<PickSlipDeadlineWatch>();
+        services.AddSingleton<PickSlipHandOffConsumer>();
+
+        // OMS -> WMS flows: one handler each, all run by the dispatcher (route, map, claim, send, record).
+        services.AddSingleton<IValidateOptions<HubOptions>, OutboundOptionsValidator>();
+        services.AddOptions<OutboundDeliveryOptions>().Configure(options =>
+        {
+            options.PickSlipEventsQueue = configuration[OutboundDeliveryOptions.PickSlipEventsQueueSetting] ?? options.PickSlipEventsQueue;
+            if (int.TryParse(configuration[OutboundDeliveryOptions.MaxDeliveryCountSetting], System.Globalization.CultureInfo.InvariantCulture, out var max))
+            {
+                options.MaxDeliveryCount = max;
+            }
+        });
+        services.AddHttpClient(WmsCredentials.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan) // the pipeline times out
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+                AllowAutoRedirect = false,
+            });
+        services.AddSingleton<FailedSyncStore>();
+        services.AddSingleton<OutboundDirectory>();
+        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<IWmsAdapter, HubJsonAdapter>();
+        services.AddSingleton<IWmsAdapter, GenericXmlAdapter>();
+        services.AddSingleton<IWmsAdapter, X12Adapter>();
+        services.AddSingleton<WmsAdapters>();
+        services.AddSingleton<WmsResilience>();
+        services.AddSingleton<WmsCredentials>();
+        services.AddSingleton<WmsClient>();
+        services.AddSingleton<OutboundDispatcher>();
+        services.AddSingleton<PurchaseOrderStore>();
+        services.AddSingleton<PickSlipHandOff>();
+        services.AddSingleton<ItemDownloadHandler>();
+        services.AddSingleton<VendorDownloadHandler>();
+        services.AddSingleton<PurchaseOrderOutHandler>();
+        services.AddSingleton<PickSlipOutHandler>();
+        services.AddSingleton<OrderChangeOutHandler>();
+        services.AddSingleton<ReturnAuthorizationOutHandler>();
+
+        // X12 trading partners (Adapter x12): durable control numbers, the record of what was sent, the inbound webhook.
+        services.AddSingleton<IValidateOptions<HubOptions>, X12OptionsValidator>();
+        services.AddSingleton<X12Partners>();
+        services.AddSingleton<IControlNumbers, TableControlNumbers>();
+        services.AddSingleton<X12InterchangeLog>();
+        services.AddSingleton<X12InboundHandler>();
+        // Channels: marketplaces behind one adapter seam, availability per SKU and channel, order intake, feedback.
+        services.AddSingleton<IValidateOptions<HubOptions>>(new ChannelOptionsValidator(configuration));
+        services.AddOptions<ChannelsSettings>().Configure(settings => ChannelsSettings.Configure(settings, configuration));
+        services.AddHttpClient(ChannelAdvisorAdapter.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan) // the pipeline times out
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = TimeSpan.FromSeconds(5), AllowAutoRedirect = false });
+        services.AddSingleton<IMarketplaceAdapter, ChannelAdvisorAdapter>();
+        services.AddSingleton<MarketplaceAdapters>();
+        services.AddSingleton<ChannelDirectory>();
+        services.AddSingleton<ChannelProducts>();
+        services.AddSingleton<AvailabilityCalculator>();
+        services.AddSingleton<ChannelStockPublisher>();
+        services.AddSingleton<ChannelOrderIntake>();
+        services.AddSingleton<IInboundFlow, ChannelOrderFlow>();
+        services.AddSingleton<ChannelFeedHandler>();
+        services.AddSingleton<ChannelReport>();
+        services.AddWmsOperations(configuration);
+        // Reconciliation: pull each WMS's stock, compare with the snapshot, report, flag, correct a trusted WMS.
+        services.AddSingleton<IValidateOptions<HubOptions>, ReconciliationOptionsValidator>();
+        services.AddOptions<ReconciliationSettings>().Configure(options => ReconciliationSettings.Configure(options, configuration));
+        services.AddSingleton<IWmsStockDialect, HubJsonStockDialect>();
+        services.AddSingleton<IWmsStockDialect, GenericXmlStockDialect>();
+        services.AddSingleton<WmsStockPull>();
+        services.AddSingleton<OmsStockClient>();
+        services.AddSingleton<ReconciliationStore>();
+        services.AddSingleton<ReconciliationScheduler>();
+        services.AddSingleton<ReconciliationRunner>();
+        services.AddSingleton<IInboundFlow, ReconciliationCorrectionFlow>();
+        return services;
+    }
+}
