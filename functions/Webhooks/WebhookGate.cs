@@ -82,13 +82,13 @@ public sealed partial class WebhookGate(
             return await RefuseAsync(Problem.PayloadTooLarge(media.MaxBodyBytes), wms.Tenant, wms.Id, flow, correlationId, context, started).ConfigureAwait(false);
         }
 
-        if (WebhookAuthenticator.CheckBody(wms, headers, body.Value.Span) is { } forged)
+        if (authenticator.CheckBody(wms, headers, body.Value.Span) is { } forged)
         {
             return await UnauthorizedAsync(forged, wms, flow, correlationId, context, started).ConfigureAwait(false);
         }
 
         var request = new InboundRequest(wms, body.Value, correlationId);
-        var result = wms.Credentials is StandardWebhookCredentials
+        var result = authenticator.CredentialsOf(wms) is StandardWebhookCredentials
             ? await HandleDeliveryAsync(request, headers.WebhookId!, flow, handle, cancellationToken).ConfigureAwait(false)
             : await handle(request, cancellationToken).ConfigureAwait(false);
         if (result.Problem is { } problem)

@@ -42,7 +42,7 @@ public static class WmsCoreServices
         services.TryAddSingleton(configuration); // the web host registers its own; tools building a bare container need this one
 
         services.AddOptions<HubOptions>().BindConfiguration(HubOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<HubOptions>>(new HubOptionsValidator(configuration));
+        services.AddSingleton<IValidateOptions<HubOptions>, HubOptionsValidator>();
         services.AddOptions<StorageOptions>().Configure(options =>
         {
             options.OutboxQueue = configuration[StorageOptions.OutboxQueueSetting] ?? options.OutboxQueue;
@@ -54,7 +54,9 @@ public static class WmsCoreServices
         services.AddSingleton<QueueServiceClient>(sp => sp.GetRequiredService<StorageClients>().Queues);
         services.AddSingleton<HubStorage>();
 
-        services.AddSingleton(sp => new TenantDirectory(sp.GetRequiredService<IOptions<HubOptions>>(), configuration));
+        services.AddSingleton<TenantDirectory>();
+        services.AddInstanceSection<WebhookAuthOptions>(WebhookAuthOptions.Section, AbsentSection.Defaults);
+        services.AddSingleton<IValidateOptions<PerInstance<WebhookAuthOptions>>>(new WebhookAuthOptionsValidator(configuration));
         services.AddSingleton<BearerTokens>();
         services.AddSingleton<WebhookAuthenticator>();
         services.AddSingleton<WebhookDeliveries>();
@@ -81,11 +83,15 @@ public static class WmsCoreServices
         // The pick-slip orchestration: one durable state machine per slip, fed by both sides and the clock.
         services.AddSingleton<PickSlipOrchestrator>();
         services.AddOptions<PickSlipOptions>().Configure(options => PickSlipOptions.Configure(options, configuration));
+        services.AddInstanceSection<PickSlipDeadlineOptions>(PickSlipDeadlineOptions.Section, AbsentSection.Defaults);
+        services.AddSingleton<IValidateOptions<PerInstance<PickSlipDeadlineOptions>>, PickSlipDeadlineOptionsValidator>();
+        services.AddSingleton<PickSlipDeadlineDirectory>();
         services.AddSingleton<PickSlipDeadlineWatch>();
         services.AddSingleton<PickSlipHandOffConsumer>();
 
         // OMS -> WMS flows: one handler each, all run by the dispatcher (route, map, claim, send, record).
-        services.AddSingleton<IValidateOptions<HubOptions>, OutboundOptionsValidator>();
+        services.AddInstanceSection<WmsOutboundOptions>(WmsOutboundOptions.Section, AbsentSection.Missing);
+        services.AddSingleton<IValidateOptions<PerInstance<WmsOutboundOptions>>, OutboundOptionsValidator>();
         services.AddOptions<OutboundDeliveryOptions>().Configure(options =>
         {
             options.PickSlipEventsQueue = configuration[OutboundDeliveryOptions.PickSlipEventsQueueSetting] ?? options.PickSlipEventsQueue;
@@ -122,13 +128,15 @@ public static class WmsCoreServices
         services.AddSingleton<ReturnAuthorizationOutHandler>();
 
         // X12 trading partners (Adapter x12): durable control numbers, the record of what was sent, the inbound webhook.
-        services.AddSingleton<IValidateOptions<HubOptions>, X12OptionsValidator>();
+        services.AddInstanceSection<X12InstanceOptions>(X12InstanceOptions.Section, AbsentSection.Missing);
+        services.AddSingleton<IValidateOptions<PerInstance<X12InstanceOptions>>, X12OptionsValidator>();
         services.AddSingleton<X12Partners>();
         services.AddSingleton<IControlNumbers, TableControlNumbers>();
         services.AddSingleton<X12InterchangeLog>();
         services.AddSingleton<X12InboundHandler>();
         // Channels: marketplaces behind one adapter seam, availability per SKU and channel, order intake, feedback.
-        services.AddSingleton<IValidateOptions<HubOptions>>(new ChannelOptionsValidator(configuration));
+        services.AddTenantSection<TenantChannelsOptions>(TenantChannelsOptions.Section, AbsentSection.Defaults);
+        services.AddSingleton<IValidateOptions<PerTenant<TenantChannelsOptions>>>(new ChannelOptionsValidator(configuration));
         services.AddOptions<ChannelsSettings>().Configure(settings => ChannelsSettings.Configure(settings, configuration));
         services.AddHttpClient(ChannelAdvisorAdapter.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan) // the pipeline times out
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = TimeSpan.FromSeconds(5), AllowAutoRedirect = false });

@@ -35,7 +35,8 @@ public sealed record OverrideAnswer(string OverrideId, string Outcome, string Ac
 /// refused before anything is written.
 /// </summary>
 public sealed class OperatorOverrides(
-    TenantDirectory tenants, ItemCatalog items, InboundEventProcessor processor, PickSlipOrchestrator slips, AuditLog audit, TimeProvider time)
+    TenantDirectory tenants, ItemCatalog items, InboundEventProcessor processor, PickSlipOrchestrator slips, PickSlipDeadlineDirectory deadlineDirectory,
+    AuditLog audit, TimeProvider time)
 {
     public const string StockFlow = "operator-stock";
     public const string PickSlipFlow = "operator-pickslip";
@@ -81,13 +82,13 @@ public sealed class OperatorOverrides(
             return InboundResult.Refused(new Problem("pick-slip-not-found", 404, "Pick slip not found", $"Tenant '{tenant}' has no pick slip '{request.PickSlipId}'."));
         }
 
-        if (!tenants.TryGet(tenant, slip.Instance, out var wms))
+        if (!tenants.TryGet(tenant, slip.Instance, out var wms) || deadlineDirectory.For(tenant, slip.Instance, slip.ServiceLevel) is not { } deadlines)
         {
             return InboundResult.Refused(new Problem("illegal-transition", 409, "Override not allowed", $"The slip's WMS instance '{slip.Instance}' is no longer configured."));
         }
 
         var command = new OperatorPickSlipCommand(actor, request.Reason, request.PickSlipId, request.Action, request.Unreserve, slip.ServiceLevel);
-        var decision = PickSlipMachine.Decide(tenant, request.PickSlipId, slip, OperatorPickSlipFlow.ToSlipCommand(command, slip), time.GetUtcNow(), wms.PickSlipDeadlinesFor(slip.ServiceLevel));
+        var decision = PickSlipMachine.Decide(tenant, request.PickSlipId, slip, OperatorPickSlipFlow.ToSlipCommand(command, slip), time.GetUtcNow(), deadlines);
         if (decision.Outcome is not (PickSlipOutcome.Applied or PickSlipOutcome.AppliedAndFlagged))
         {
             return InboundResult.Refused(new Problem("illegal-transition", 409, "Override not allowed by the slip's state machine",
@@ -158,7 +159,7 @@ public sealed class OperatorStockFlow(StockLedger ledger) : IInboundFlow
 }
 
 /// <summary>Applies a stored pick-slip override through the orchestration, source operator:{actor}; the OMS hears the slip's new status.</summary>
-public sealed class OperatorPickSlipFlow(PickSlipOrchestrator slips, TenantDirectory tenants) : IInboundFlow
+public sealed class OperatorPickSlipFlow(PickSlipOrchestrator slips, PickSlipDeadlineDirectory deadlineDirectory) : IInboundFlow
 {
     public string Name => OperatorOverrides.PickSlipFlow;
 
@@ -170,9 +171,8 @@ public sealed class OperatorPickSlipFlow(PickSlipOrchestrator slips, TenantDirec
     {
         var command = JsonSerializer.Deserialize<OperatorPickSlipCommand>(record.Command, InboundJson.Options)
             ?? throw new InvalidOperationException($"Inbox row for override '{record.EventId}' holds no command.");
-        var deadlines = tenants.TryGet(record.Tenant, record.Instance, out var instance)
-            ? instance.PickSlipDeadlinesFor(command.ServiceLevel)
-            : throw new InvalidOperationException($"WMS instance {record.Tenant}/{record.Instance} is no longer configured.");
+        var deadlines = deadlineDirectory.For(record.Tenant, record.Instance, command.ServiceLevel)
+            ?? throw new InvalidOperationException($"WMS instance {record.Tenant}/{record.Instance} is no longer configured.");
 
         // The snapshot fixes which lines were open when the override was decided; a replay after a crash reads the slip
         // again, and the orchestration's event marker makes sure only the first decision counts.

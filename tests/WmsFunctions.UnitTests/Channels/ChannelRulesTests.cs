@@ -27,13 +27,13 @@ public class ChannelRulesTests
     [Fact]
     public void Validator_RefusesSharesAbove100_AnUnmappedDc_AndAMissingTokenSetting()
     {
-        var options = new HubOptions();
-        options.Tenants["acme"] = new TenantOptions();
-        options.Tenants["acme"].Channels.Marketplaces["a"] = new ChannelOptions
+        var channels = new TenantChannelsOptions();
+        var options = new PerTenant<TenantChannelsOptions>().Set("acme", channels);
+        channels.Marketplaces["a"] = new ChannelOptions
         {
             BaseUrl = "https://a.test", AccessTokenSetting = "", DistributionCenters = { ["1"] = [] }, Allocation = { Percent = 70 },
         };
-        options.Tenants["acme"].Channels.Marketplaces["b"] = new ChannelOptions
+        channels.Marketplaces["b"] = new ChannelOptions
         {
             BaseUrl = "https://b.test", AccessTokenSetting = "B_TOKEN", DistributionCenters = { ["1"] = ["DC1"] }, Allocation = { Percent = 40 },
         };

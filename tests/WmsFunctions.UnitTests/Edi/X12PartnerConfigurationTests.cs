@@ -13,7 +13,18 @@ public sealed class X12PartnerConfigurationTests
     private const string Gln = "0614141000012";
     private const string Upc = "036000291452";
 
-    private static WmsInstanceOptions Instance(Action<X12InstanceOptions>? change = null, params string[] flows)
+    /// <summary>An x12 instance's three sections: what every instance has, its Outbound and its X12.</summary>
+    private sealed record X12Instance(WmsInstanceOptions Core, WmsOutboundOptions Outbound, X12InstanceOptions? X12)
+    {
+        public X12InstanceOptions? X12 { get; set; } = X12;
+
+        public HubOptions Hub() => new() { Tenants = { ["acme"] = new TenantOptions { Instances = { ["tpl"] = Core } } } };
+
+        public PerInstance<X12InstanceOptions> X12Sections() =>
+            X12 is null ? new() : new PerInstance<X12InstanceOptions>().Set("acme", "tpl", X12);
+    }
+
+    private static X12Instance Instance(Action<X12InstanceOptions>? change = null, params string[] flows)
     {
         var x12 = new X12InstanceOptions
         {
@@ -24,18 +35,15 @@ public sealed class X12PartnerConfigurationTests
             AdjustmentReasons = { ["AU"] = "DMG" },
         };
         change?.Invoke(x12);
-        return new WmsInstanceOptions
-        {
-            Adapter = "x12",
-            Locations = { ["T-1"] = "DC1" },
-            SkuAliases = { [Upc] = "100234" },
-            Outbound = new WmsOutboundOptions { BaseUrl = "https://tpl.example", Flows = [.. flows] },
-            X12 = x12,
-        };
+        return new X12Instance(
+            new WmsInstanceOptions { Adapter = "x12", Locations = { ["T-1"] = "DC1" }, SkuAliases = { [Upc] = "100234" } },
+            new WmsOutboundOptions { BaseUrl = "https://tpl.example", Flows = [.. flows] },
+            x12);
     }
 
-    private static ValidateOptionsResult Validate(WmsInstanceOptions instance) =>
-        new X12OptionsValidator().Validate(null, new HubOptions { Tenants = { ["acme"] = new TenantOptions { Instances = { ["tpl"] = instance } } } });
+    private static ValidateOptionsResult Validate(X12Instance instance) =>
+        new X12OptionsValidator(Options.Create(instance.Hub()), Options.Create(new PerInstance<WmsOutboundOptions>().Set("acme", "tpl", instance.Outbound)))
+            .Validate(null, instance.X12Sections());
 
     [Fact]
     public void Validate_AGoodPartner_Succeeds()
@@ -84,8 +92,8 @@ public sealed class X12PartnerConfigurationTests
 
     private static (X12Partner Partner, WmsInstanceLookup Lookup) Partner()
     {
-        var options = Options.Create(new HubOptions { Tenants = { ["acme"] = new TenantOptions { Instances = { ["tpl"] = Instance() } } } });
-        Assert.True(new X12Partners(options).TryGet("acme", "tpl", out var partner));
+        var instance = Instance();
+        Assert.True(new X12Partners(Options.Create(instance.Hub()), Options.Create(instance.X12Sections())).TryGet("acme", "tpl", out var partner));
         return (partner, new WmsInstanceLookup(1000, code => code == "T-1", sku => sku == Upc ? "100234" : sku));
     }
 

@@ -76,17 +76,17 @@ public sealed class OutboundEnvelopeTests
     [Fact]
     public void OptionsValidator_ReportsEveryOutboundMistake()
     {
-        var options = TestOutbound.Options(east =>
+        var sections = TestOutbound.Sections(east =>
         {
             east.BaseUrl = "http://east.example.test";
             east.Flows.Add("shipments");
             east.Auth.ApiKeySetting = null;
             east.Resilience.MaxRetryAttempts = 11;
         });
-        options.Tenants["acme"].Instances["east"].Adapter = "edi-x12";
-        options.Tenants["acme"].Instances["east"].SkuAliases["RED-2"] = "100234";
+        sections.Hub.Tenants["acme"].Instances["east"].Adapter = "edi-x12";
+        sections.Hub.Tenants["acme"].Instances["east"].SkuAliases["RED-2"] = "100234";
 
-        var result = new OutboundOptionsValidator().Validate(null, options);
+        var result = sections.Validator().Validate(null, sections.Outbound);
 
         Assert.True(result.Failed);
         var where = "Hub:Tenants:acme:Instances:east";
@@ -100,6 +100,7 @@ public sealed class OutboundEnvelopeTests
                 $"{where}:SkuAliases: OMS SKU '100234' has several WMS SKUs; the outbound direction needs one.",
             ],
             result.Failures!.Order(StringComparer.Ordinal));
-        Assert.True(new OutboundOptionsValidator().Validate(null, TestOutbound.Options()).Succeeded);
+        var good = TestOutbound.Sections();
+        Assert.True(good.Validator().Validate(null, good.Outbound).Succeeded);
     }
 }

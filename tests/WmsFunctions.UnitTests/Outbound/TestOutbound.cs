@@ -1,18 +1,24 @@
+using Microsoft.Extensions.Options;
 using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Tenancy;
-using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.UnitTests.Outbound;
 
 /// <summary>Outbound instances for pure tests: east (hub-json, eaches as ordered) and store (generic-xml, counts eaches).</summary>
 internal static class TestOutbound
 {
-    public static HubOptions Options(Action<WmsOutboundOptions>? east = null)
+    /// <summary>What every instance has, and the Outbound sections of those that receive something.</summary>
+    public sealed record Configuration(HubOptions Hub, PerInstance<WmsOutboundOptions> Outbound)
+    {
+        public OutboundOptionsValidator Validator() => new(Options.Create(Hub));
+    }
+
+    public static Configuration Sections(Action<WmsOutboundOptions>? east = null)
     {
         var options = new HubOptions();
         var eastInstance = Instance("hub-json", ("E-A1", "DC1"), ("E-QA", "DC1-QA"));
         eastInstance.SkuAliases["WMS-RED"] = "100234";
-        eastInstance.Outbound = new WmsOutboundOptions
+        var eastOutbound = new WmsOutboundOptions
         {
             BaseUrl = "https://east.example.test/api",
             Auth = new OutboundAuthOptions { ApiKeySetting = "EAST_KEY" },
@@ -23,9 +29,9 @@ internal static class TestOutbound
             Services = { ["GROUND"] = "GND" },
             ReasonCodes = { ["DMG"] = "DAMAGED" },
         };
-        east?.Invoke(eastInstance.Outbound);
+        east?.Invoke(eastOutbound);
         var store = Instance("generic-xml", ("S12", "STORE-12"));
-        store.Outbound = new WmsOutboundOptions
+        var storeOutbound = new WmsOutboundOptions
         {
             BaseUrl = "https://store.example.test/",
             Auth = new OutboundAuthOptions { Scheme = OutboundAuthOptions.OAuth2Scheme, TokenUrl = "https://store.example.test/token", ClientId = "hub", ClientSecretSetting = "STORE_SECRET" },
@@ -35,12 +41,12 @@ internal static class TestOutbound
             QuantitiesInEaches = true,
         };
         options.Tenants["acme"] = new TenantOptions { Instances = { ["east"] = eastInstance, ["store-12"] = store, ["inbound-only"] = Instance("hub-json", ("X", "DC1")) } };
-        return options;
+        return new Configuration(options, new PerInstance<WmsOutboundOptions>().Set("acme", "east", eastOutbound).Set("acme", "store-12", storeOutbound));
     }
 
     public static WmsInstanceOptions Instance(string adapter, params (string Code, string Warehouse)[] locations)
     {
-        var instance = new WmsInstanceOptions { Adapter = adapter, Auth = new WebhookAuthOptions { ApiKeySha256 = [ApiKeys.Hash("k")] } };
+        var instance = new WmsInstanceOptions { Adapter = adapter };
         foreach (var (code, warehouse) in locations)
         {
             instance.Locations[code] = warehouse;
@@ -49,7 +55,11 @@ internal static class TestOutbound
         return instance;
     }
 
-    public static OutboundDirectory Directory(Action<WmsOutboundOptions>? east = null) => new(Microsoft.Extensions.Options.Options.Create(Options(east)));
+    public static OutboundDirectory Directory(Action<WmsOutboundOptions>? east = null)
+    {
+        var sections = Sections(east);
+        return new(Options.Create(sections.Hub), Options.Create(sections.Outbound));
+    }
 
     public static OutboundInstance East(Action<WmsOutboundOptions>? east = null) => Directory(east).All.Single(i => i.Id == "east");
 

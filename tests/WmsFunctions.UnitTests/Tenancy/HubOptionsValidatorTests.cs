@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Configuration;
-using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Tenancy;
-using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.UnitTests.Tenancy;
 
@@ -14,7 +11,7 @@ public class HubOptionsValidatorTests
         Assert.True(Validator.Validate(null, TestInstances.Options()).Succeeded);
 
     [Fact]
-    public void Validate_InstanceWithoutKeyOrLocations_FailsNamingTheSetting()
+    public void Validate_InstanceWithoutLocations_FailsNamingTheSetting()
     {
         var options = TestInstances.Options();
         options.Tenants["acme"].Instances["bad"] = new WmsInstanceOptions();
@@ -22,7 +19,6 @@ public class HubOptionsValidatorTests
         var result = Validator.Validate(null, options);
 
         Assert.True(result.Failed);
-        Assert.Contains(result.Failures!, f => f.Contains("Hub:Tenants:acme:Instances:bad:Auth:ApiKeySha256", StringComparison.Ordinal));
         Assert.Contains(result.Failures!, f => f.Contains("Hub:Tenants:acme:Instances:bad:Locations", StringComparison.Ordinal));
     }
 
@@ -37,42 +33,6 @@ public class HubOptionsValidatorTests
         options.Tenants[tenantId] = new TenantOptions();
 
         Assert.True(Validator.Validate(null, options).Failed);
-    }
-
-    [Fact]
-    public void Validate_KeyHashThatIsNoSha256_Fails()
-    {
-        var options = TestInstances.Options();
-        options.Tenants["acme"].Instances["east"].Auth.ApiKeySha256 = ["secret-in-clear"];
-
-        Assert.True(Validator.Validate(null, options).Failed);
-    }
-
-    [Fact]
-    public void Validate_UnsupportedScheme_Fails()
-    {
-        var options = TestInstances.Options();
-        options.Tenants["acme"].Instances["east"].Auth.Scheme = "Basic";
-
-        Assert.True(Validator.Validate(null, options).Failed);
-    }
-
-    [Fact]
-    public void Validate_StandardWebhooksInstance_ChecksTheNamedSecretSettings()
-    {
-        var options = TestInstances.Options();
-        options.Tenants["acme"].Instances["east"].Auth = new WebhookAuthOptions
-        {
-            Scheme = WebhookAuthOptions.StandardWebhooksScheme,
-            SecretSettings = ["WMS_ACME_EAST_SECRET"],
-        };
-        var withSecret = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["WMS_ACME_EAST_SECRET"] = StandardWebhooks.NewSecret() }).Build();
-        var without = new ConfigurationBuilder().Build();
-
-        Assert.True(new HubOptionsValidator(withSecret).Validate(null, options).Succeeded);
-        var failed = new HubOptionsValidator(without).Validate(null, options);
-        Assert.True(failed.Failed);
-        Assert.Contains(failed.Failures!, f => f.Contains("Hub:Tenants:acme:Instances:east:Auth:SecretSettings: app setting 'WMS_ACME_EAST_SECRET' is not set", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Options;
-using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Platform.Tenancy;
 using WmsFunctions.Pipeline.Webhooks;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.UnitTests.Tenancy;
 
@@ -25,11 +23,7 @@ internal static class TestInstances
 
     public static WmsInstanceOptions Instance(params (string Code, string Warehouse)[] locations)
     {
-        var instance = new WmsInstanceOptions
-        {
-            Auth = new WebhookAuthOptions { ApiKeySha256 = [ApiKeys.Hash("key-" + locations[0].Code)] },
-            MaxQuantity = 1000,
-        };
+        var instance = new WmsInstanceOptions { MaxQuantity = 1000 };
         foreach (var (code, warehouse) in locations)
         {
             instance.Locations[code] = warehouse;
@@ -37,6 +31,21 @@ internal static class TestInstances
 
         instance.SkuAliases["WMS-RED"] = "100234";
         return instance;
+    }
+
+    /// <summary>Every instance of <see cref="Options"/> with an API key: "key-" + its first location code.</summary>
+    public static PerInstance<WebhookAuthOptions> Auth()
+    {
+        var auth = new PerInstance<WebhookAuthOptions>();
+        foreach (var (tenant, options) in Options().Tenants)
+        {
+            foreach (var (id, instance) in options.Instances)
+            {
+                auth.Set(tenant, id, new WebhookAuthOptions { ApiKeySha256 = [ApiKeys.Hash("key-" + instance.Locations.Keys.First())] });
+            }
+        }
+
+        return auth;
     }
 
     public static TenantDirectory Directory() => new(Microsoft.Extensions.Options.Options.Create(Options()));

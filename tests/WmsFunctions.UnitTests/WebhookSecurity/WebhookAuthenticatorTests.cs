@@ -4,10 +4,9 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Pipeline.Webhooks;
 using WmsFunctions.Platform.Tenancy;
 using WmsFunctions.UnitTests.Tenancy;
-using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.UnitTests.WebhookSecurity;
 
@@ -21,29 +20,31 @@ public sealed class WebhookAuthenticatorTests : IDisposable
     private readonly RSA _key = RSA.Create(2048);
     private readonly string _secret = StandardWebhooks.NewSecret();
     private readonly TenantDirectory _directory;
+    private readonly PerInstance<WebhookAuthOptions> _auth = TestInstances.Auth();
+    private readonly IConfiguration _configuration;
 
     public WebhookAuthenticatorTests()
     {
         var options = TestInstances.Options();
         var signed = TestInstances.Instance(("SG-1", "DC1"));
-        signed.Auth = new WebhookAuthOptions { Scheme = WebhookAuthOptions.StandardWebhooksScheme, SecretSettings = ["WMS_SIGNED"] };
+        _auth.Set("acme", "signed", new WebhookAuthOptions { Scheme = WebhookAuthOptions.StandardWebhooksScheme, SecretSettings = ["WMS_SIGNED"] });
         var oauth = TestInstances.Instance(("O-1", "DC1"));
-        oauth.Auth = new WebhookAuthOptions
+        _auth.Set("acme", "oauth", new WebhookAuthOptions
         {
             Scheme = WebhookAuthOptions.BearerScheme,
             Issuer = "https://idp.test/acme",
             Audience = "api://wmsfunctions/acme/east",
             SigningKeysJwks = BearerTokensTests.Jwks(_key, "k1"),
-        };
+        });
         options.Tenants["acme"].Instances["signed"] = signed;
         options.Tenants["acme"].Instances["oauth"] = oauth;
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["WMS_SIGNED"] = _secret }).Build();
-        _directory = new TenantDirectory(Options.Create(options), configuration);
+        _configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["WMS_SIGNED"] = _secret }).Build();
+        _directory = new TenantDirectory(Options.Create(options));
     }
 
     public void Dispose() => _key.Dispose();
 
-    private WebhookAuthenticator Authenticator => new(new BearerTokens(_time), _time);
+    private WebhookAuthenticator Authenticator => new(Options.Create(_auth), _configuration, new BearerTokens(_time), _time);
 
     private WmsInstance Instance(string id) => _directory.TryGet("acme", id, out var instance) ? instance : throw new InvalidOperationException(id);
 
@@ -61,7 +62,7 @@ public sealed class WebhookAuthenticatorTests : IDisposable
         var signed = Instance("signed");
 
         Assert.Null(await Authenticator.CheckHeadersAsync(signed, headers));
-        Assert.Null(WebhookAuthenticator.CheckBody(signed, headers, Body));
+        Assert.Null(Authenticator.CheckBody(signed, headers, Body));
 
         _time.Advance(StandardWebhooks.Tolerance + TimeSpan.FromSeconds(1));
         var stale = await Authenticator.CheckHeadersAsync(signed, headers);
@@ -82,7 +83,7 @@ public sealed class WebhookAuthenticatorTests : IDisposable
 
     [Fact]
     public void StandardWebhooks_AnotherBody_FailsTheBodyCheck() =>
-        Assert.NotNull(WebhookAuthenticator.CheckBody(Instance("signed"), Signed(Now), Encoding.UTF8.GetBytes("""{"eventId":"e-2"}""")));
+        Assert.NotNull(Authenticator.CheckBody(Instance("signed"), Signed(Now), Encoding.UTF8.GetBytes("""{"eventId":"e-2"}""")));
 
     [Fact]
     public async Task Bearer_TokenExpiresWithTheHubsClock()

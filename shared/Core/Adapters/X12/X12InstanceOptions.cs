@@ -18,6 +18,9 @@ namespace WmsFunctions.Adapters.X12;
 /// </summary>
 public sealed class X12InstanceOptions
 {
+    /// <summary>Hub:Tenants:{t}:Instances:{i}:X12.</summary>
+    public const string Section = "X12";
+
     /// <summary>ISA05/ISA06 of the hub (sender when it sends, receiver when the partner sends).</summary>
     public string OwnQualifier { get; set; } = "ZZ";
 
@@ -117,7 +120,8 @@ public sealed class X12InstanceOptions
 /// items, vendors and order changes have none, so listing them is a configuration error rather than a silent
 /// drop), GLNs must pass their check digit and name one of the instance's locations.
 /// </summary>
-public sealed class X12OptionsValidator : IValidateOptions<HubOptions>
+public sealed class X12OptionsValidator(IOptions<HubOptions> hub, IOptions<PerInstance<WmsOutboundOptions>> outbound)
+    : IValidateOptions<PerInstance<X12InstanceOptions>>
 {
     public const string AdapterName = "x12";
 
@@ -129,17 +133,18 @@ public sealed class X12OptionsValidator : IValidateOptions<HubOptions>
         [OutboundFlows.ReturnAuthorizations] = "943",
     };
 
-    public ValidateOptionsResult Validate(string? name, HubOptions options)
+    public ValidateOptionsResult Validate(string? name, PerInstance<X12InstanceOptions> options)
     {
         var errors = new List<string>();
-        foreach (var (tenantId, tenant) in options.Tenants)
+        foreach (var (tenantId, tenant) in hub.Value.Tenants)
         {
             foreach (var (instanceId, instance) in tenant.Instances)
             {
                 var where = $"Hub:Tenants:{tenantId}:Instances:{instanceId}";
+                var settings = options.Find(tenantId, instanceId);
                 if (instance.Adapter != AdapterName)
                 {
-                    if (instance.X12 is not null)
+                    if (settings is not null)
                     {
                         errors.Add($"{where}:X12 is set but the instance's Adapter is '{instance.Adapter}', not '{AdapterName}'.");
                     }
@@ -147,16 +152,16 @@ public sealed class X12OptionsValidator : IValidateOptions<HubOptions>
                     continue;
                 }
 
-                if (instance.X12 is not { } x12)
+                if (settings is not { } x12)
                 {
                     errors.Add($"{where}:X12 is required for Adapter '{AdapterName}' (OwnId, PartnerId, qualifiers, delimiters).");
                     continue;
                 }
 
                 errors.AddRange(Problems(instance, x12).Select(p => $"{where}:X12:{p}"));
-                if (instance.Outbound is { } outbound)
+                if (outbound.Value.Find(tenantId, instanceId) is { } receives)
                 {
-                    errors.AddRange(outbound.Flows.Where(f => !OutboundSets.ContainsKey(f)).Select(f =>
+                    errors.AddRange(receives.Flows.Where(f => !OutboundSets.ContainsKey(f)).Select(f =>
                         $"{where}:Outbound:Flows lists '{f}', which X12 partners cannot receive (no set carries it; supported: {string.Join(", ", OutboundSets.Keys)})."));
                 }
             }

@@ -60,12 +60,12 @@ public sealed class X12Partner
 }
 
 /// <summary>Every X12 partner of every tenant, by tenant and instance (built once from the validated configuration).</summary>
-public sealed class X12Partners(IOptions<HubOptions> options)
+public sealed class X12Partners(IOptions<HubOptions> options, IOptions<PerInstance<X12InstanceOptions>> x12)
 {
     private readonly FrozenDictionary<(string, string), X12Partner> _partners = options.Value.Tenants
         .SelectMany(t => t.Value.Instances
-            .Where(i => i.Value.Adapter == X12OptionsValidator.AdapterName && i.Value.X12 is not null)
-            .Select(i => new X12Partner(t.Key, i.Key, i.Value, i.Value.X12!)))
+            .Where(i => i.Value.Adapter == X12OptionsValidator.AdapterName && x12.Value.Find(t.Key, i.Key) is not null)
+            .Select(i => new X12Partner(t.Key, i.Key, i.Value, x12.Value.Find(t.Key, i.Key)!)))
         .ToFrozenDictionary(p => (p.Tenant, p.Instance));
 
     public bool TryGet(string tenant, string instance, out X12Partner partner) =>

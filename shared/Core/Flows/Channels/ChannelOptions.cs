@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Pipeline.Webhooks;
 using WmsFunctions.Platform.Tenancy;
 using WmsFunctions.Adapters.ChannelAdvisor;
 
@@ -13,6 +14,9 @@ namespace WmsFunctions.Flows.Channels;
 /// </summary>
 public sealed class TenantChannelsOptions
 {
+    /// <summary>Hub:Tenants:{t}:Channels.</summary>
+    public const string Section = "Channels";
+
     /// <summary>Units per SKU kept back from every channel in each warehouse (a buffer against sync lag and miscounts).</summary>
     public Dictionary<string, long> SafetyStock { get; set; } = new(StringComparer.Ordinal);
 
@@ -149,14 +153,13 @@ public sealed class ChannelsSettings
 }
 
 /// <summary>A channel configuration that cannot work fails the start.</summary>
-public sealed class ChannelOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<HubOptions>
+public sealed class ChannelOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<PerTenant<TenantChannelsOptions>>
 {
-    public ValidateOptionsResult Validate(string? name, HubOptions options)
+    public ValidateOptionsResult Validate(string? name, PerTenant<TenantChannelsOptions> options)
     {
         var errors = new List<string>();
-        foreach (var (tenantId, tenant) in options.Tenants)
+        foreach (var (tenantId, channels) in options.All)
         {
-            var channels = tenant.Channels;
             foreach (var (id, channel) in channels.Marketplaces)
             {
                 var where = $"Hub:Tenants:{tenantId}:Channels:Marketplaces:{id}";
@@ -181,9 +184,9 @@ public sealed class ChannelOptionsValidator(IConfiguration? configuration = null
 
                 foreach (var secret in channel.WebhookSecretSettings.Where(_ => configuration is not null))
                 {
-                    if (!WmsFunctions.Pipeline.Webhooks.StandardWebhooks.TryParseSecret(configuration![secret], out _))
+                    if (!StandardWebhooks.TryParseSecret(configuration![secret], out _))
                     {
-                        errors.Add($"{where}:WebhookSecretSettings: app setting '{secret}' does not hold a '{WmsFunctions.Pipeline.Webhooks.StandardWebhooks.SecretPrefix}' secret.");
+                        errors.Add($"{where}:WebhookSecretSettings: app setting '{secret}' does not hold a '{StandardWebhooks.SecretPrefix}' secret.");
                     }
                 }
 

@@ -1,4 +1,5 @@
-using WmsFunctions.Adapters.ChannelAdvisor;
+using Microsoft.Extensions.Options;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Flows.Channels;
 
@@ -104,20 +105,19 @@ public sealed class MarketplaceAdapters(IEnumerable<IMarketplaceAdapter> adapter
 }
 
 /// <summary>The tenants' channels from configuration.</summary>
-public sealed class ChannelDirectory(Microsoft.Extensions.Options.IOptions<WmsFunctions.Platform.Tenancy.HubOptions> options)
+public sealed class ChannelDirectory(IOptions<PerTenant<TenantChannelsOptions>> options)
 {
-    public IEnumerable<Channel> All => options.Value.Tenants.SelectMany(t => t.Value.Channels.Marketplaces.Select(c => new Channel(t.Key, c.Key, c.Value)));
+    public IEnumerable<Channel> All => options.Value.All.SelectMany(t => t.Options.Marketplaces.Select(c => new Channel(t.Tenant, c.Key, c.Value)));
 
     public IReadOnlyList<Channel> OfTenant(string tenant) =>
-        options.Value.Tenants.TryGetValue(tenant, out var t) ? t.Channels.Marketplaces.Select(c => new Channel(tenant, c.Key, c.Value)).ToList() : [];
+        options.Value.Find(tenant) is { } t ? t.Marketplaces.Select(c => new Channel(tenant, c.Key, c.Value)).ToList() : [];
 
-    public TenantChannelsOptions Settings(string tenant) =>
-        options.Value.Tenants.TryGetValue(tenant, out var t) ? t.Channels : new TenantChannelsOptions();
+    public TenantChannelsOptions Settings(string tenant) => options.Value.Find(tenant) ?? new TenantChannelsOptions();
 
     public bool TryGet(string tenant, string channel, out Channel found)
     {
         found = null!;
-        if (options.Value.Tenants.TryGetValue(tenant, out var t) && t.Channels.Marketplaces.TryGetValue(channel, out var o))
+        if (options.Value.Find(tenant) is { } t && t.Marketplaces.TryGetValue(channel, out var o))
         {
             found = new Channel(tenant, channel, o);
             return true;

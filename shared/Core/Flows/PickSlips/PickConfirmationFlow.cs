@@ -13,7 +13,7 @@ namespace WmsFunctions.Flows.PickSlips;
 /// shipment the slip accepted, the shipped quantities leave the stock snapshot (exactly once per location).
 /// The OMS hears the slip's new status; an ignored (late, repeated) confirmation tells it nothing new.
 /// </summary>
-public sealed class PickConfirmationFlow(PickSlipOrchestrator slips, StockLedger ledger, TenantDirectory tenants) : IInboundFlow
+public sealed class PickConfirmationFlow(PickSlipOrchestrator slips, StockLedger ledger, PickSlipDeadlineDirectory deadlineDirectory) : IInboundFlow
 {
     public string Name => PickConfirmationHandler.Flow;
 
@@ -21,9 +21,8 @@ public sealed class PickConfirmationFlow(PickSlipOrchestrator slips, StockLedger
     {
         var command = JsonSerializer.Deserialize<PickConfirmationCommand>(record.Command, InboundJson.Options)
             ?? throw new InvalidOperationException($"Inbox row for event '{record.EventId}' holds no command.");
-        var deadlines = tenants.TryGet(record.Tenant, record.Instance, out var instance)
-            ? instance.PickSlipDeadlinesFor(command.ServiceLevel)
-            : throw new InvalidOperationException($"WMS instance {record.Tenant}/{record.Instance} is no longer configured.");
+        var deadlines = deadlineDirectory.For(record.Tenant, record.Instance, command.ServiceLevel)
+            ?? throw new InvalidOperationException($"WMS instance {record.Tenant}/{record.Instance} is no longer configured.");
 
         var result = await slips.ApplyAsync(
             record.Tenant, command.PickSlipId, "wms:" + record.Instance, record.EventId, command.ToSlipCommand(),

@@ -43,7 +43,7 @@ public sealed record Escalation(string? StatusEvent, string? Alert);
 /// </summary>
 public sealed partial class PickSlipDeadlineWatch(
     PickSlipOrchestrator slips,
-    TenantDirectory tenants,
+    PickSlipDeadlineDirectory deadlineDirectory,
     HubStorage storage,
     AuditLog audit,
     IOptions<PickSlipOptions> options,
@@ -91,7 +91,7 @@ public sealed partial class PickSlipDeadlineWatch(
     public async Task<Escalation> EscalateAsync(EscalationCheck check, CancellationToken cancellationToken)
     {
         var slip = await slips.GetAsync(check.Tenant, check.PickSlipId, cancellationToken).ConfigureAwait(false);
-        if (slip is null || !tenants.TryGet(slip.Tenant, slip.Instance, out var instance))
+        if (slip is null || deadlineDirectory.For(slip.Tenant, slip.Instance, slip.ServiceLevel) is not { } deadlines)
         {
             LogGone(logger, check.Tenant, check.PickSlipId);
             return new Escalation(null, null);
@@ -100,7 +100,7 @@ public sealed partial class PickSlipDeadlineWatch(
         var eventId = string.Create(CultureInfo.InvariantCulture, $"{check.Kind}|{check.DueAt.UtcTicks}");
         var result = await slips.ApplyAsync(
             check.Tenant, check.PickSlipId, "timer", eventId, new DeadlineMissed(check.Kind),
-            instance.PickSlipDeadlinesFor(slip.ServiceLevel), correlationId: eventId, cancellationToken).ConfigureAwait(false);
+            deadlines, correlationId: eventId, cancellationToken).ConfigureAwait(false);
         if (result.Outcome != PickSlipOutcome.AppliedAndFlagged)
         {
             return new Escalation(null, null);

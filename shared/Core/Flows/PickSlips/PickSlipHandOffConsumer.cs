@@ -9,20 +9,19 @@ namespace WmsFunctions.Flows.PickSlips;
 /// whether the WMS accepted it) becomes events for the slip, de-duplicated on the hand-off id, and the OMS hears
 /// the slip's new status. Quantities are followed as the WMS received them (eaches for instances that count eaches).
 /// </summary>
-public sealed partial class PickSlipHandOffConsumer(PickSlipOrchestrator slips, TenantDirectory tenants, ILogger<PickSlipHandOffConsumer> logger)
+public sealed partial class PickSlipHandOffConsumer(PickSlipOrchestrator slips, PickSlipDeadlineDirectory deadlineDirectory, ILogger<PickSlipHandOffConsumer> logger)
 {
     public const string DefaultServiceLevel = "standard";
 
     public async Task<IReadOnlyList<string>> HandleAsync(PickSlipHandedOff handOff, CancellationToken cancellationToken)
     {
-        if (!tenants.TryGet(handOff.Tenant, handOff.Instance, out var instance))
+        var serviceLevel = handOff.Service ?? DefaultServiceLevel;
+        if (deadlineDirectory.For(handOff.Tenant, handOff.Instance, serviceLevel) is not { } deadlines)
         {
             LogUnknownInstance(logger, handOff.Tenant, handOff.Instance, handOff.PickSlipId);
             return [];
         }
 
-        var serviceLevel = handOff.Service ?? DefaultServiceLevel;
-        var deadlines = instance.PickSlipDeadlinesFor(serviceLevel);
         var correlationId = handOff.CorrelationId ?? handOff.HandOffId;
         var commands = new List<(string Step, PickSlipCommand Command)>();
         switch (handOff.Kind)

@@ -17,13 +17,13 @@ public sealed class OutboundDirectory
 {
     private readonly FrozenDictionary<string, OutboundInstance[]> _byTenant;
 
-    public OutboundDirectory(IOptions<HubOptions> options)
+    public OutboundDirectory(IOptions<HubOptions> options, IOptions<PerInstance<WmsOutboundOptions>> outbound)
     {
         _byTenant = options.Value.Tenants.ToFrozenDictionary(
             t => t.Key,
             t => t.Value.Instances
-                .Where(i => i.Value.Outbound is not null)
-                .Select(i => new OutboundInstance(t.Key, i.Key, i.Value))
+                .Where(i => outbound.Value.Find(t.Key, i.Key) is not null)
+                .Select(i => new OutboundInstance(t.Key, i.Key, i.Value, outbound.Value.Find(t.Key, i.Key)!))
                 .OrderBy(i => i.Id, StringComparer.Ordinal)
                 .ToArray(),
             StringComparer.Ordinal);
@@ -46,12 +46,12 @@ public sealed class OutboundInstance
     private readonly FrozenSet<string> _flows;
     private readonly FrozenSet<string> _warehouses;
 
-    internal OutboundInstance(string tenant, string id, WmsInstanceOptions options)
+    internal OutboundInstance(string tenant, string id, WmsInstanceOptions options, WmsOutboundOptions outbound)
     {
         Tenant = tenant;
         Id = id;
         Adapter = options.Adapter;
-        Options = options.Outbound!;
+        Options = outbound;
         _flows = Options.Flows.ToFrozenSet(StringComparer.Ordinal);
         _warehouses = options.Locations.Values.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         Codes = new OutboundCodes(id, options, Options);

@@ -1,7 +1,4 @@
 using Microsoft.Extensions.Options;
-using WmsFunctions.Adapters.GenericXml;
-using WmsFunctions.Adapters.HubJson;
-using WmsFunctions.Adapters.X12;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;
@@ -28,6 +25,9 @@ public static class OutboundFlows
 /// </summary>
 public sealed class WmsOutboundOptions
 {
+    /// <summary>Hub:Tenants:{t}:Instances:{i}:Outbound.</summary>
+    public const string Section = "Outbound";
+
     /// <summary>Where the WMS's API lives, e.g. https://wms.example.com/api/v1 (paths are appended).</summary>
     public string BaseUrl { get; set; } = "";
 
@@ -115,22 +115,19 @@ public sealed class OutboundResilienceOptions
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>Checks the Outbound part of every instance at start (the HubOptionsValidator checks the rest).</summary>
-public sealed class OutboundOptionsValidator : IValidateOptions<HubOptions>
+/// <summary>Checks the Outbound part of every instance at start, with the instance's adapter and SKU aliases.</summary>
+public sealed class OutboundOptionsValidator(IOptions<HubOptions> hub) : IValidateOptions<PerInstance<WmsOutboundOptions>>
 {
     public static IReadOnlyList<string> Adapters { get; } = ["hub-json", "generic-xml", "x12"];
 
-    public ValidateOptionsResult Validate(string? name, HubOptions options)
+    public ValidateOptionsResult Validate(string? name, PerInstance<WmsOutboundOptions> options)
     {
         var errors = new List<string>();
-        foreach (var (tenantId, tenant) in options.Tenants)
+        foreach (var (tenant, instance, outbound) in options.All)
         {
-            foreach (var (instanceId, instance) in tenant.Instances)
+            if (hub.Value.Tenants.GetValueOrDefault(tenant)?.Instances.GetValueOrDefault(instance) is { } core)
             {
-                if (instance.Outbound is { } outbound)
-                {
-                    Validate($"Hub:Tenants:{tenantId}:Instances:{instanceId}", instance, outbound, errors);
-                }
+                Validate($"Hub:Tenants:{tenant}:Instances:{instance}", core, outbound, errors);
             }
         }
 

@@ -1,4 +1,6 @@
-using WmsFunctions.Pipeline.Delivery;
+using System.Collections.Frozen;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Webhooks;
@@ -13,13 +15,30 @@ public sealed record AuthenticationFailure(string Detail, string Challenge);
 /// Authenticates a webhook caller by the scheme its WMS instance is configured for. Split in two because a
 /// Standard Webhooks signature covers the body: <see cref="CheckHeadersAsync"/> runs before the body is read
 /// (API key and bearer token complete there; Standard Webhooks headers and timestamp are checked),
-/// <see cref="CheckBody"/> after it (the signature).
+/// <see cref="CheckBody"/> after it (the signature). Each instance's credentials are resolved once from its
+/// <c>Auth</c> section (<see cref="WebhookAuthOptions"/>); the secrets they name are read from the app settings.
 /// </summary>
-public sealed class WebhookAuthenticator(BearerTokens bearerTokens, TimeProvider time)
+public sealed class WebhookAuthenticator
 {
     public const string ApiKeyHeader = "X-Api-Key";
 
-    public static string ChallengeFor(WebhookCredentials credentials) => credentials switch
+    private readonly FrozenDictionary<(string Tenant, string Instance), WebhookCredentials> _credentials;
+    private readonly BearerTokens _bearerTokens;
+    private readonly TimeProvider _time;
+
+    public WebhookAuthenticator(IOptions<PerInstance<WebhookAuthOptions>> options, IConfiguration configuration, BearerTokens bearerTokens, TimeProvider time)
+    {
+        _credentials = options.Value.All.ToFrozenDictionary(
+            i => (i.Tenant, i.Instance),
+            i => WebhookCredentials.Create(i.Options, key => configuration[key]));
+        _bearerTokens = bearerTokens;
+        _time = time;
+    }
+
+    /// <summary>How the instance authenticates (the scheme its configuration chose, with its keys); null when it has no Auth.</summary>
+    public WebhookCredentials? CredentialsOf(WmsInstance wms) => _credentials.GetValueOrDefault((wms.Tenant, wms.Id));
+
+    public static string ChallengeFor(WebhookCredentials? credentials) => credentials switch
     {
         StandardWebhookCredentials => $"StandardWebhooks headers=\"{StandardWebhooks.IdHeader} {StandardWebhooks.TimestampHeader} {StandardWebhooks.SignatureHeader}\"",
         BearerCredentials => "Bearer error=\"invalid_token\"",
@@ -28,8 +47,9 @@ public sealed class WebhookAuthenticator(BearerTokens bearerTokens, TimeProvider
 
     public async ValueTask<AuthenticationFailure?> CheckHeadersAsync(WmsInstance wms, WebhookHeaders headers)
     {
-        var challenge = ChallengeFor(wms.Credentials);
-        switch (wms.Credentials)
+        var credentials = CredentialsOf(wms);
+        var challenge = ChallengeFor(credentials);
+        switch (credentials)
         {
             case ApiKeyCredentials apiKeys:
                 return ApiKeys.Verify(headers.ApiKey, apiKeys.Hashes)
@@ -42,12 +62,12 @@ public sealed class WebhookAuthenticator(BearerTokens bearerTokens, TimeProvider
                     return new AuthenticationFailure($"Send a bearer token for WMS instance '{wms.Id}' in the Authorization header.", "Bearer");
                 }
 
-                return await bearerTokens.ValidateAsync(token, bearer).ConfigureAwait(false) is { } reason
+                return await _bearerTokens.ValidateAsync(token, bearer).ConfigureAwait(false) is { } reason
                     ? new AuthenticationFailure(reason, challenge)
                     : null;
 
             case StandardWebhookCredentials:
-                var check = StandardWebhooks.CheckHeaders(headers.WebhookId, headers.WebhookTimestamp, headers.WebhookSignature, time.GetUtcNow());
+                var check = StandardWebhooks.CheckHeaders(headers.WebhookId, headers.WebhookTimestamp, headers.WebhookSignature, _time.GetUtcNow());
                 return check == SignatureHeadersCheck.Valid ? null : new AuthenticationFailure(Describe(check), challenge);
 
             default:
@@ -56,9 +76,9 @@ public sealed class WebhookAuthenticator(BearerTokens bearerTokens, TimeProvider
     }
 
     /// <summary>The signature over the raw body (Standard Webhooks); other schemes were settled by the headers.</summary>
-    public static AuthenticationFailure? CheckBody(WmsInstance wms, WebhookHeaders headers, ReadOnlySpan<byte> body)
+    public AuthenticationFailure? CheckBody(WmsInstance wms, WebhookHeaders headers, ReadOnlySpan<byte> body)
     {
-        if (wms.Credentials is not StandardWebhookCredentials signed)
+        if (CredentialsOf(wms) is not StandardWebhookCredentials signed)
         {
             return null;
         }

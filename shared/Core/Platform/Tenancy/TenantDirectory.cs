@@ -1,21 +1,16 @@
 using System.Collections.Frozen;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using WmsFunctions.Flows.PickSlips;
-using WmsFunctions.Pipeline.Webhooks;
-using WmsFunctions.Pipeline.Delivery;
 
 namespace WmsFunctions.Platform.Tenancy;
 
 /// <summary>
-/// Looks up the WMS instances of every tenant, with their mappings and credentials precomputed once. Secrets an
-/// instance names (Standard Webhooks) are read from <paramref name="configuration"/>, the app settings.
+/// Looks up the WMS instances of every tenant, with their mappings precomputed once.
 /// </summary>
 public sealed class TenantDirectory
 {
     private readonly FrozenDictionary<string, WmsInstance> _instances;
 
-    public TenantDirectory(IOptions<HubOptions> options, IConfiguration? configuration = null)
+    public TenantDirectory(IOptions<HubOptions> options)
     {
         var instances = new Dictionary<string, WmsInstance>(StringComparer.Ordinal);
         foreach (var (tenantId, tenant) in options.Value.Tenants)
@@ -28,8 +23,7 @@ public sealed class TenantDirectory
 
             foreach (var (instanceId, instance) in tenant.Instances)
             {
-                var credentials = WebhookCredentials.Create(instance.Auth, key => configuration?[key]);
-                instances[Key(tenantId, instanceId)] = new WmsInstance(tenantId, instanceId, instance, tenantCodes, credentials);
+                instances[Key(tenantId, instanceId)] = new WmsInstance(tenantId, instanceId, instance, tenantCodes);
             }
         }
 
@@ -44,23 +38,20 @@ public sealed class TenantDirectory
     private static string Key(string tenant, string instance) => tenant + "|" + instance;
 }
 
-/// <summary>One WMS instance of one tenant: who it is, how it authenticates, how its codes map.</summary>
+/// <summary>One WMS instance of one tenant: who it is and how its codes map to the OMS's.</summary>
 public sealed class WmsInstance
 {
     private readonly FrozenDictionary<string, LocationMatch> _locations;
     private readonly FrozenDictionary<string, string> _skuAliases;
     private readonly FrozenSet<string> _tenantCodes;
-    private readonly PickSlipDeadlineOptions _pickSlips;
     private readonly FrozenDictionary<StockDisposition, LocationMatch> _dispositions;
 
-    internal WmsInstance(string tenant, string id, WmsInstanceOptions options, FrozenSet<string> tenantCodes, WebhookCredentials credentials)
+    internal WmsInstance(string tenant, string id, WmsInstanceOptions options, FrozenSet<string> tenantCodes)
     {
         Tenant = tenant;
         Id = id;
         Adapter = options.Adapter;
         MaxQuantity = options.MaxQuantity;
-        Credentials = credentials;
-        _pickSlips = options.PickSlips;
         _locations = options.Locations.ToFrozenDictionary(
             pair => pair.Key,
             pair => new LocationMatch(LocationMatchKind.Mapped, pair.Value, $"{id}:{pair.Key}"),
@@ -81,8 +72,6 @@ public sealed class WmsInstance
 
     public long MaxQuantity { get; }
 
-    /// <summary>How this instance authenticates (the scheme its configuration chose, with its keys).</summary>
-    public WebhookCredentials Credentials { get; }
 
     /// <summary>The OMS locations this instance may post for.</summary>
     public IEnumerable<string> Warehouses => _locations.Values.Select(l => l.Warehouse!).Distinct(StringComparer.OrdinalIgnoreCase);
@@ -110,10 +99,6 @@ public sealed class WmsInstance
     /// <summary>The WMS areas this instance maps to one OMS location.</summary>
     public IReadOnlyList<string> AreasOf(string warehouse) =>
         _locations.Values.Where(l => string.Equals(l.Warehouse, warehouse, StringComparison.OrdinalIgnoreCase)).Select(l => l.Area!).Distinct().ToArray();
-
-    public PickSlipDeadlines PickSlipDeadlinesFor(string serviceLevel) => new(
-        _pickSlips.AcknowledgeWithin,
-        _pickSlips.ShipWithin.TryGetValue(serviceLevel, out var within) ? within : _pickSlips.ShipWithin[PickSlipDeadlineOptions.AnyServiceLevel]);
 
     /// <summary>Where goods of a non-sellable disposition are booked, or null when they are only reported.</summary>
     public LocationMatch? ResolveDisposition(StockDisposition disposition) =>
