@@ -59,7 +59,7 @@ WmsFunctions is running.
   demo items          100234 (WMS alias TSHIRT-RED-M), 100235, 200001 for tenant demo
   Azurite             blob 10000, queue 10001, table 10002 (in memory; account and key in \$HubStorage)
   OMS messages        Azurite queue sb-${OMS_EVENTS_TOPIC} (stands in for the Service Bus topic)
-  OMS -> WMS          send CloudEvents to the Azurite queues sb-<topic>-subscriptions-wms-hub (e.g. sb-${OMS_ITEMS_TOPIC}-subscriptions-wms-hub);
+  OMS -> WMS          send CloudEvents to the Azurite queues sb-<topic>-subscriptions-wms-hub (e.g. sb-oms-items-subscriptions-wms-hub);
                       the stand-in WMS instances answer on http://127.0.0.1:$WMS_PORT/wms/demo/{dc-east,store-12}/ (queue wms-received)
   logs                $LOCAL/handler.log, $LOCAL/host.log
 INFO

@@ -1,19 +1,13 @@
 using WmsFunctions.Handler.Channels;
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Handler.Edi;
-using WmsFunctions.Handler.Inventory;
-using WmsFunctions.Handler.Items;
 using WmsFunctions.Handler.Operations;
-using WmsFunctions.Handler.OrderChanges;
+using WmsFunctions.Flows;
 using WmsFunctions.Handler.Outbound;
 using WmsFunctions.Handler.Outbox;
 using WmsFunctions.Handler.PickSlips;
-using WmsFunctions.Handler.PurchaseOrders;
-using WmsFunctions.Handler.Receipts;
 using WmsFunctions.Handler.Reconciliation;
-using WmsFunctions.Handler.ReturnAuthorizations;
-using WmsFunctions.Handler.Returns;
-using WmsFunctions.Handler.Vendors;
+using WmsFunctions.Handler.Webhooks;
 using WmsFunctions.Operations;
 using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Flows.Reconciliation;
@@ -42,24 +36,9 @@ public static class FunctionCatalog
 
     public static IReadOnlyList<FunctionDefinition> All { get; } =
     [
-        // WMS -> OMS webhooks (forwarded HTTP): authenticate, validate, map, apply, answer.
-        FunctionDefinition.Webhook(
-            "InventoryTransactions",
-            new HttpTrigger("wms/{tenant}/{instance}/inventory-transactions", "POST"),
-            InventoryApi.PostTransactionAsync),
-        FunctionDefinition.Webhook(
-            "PurchaseOrderReceipts",
-            new HttpTrigger("wms/{tenant}/{instance}/po-receipts", "POST"),
-            ReceiptsApi.PostReceiptAsync),
-        FunctionDefinition.Webhook(
-            "ReturnReceipts",
-            new HttpTrigger("wms/{tenant}/{instance}/return-receipts", "POST"),
-            ReturnsApi.PostReturnReceiptAsync),
-
-        FunctionDefinition.Webhook(
-            "PickConfirmations",
-            new HttpTrigger("wms/{tenant}/{instance}/pick-confirmations", "POST"),
-            PickSlipsApi.PostConfirmationAsync),
+        // WMS -> OMS webhooks (forwarded HTTP), one per registered flow, and the X12 dialect's: authenticate, validate, map,
+        // apply, answer.
+        .. HubFlows.WmsToOms.Select(WmsWebhooks.For),
         FunctionDefinition.Webhook(
             "X12Interchanges",
             new HttpTrigger("wms/{tenant}/{instance}/x12", "POST"),
@@ -118,26 +97,6 @@ public static class FunctionCatalog
         FunctionDefinition.Operator("ReconciliationStart", new HttpTrigger("ops/{tenant}/reconciliation/runs", "POST"), ReconciliationApi.StartAsync),
         FunctionDefinition.Operator("ReconciliationRuns", new HttpTrigger("ops/{tenant}/reconciliation/runs", "GET"), ReconciliationApi.ListAsync),
         FunctionDefinition.Operator("ReconciliationReport", new HttpTrigger("ops/{tenant}/reconciliation/runs/{runId}", "GET"), ReconciliationApi.GetAsync),
-        // OMS -> WMS (Service Bus topic subscriptions): validate, route, map per instance, deliver, record.
-        FunctionDefinition.Invoked<ItemDownloadFunction>(
-            ItemDownloadFunction.Name,
-            OutboundInvocation.Trigger(ItemDownloadFunction.TopicSetting, ItemDownloadFunction.SubscriptionSetting)),
-        FunctionDefinition.Invoked<VendorDownloadFunction>(
-            VendorDownloadFunction.Name,
-            OutboundInvocation.Trigger(VendorDownloadFunction.TopicSetting, VendorDownloadFunction.SubscriptionSetting)),
-        FunctionDefinition.Invoked<PurchaseOrderOutFunction>(
-            PurchaseOrderOutFunction.Name,
-            OutboundInvocation.Trigger(PurchaseOrderOutFunction.TopicSetting, PurchaseOrderOutFunction.SubscriptionSetting)),
-        FunctionDefinition.Invoked<PickSlipOutFunction>(
-            PickSlipOutFunction.Name,
-            OutboundInvocation.Trigger(PickSlipOutFunction.TopicSetting, PickSlipOutFunction.SubscriptionSetting)),
-        FunctionDefinition.Invoked<OrderChangeOutFunction>(
-            OrderChangeOutFunction.Name,
-            OutboundInvocation.Trigger(OrderChangeOutFunction.TopicSetting, OrderChangeOutFunction.SubscriptionSetting)),
-        FunctionDefinition.Invoked<ReturnAuthorizationOutFunction>(
-            ReturnAuthorizationOutFunction.Name,
-            OutboundInvocation.Trigger(ReturnAuthorizationOutFunction.TopicSetting, ReturnAuthorizationOutFunction.SubscriptionSetting)),
-
         // Channels (marketplaces): order pull, availability per SKU and channel (throttled), the channels' reading of
         // what the hub tells the OMS (shipments and stock back to the marketplaces), the operators' report.
         FunctionDefinition.Invoked<ChannelOrderPullFunction>(
@@ -155,5 +114,9 @@ public static class FunctionCatalog
             new HttpTrigger("channels/{tenant}/{channel}/orders", "POST"),
             ChannelOrdersWebhook.PostAsync),
         FunctionDefinition.Operator("ChannelsReport", new HttpTrigger("ops/{tenant}/channels/report", "GET"), ChannelsApi.ReportAsync),
+
+        // OMS -> WMS, one function per registered flow (Service Bus topic of the flow, the hub's subscription): validate,
+        // route, map per instance, deliver, record.
+        .. HubFlows.OmsToWms.Select(OmsToWmsFunction.For),
     ];
 }

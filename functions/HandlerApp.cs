@@ -87,7 +87,7 @@ public static class HandlerApp
                 HttpTrigger http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithTags("Health"),
                 _ => app.MapPost(route, (HttpContext context) => InvocationEndpoint.InvokeAsync(context, function)).ExcludeFromDescription(),
             };
-            endpoint.WithName(function.Name).WithMetadata(function);
+            endpoint.WithName(function.Name).WithMetadata(function).WithMetadata([.. function.EndpointMetadata]);
         }
 
         return app;

@@ -85,7 +85,7 @@ param alertsSchedule string = '0 */5 * * * *'
 @description('NCRONTAB (UTC, with seconds) of the stock reconciliation of every WMS instance (RECONCILIATION_SCHEDULE).')
 param reconciliationSchedule string = '0 30 2 * * *'
 
-@description('Subscription the hub\'s OMS -> WMS functions read on each OMS topic (oms-items, oms-vendors, ...).')
+@description('Subscription the hub\'s OMS -> WMS functions read on each OMS topic (oms-items, oms-vendors, ...): OMS_SUBSCRIPTION.')
 param hubSubscription string = 'wms-hub'
 
 @description('Storage queue of the outbox (OUTBOX_QUEUE); the host adds <name>-poison for failed messages.')
@@ -130,13 +130,14 @@ var serviceBusTopics serviceBusTopic[] = [
   { name: 'channels', setting: 'CHANNELS_TOPIC', send: true, subscriptions: [{ name: 'channels', setting: '', receive: false }] }
   // PickSlipEscalation (and later other alerts) -> people; the operations team's tooling reads `ops`.
   { name: alertsTopic, setting: 'ALERTS_TOPIC', send: true, subscriptions: [{ name: 'ops', setting: '', receive: false }] }
-  // OMS -> WMS flows: the OMS's identity sends to each topic (granted by the OMS team); a function reads `wms-hub`.
-  { name: 'oms-items', setting: 'OMS_ITEMS_TOPIC', send: false, subscriptions: [{ name: hubSubscription, setting: 'OMS_ITEMS_SUBSCRIPTION', receive: true }] }
-  { name: 'oms-vendors', setting: 'OMS_VENDORS_TOPIC', send: false, subscriptions: [{ name: hubSubscription, setting: 'OMS_VENDORS_SUBSCRIPTION', receive: true }] }
-  { name: 'oms-purchase-orders', setting: 'OMS_PURCHASE_ORDERS_TOPIC', send: false, subscriptions: [{ name: hubSubscription, setting: 'OMS_PURCHASE_ORDERS_SUBSCRIPTION', receive: true }] }
-  { name: 'oms-pick-slips', setting: 'OMS_PICK_SLIPS_TOPIC', send: false, subscriptions: [{ name: hubSubscription, setting: 'OMS_PICK_SLIPS_SUBSCRIPTION', receive: true }] }
-  { name: 'oms-order-changes', setting: 'OMS_ORDER_CHANGES_TOPIC', send: false, subscriptions: [{ name: hubSubscription, setting: 'OMS_ORDER_CHANGES_SUBSCRIPTION', receive: true }] }
-  { name: 'oms-return-authorizations', setting: 'OMS_RETURN_AUTHORIZATIONS_TOPIC', send: false, subscriptions: [{ name: hubSubscription, setting: 'OMS_RETURN_AUTHORIZATIONS_SUBSCRIPTION', receive: true }] }
+  // OMS -> WMS flows, one topic each (its name is in the flow's definition, shared/Core/Flows/<flow>): the OMS's identity
+  // sends to it (granted by the OMS team); the flow's function reads the hub's subscription (OMS_SUBSCRIPTION).
+  { name: 'oms-items', setting: '', send: false, subscriptions: [{ name: hubSubscription, setting: '', receive: true }] }
+  { name: 'oms-vendors', setting: '', send: false, subscriptions: [{ name: hubSubscription, setting: '', receive: true }] }
+  { name: 'oms-purchase-orders', setting: '', send: false, subscriptions: [{ name: hubSubscription, setting: '', receive: true }] }
+  { name: 'oms-pick-slips', setting: '', send: false, subscriptions: [{ name: hubSubscription, setting: '', receive: true }] }
+  { name: 'oms-order-changes', setting: '', send: false, subscriptions: [{ name: hubSubscription, setting: '', receive: true }] }
+  { name: 'oms-return-authorizations', setting: '', send: false, subscriptions: [{ name: hubSubscription, setting: '', receive: true }] }
 ]
 
 // Service Bus queues, e.g. { name: 'wms-commands', setting: 'WMS_COMMANDS_QUEUE', send: false, receive: true }.
@@ -307,6 +308,8 @@ module functionApp 'modules/functionapp.bicep' = {
         // The handler's own settings.
         HUB_TABLE_PREFIX: tablePrefix
         HUB_TENANTS_FILE: tenantsFile
+        // The subscription every OMS -> WMS function reads on its flow's topic.
+        OMS_SUBSCRIPTION: hubSubscription
       },
       entitySettings,
       timerSchedules,

@@ -26,12 +26,17 @@ public sealed record HttpTrigger(string Route, params string[] Methods) : Trigge
 
 public sealed record QueueTrigger(string BindingName, string QueueNameSetting, string Connection) : Trigger(BindingName);
 
+/// <summary>
+/// A Service Bus trigger. Entity names are app settings (<c>%SETTING%</c>), except a fixed <see cref="TopicName"/>:
+/// each OMS -> WMS flow's topic is named in the flow's definition, so adding a flow adds no setting.
+/// </summary>
 public sealed record ServiceBusTrigger(
     string BindingName,
     string Connection,
     string? QueueNameSetting = null,
     string? TopicNameSetting = null,
-    string? SubscriptionNameSetting = null) : Trigger(BindingName);
+    string? SubscriptionNameSetting = null,
+    string? TopicName = null) : Trigger(BindingName);
 
 public sealed record TimerTrigger(string BindingName, string ScheduleSetting) : Trigger(BindingName);
 
@@ -46,18 +51,26 @@ public sealed record ServiceBusOutput(
 
 /// <summary>
 /// One Azure Function: its name (the function folder), trigger, outputs and the code that runs it: a minimal-API
-/// delegate for forwarded HTTP functions, an <see cref="IFunctionHandler"/> type for everything else.
+/// delegate for forwarded HTTP functions, an <see cref="IFunctionHandler"/> for everything else (its type, registered
+/// in DI, and how one is made for an invocation).
 /// </summary>
 public sealed record FunctionDefinition(
     string Name,
     Trigger Trigger,
     IReadOnlyList<OutputBinding> Outputs,
     Delegate? HttpHandler,
-    Type? InvocationHandler)
+    Type? InvocationHandler,
+    Func<IServiceProvider, IFunctionHandler>? CreateHandler = null)
 {
+    /// <summary>
+    /// What a forwarded HTTP function's endpoint is described with besides its delegate's own attributes (a flow's
+    /// webhook: summary, description, the JSON it reads and its answer, from the flow's definition).
+    /// </summary>
+    public IReadOnlyList<object> EndpointMetadata { get; init; } = [];
+
     /// <summary>A webhook a WMS calls (WMS credentials, the webhook refusals).</summary>
-    public static FunctionDefinition Webhook(string name, HttpTrigger trigger, Delegate handler) =>
-        new(name, trigger with { Audience = HttpAudience.Wms }, [], handler, null);
+    public static FunctionDefinition Webhook(string name, HttpTrigger trigger, Delegate handler, params object[] endpointMetadata) =>
+        new(name, trigger with { Audience = HttpAudience.Wms }, [], handler, null) { EndpointMetadata = endpointMetadata };
 
     /// <summary>An endpoint of the operations API (operator credentials).</summary>
     public static FunctionDefinition Operator(string name, HttpTrigger trigger, Delegate handler) =>
@@ -72,7 +85,7 @@ public sealed record FunctionDefinition(
 
     public static FunctionDefinition Invoked<THandler>(string name, Trigger trigger, params OutputBinding[] outputs)
         where THandler : IFunctionHandler =>
-        new(name, trigger, outputs, null, typeof(THandler));
+        new(name, trigger, outputs, null, typeof(THandler), services => services.GetRequiredService<THandler>());
 
     public bool IsForwardedHttp => Trigger is HttpTrigger;
 
@@ -151,9 +164,8 @@ public sealed record FunctionDefinition(
                 ["cardinality"] = "one",
                 ["dataType"] = "string",
             },
-            ("queueName", sb.QueueNameSetting),
-            ("topicName", sb.TopicNameSetting),
-            ("subscriptionName", sb.SubscriptionNameSetting)),
+            [("queueName", sb.QueueNameSetting), ("topicName", sb.TopicNameSetting), ("subscriptionName", sb.SubscriptionNameSetting)],
+            sb.TopicName),
         TimerTrigger timer => new JsonObject
         {
             ["type"] = "timerTrigger",
@@ -164,11 +176,19 @@ public sealed record FunctionDefinition(
         _ => throw new NotSupportedException($"Trigger {Trigger.GetType().Name} has no function.json shape."),
     };
 
-    private static JsonObject WithEntity(JsonObject binding, params (string Property, string? Setting)[] entities)
+    private static JsonObject WithEntity(JsonObject binding, params (string Property, string? Setting)[] entities) =>
+        WithEntity(binding, entities, fixedTopic: null);
+
+    /// <summary>The entity properties named by app settings, in order; a fixed topic name in place of a setting.</summary>
+    private static JsonObject WithEntity(JsonObject binding, (string Property, string? Setting)[] entities, string? fixedTopic)
     {
         foreach (var (property, setting) in entities)
         {
-            if (setting is not null)
+            if (property == "topicName" && fixedTopic is not null)
+            {
+                binding[property] = fixedTopic;
+            }
+            else if (setting is not null)
             {
                 binding[property] = Setting(setting);
             }

@@ -7,26 +7,10 @@ using WmsFunctions.Platform.Problems;
 
 namespace WmsFunctions.Handler.PickSlips;
 
-/// <summary>Pick in (the WMS's confirmations) and the operators' view of the orchestration.</summary>
+/// <summary>The operators' view of the pick-slip orchestration (the WMS's confirmations come through the pick-confirmations webhook).</summary>
 public static class PickSlipsApi
 {
     public const int MaxTake = 200;
-
-    [EndpointSummary("Pick confirmation (pick in)")]
-    [EndpointDescription(
-        "What the WMS did with a pick slip the hub sent it. type: acknowledged, picked or packed (progress, no lines); shipped (lines " +
-        "with the quantity shipped and, when the instance has several areas in the slip's warehouse, the location they left from; " +
-        "cartons with SSCC-18 and/or tracking number, carrier, service, weight, freight and contents adding up to the lines); voided " +
-        "(the slip, or the lines named, as unfulfillable; unreserve says whether the OMS releases its reservation); backordered " +
-        "(lines with quantities and a reasonCode). Answered with what it did to the slip: applied, ignored (late or repeated: states " +
-        "never move backwards), flagged (e.g. a shipment after a void: recorded for a person, not applied) or applied-and-flagged " +
-        "(e.g. more shipped than ordered). A slip the OMS has not handed to the hub yet is 503 with Retry-After: nothing is written.")]
-    [WebhookRequest(typeof(PickConfirmationRequest))]
-    [ProducesResponseType(typeof(PickConfirmationAnswer), StatusCodes.Status202Accepted, "application/json")]
-    [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
-    public static Task<IResult> PostConfirmationAsync(
-        string tenant, string instance, HttpContext context, WebhookGate gate, PickConfirmationHandler handler) =>
-        gate.RunAsync(context, tenant, instance, PickConfirmationHandler.Flow, handler.HandleAsync);
 
     /// <summary>One slip: its state and its whole history, enough to explain how it got there.</summary>
     [EndpointSummary("One pick slip with its history")]

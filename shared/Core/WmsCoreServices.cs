@@ -8,6 +8,7 @@ using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Edi;
 using WmsFunctions.Adapters.X12;
 using WmsFunctions.Adapters.ChannelAdvisor;
+using WmsFunctions.Flows;
 using WmsFunctions.Flows.Channels;
 using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Flows.Items;
@@ -69,16 +70,8 @@ public static class WmsCoreServices
         services.AddSingleton<OutboxRelay>();
 
         // WMS -> OMS flows: a handler (validate, map, accept) and a flow (apply) each.
-        services.AddSingleton<InventoryTransactionHandler>();
-        services.AddSingleton<IInboundFlow, InventoryTransactionFlow>();
         services.AddSingleton<ReceiptLedger>();
-        services.AddSingleton<PurchaseOrderReceiptHandler>();
-        services.AddSingleton<IInboundFlow, PurchaseOrderReceiptFlow>();
-        services.AddSingleton<ReturnReceiptHandler>();
-        services.AddSingleton<IInboundFlow, ReturnReceiptFlow>();
 
-        services.AddSingleton<PickConfirmationHandler>();
-        services.AddSingleton<IInboundFlow, PickConfirmationFlow>();
 
         // The pick-slip orchestration: one durable state machine per slip, fed by both sides and the clock.
         services.AddSingleton<PickSlipOrchestrator>();
@@ -110,22 +103,17 @@ public static class WmsCoreServices
         services.AddSingleton<FailedSyncStore>();
         services.AddSingleton<OutboundDirectory>();
         services.AddSingleton<DeliveryStore>();
-        services.AddSingleton<IWmsAdapter, HubJsonAdapter>();
-        services.AddSingleton<IWmsAdapter, GenericXmlAdapter>();
-        services.AddSingleton<IWmsAdapter, X12Adapter>();
-        services.AddSingleton<WmsAdapters>();
+        services.AddWmsDialect<HubJsonDialect>();
+        services.AddWmsDialect<GenericXmlDialect>();
+        services.AddWmsDialect<X12Dialect>();
+        services.AddSingleton<WmsDialects>();
         services.AddSingleton<WmsResilience>();
         services.AddSingleton<WmsCredentials>();
         services.AddSingleton<WmsClient>();
         services.AddSingleton<OutboundDispatcher>();
         services.AddSingleton<PurchaseOrderStore>();
         services.AddSingleton<PickSlipHandOff>();
-        services.AddSingleton<ItemDownloadHandler>();
-        services.AddSingleton<VendorDownloadHandler>();
-        services.AddSingleton<PurchaseOrderOutHandler>();
-        services.AddSingleton<PickSlipOutHandler>();
-        services.AddSingleton<OrderChangeOutHandler>();
-        services.AddSingleton<ReturnAuthorizationOutHandler>();
+        services.AddHubFlows();
 
         // X12 trading partners (Adapter x12): durable control numbers, the record of what was sent, the inbound webhook.
         services.AddInstanceSection<X12InstanceOptions>(X12InstanceOptions.Section, AbsentSection.Missing);
@@ -147,7 +135,7 @@ public static class WmsCoreServices
         services.AddSingleton<AvailabilityCalculator>();
         services.AddSingleton<ChannelStockPublisher>();
         services.AddSingleton<ChannelOrderIntake>();
-        services.AddSingleton<IInboundFlow, ChannelOrderFlow>();
+        services.AddInboxFlow<ChannelOrderFlow>();
         services.AddSingleton<ChannelFeedHandler>();
         services.AddSingleton<ChannelReport>();
         services.AddWmsOperations(configuration);
@@ -161,7 +149,7 @@ public static class WmsCoreServices
         services.AddSingleton<ReconciliationStore>();
         services.AddSingleton<ReconciliationScheduler>();
         services.AddSingleton<ReconciliationRunner>();
-        services.AddSingleton<IInboundFlow, ReconciliationCorrectionFlow>();
+        services.AddInboxFlow<ReconciliationCorrectionFlow>();
         return services;
     }
 }

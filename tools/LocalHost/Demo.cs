@@ -9,6 +9,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Flows.Items;
+using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Flows.PurchaseOrders;
 using WmsFunctions.Flows.Stock;
 using WmsFunctions.Platform.Storage;
@@ -179,7 +180,7 @@ internal static class Demo
                 attributes = new { color = "red", size = "XL" },
             },
         });
-        var topic = configuration["OMS_ITEMS_TOPIC"] ?? "oms-items";
+        var topic = ItemDownloadFlow.Registration.Topic;
         await serviceBus.SendAsync(topic, cloudEvent, cancellationToken);
         Console.WriteLine($"  sent {id} to topic {topic}");
 
@@ -220,7 +221,7 @@ internal static class Demo
         Heading("A pick slip: OMS -> hub -> dc-east, then dc-east confirms the shipment");
         var run = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var slipId = "PS-" + run;
-        await serviceBus.SendAsync(configuration["OMS_PICK_SLIPS_TOPIC"] ?? "oms-pick-slips", JsonSerializer.Serialize(new
+        await serviceBus.SendAsync(PickSlipOutFlow.Registration.Topic, JsonSerializer.Serialize(new
         {
             specversion = "1.0",
             id = "pick-" + run,

@@ -54,37 +54,17 @@ public sealed class FailedSyncReplayer
         TenantDirectory tenants,
         AuditLog audit,
         TimeProvider time,
-        ItemDownloadHandler items,
-        VendorDownloadHandler vendors,
-        PurchaseOrderOutHandler purchaseOrders,
-        PickSlipOutHandler pickSlips,
-        OrderChangeOutHandler orderChanges,
-        ReturnAuthorizationOutHandler returnAuthorizations,
-        InventoryTransactionHandler inventory,
-        PurchaseOrderReceiptHandler receipts,
-        ReturnReceiptHandler returns,
-        PickConfirmationHandler confirmations)
+        IEnumerable<IOutboundFlow> outbound,
+        IEnumerable<IInboundFlow> inbound,
+        InboundEventProcessor pipeline)
     {
         _store = store;
         _tenants = tenants;
         _audit = audit;
         _time = time;
-        _outbound = new(StringComparer.Ordinal)
-        {
-            [items.Flow] = items.HandleAsync,
-            [vendors.Flow] = vendors.HandleAsync,
-            [purchaseOrders.Flow] = purchaseOrders.HandleAsync,
-            [pickSlips.Flow] = pickSlips.HandleAsync,
-            [orderChanges.Flow] = orderChanges.HandleAsync,
-            [returnAuthorizations.Flow] = returnAuthorizations.HandleAsync,
-        };
-        _inbound = new(StringComparer.Ordinal)
-        {
-            [InventoryTransactionHandler.Flow] = inventory.HandleAsync,
-            [PurchaseOrderReceiptHandler.Flow] = receipts.HandleAsync,
-            [ReturnReceiptHandler.Flow] = returns.HandleAsync,
-            [PickConfirmationHandler.Flow] = confirmations.HandleAsync,
-        };
+        _outbound = outbound.ToDictionary(f => f.Definition.Name, f => (Func<OutboundDelivery, CancellationToken, Task<DispatchSummary>>)f.RunAsync, StringComparer.Ordinal);
+        _inbound = inbound.ToDictionary(
+            f => f.Name, f => (Func<InboundRequest, CancellationToken, Task<InboundResult>>)((request, ct) => pipeline.ReceiveAsync(f, request, ct)), StringComparer.Ordinal);
     }
 
     /// <summary>Flows a failed sync can be replayed in (and a dead letter fed back for).</summary>

@@ -17,8 +17,8 @@ public static class OperationsServices
         services.AddSingleton<OperatorAuthenticator>();
         services.AddSingleton<FailedSyncReplayer>();
         services.AddSingleton<OperatorOverrides>();
-        services.AddSingleton<IInboundFlow, OperatorStockFlow>();
-        services.AddSingleton<IInboundFlow, OperatorPickSlipFlow>();
+        services.AddInboxFlow<OperatorStockFlow>();
+        services.AddInboxFlow<OperatorPickSlipFlow>();
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName).Configure(options =>
             options.WebhookUrl = configuration[AlertOptions.WebhookUrlSetting] is { Length: > 0 } url ? url : options.WebhookUrl);
         services.AddHttpClient(AlertOptions.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));

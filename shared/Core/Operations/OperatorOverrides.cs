@@ -125,7 +125,7 @@ public sealed class OperatorOverrides(
 }
 
 /// <summary>Applies a stored stock override: a count of one area through the ledger, published as inventory.counted.</summary>
-public sealed class OperatorStockFlow(StockLedger ledger) : IInboundFlow
+public sealed class OperatorStockFlow(StockLedger ledger) : IInboxFlow
 {
     public string Name => OperatorOverrides.StockFlow;
 
@@ -159,7 +159,7 @@ public sealed class OperatorStockFlow(StockLedger ledger) : IInboundFlow
 }
 
 /// <summary>Applies a stored pick-slip override through the orchestration, source operator:{actor}; the OMS hears the slip's new status.</summary>
-public sealed class OperatorPickSlipFlow(PickSlipOrchestrator slips, PickSlipDeadlineDirectory deadlineDirectory) : IInboundFlow
+public sealed class OperatorPickSlipFlow(PickSlipOrchestrator slips, PickSlipDeadlineDirectory deadlineDirectory) : IInboxFlow
 {
     public string Name => OperatorOverrides.PickSlipFlow;
 

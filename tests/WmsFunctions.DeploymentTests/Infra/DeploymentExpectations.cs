@@ -197,6 +197,12 @@ public static class DeploymentExpectations
         }
 
         var setting = binding.SettingOf(property);
+        if (setting is null && property == "topicName" && binding.HasFixedTopic)
+        {
+            value = (string)binding.Json[property]!; // an OMS -> WMS flow's topic, fixed in its definition
+            return true;
+        }
+
         if (setting is null)
         {
             // A literal entity name works, but the convention is a setting (Bicep and local settings set it).

@@ -32,6 +32,16 @@ public sealed partial record FunctionJsonBinding(string Function, JsonObject Jso
             ? match.Groups["name"].Value
             : null;
 
+    /// <summary>
+    /// The entity a property names, as the host resolves it: the app setting's value for <c>%SETTING%</c>, else the
+    /// literal (each OMS -> WMS flow's topic is fixed in its definition); null when neither is there.
+    /// </summary>
+    public string? EntityName(string property, IReadOnlyDictionary<string, string> appSettings) =>
+        SettingOf(property) is { } setting ? appSettings.GetValueOrDefault(setting) : (string?)Json[property];
+
+    /// <summary>A fixed topic a trigger reads (not a setting): the OMS -> WMS flows name theirs in their definitions.</summary>
+    public bool HasFixedTopic => Type == "serviceBusTrigger" && Json["topicName"] is not null && SettingOf("topicName") is null;
+
     public static IReadOnlyList<FunctionJsonBinding> Of(IEnumerable<FunctionDefinition> functions) =>
         functions.SelectMany(f => f.ToFunctionJson()["bindings"]!.AsArray().Select(b => new FunctionJsonBinding(f.Name, b!.AsObject()))).ToList();
 

@@ -18,7 +18,7 @@ public sealed class OutboundDeliveryTests(BicepWorkspace workspace)
         Assert.Equal(7, triggers.Count); // the six OMS -> WMS flows and the channels' feed
         foreach (var trigger in triggers)
         {
-            var id = $"{ns}/topics/{snapshot.AppSettings[trigger.SettingOf("topicName")!]}/subscriptions/{snapshot.AppSettings[trigger.SettingOf("subscriptionName")!]}";
+            var id = $"{ns}/topics/{trigger.EntityName("topicName", snapshot.AppSettings)}/subscriptions/{trigger.EntityName("subscriptionName", snapshot.AppSettings)}";
             var subscription = snapshot.Find(id);
             Assert.True(subscription is not null, $"{id} is not deployed");
             Assert.Equal(expected, (int?)subscription.At("properties.maxDeliveryCount"));

@@ -31,8 +31,8 @@ public sealed class RoleAssignmentTests(BicepWorkspace workspace)
                 Entity: b.SettingOf("queueName") is { } queue
                     ? $"{ns}/queues/{snapshot.AppSettings[queue]}"
                     : b.SettingOf("subscriptionName") is { } sub
-                        ? $"{ns}/topics/{snapshot.AppSettings[b.SettingOf("topicName")!]}/subscriptions/{snapshot.AppSettings[sub]}"
-                        : $"{ns}/topics/{snapshot.AppSettings[b.SettingOf("topicName")!]}"))
+                        ? $"{ns}/topics/{b.EntityName("topicName", snapshot.AppSettings)}/subscriptions/{snapshot.AppSettings[sub]}"
+                        : $"{ns}/topics/{b.EntityName("topicName", snapshot.AppSettings)}"))
             .ToHashSet();
 
         var grants = snapshot.RoleAssignments

@@ -134,7 +134,7 @@ public sealed class ThirdPartyWarehouse : IAsyncDisposable
     public async Task<InvocationRecord> OmsSendsAsync(string function, string type, string id, object data)
     {
         var trigger = (ServiceBusTrigger)FunctionCatalog.All.Single(f => f.Name == function).Trigger;
-        await Hub.ServiceBus.SendAsync(Hub.App.Configuration[trigger.TopicNameSetting!]!, OutboundHub.CloudEvent(type, id, data), Ct);
+        await Hub.ServiceBus.SendAsync(trigger.TopicName!, OutboundHub.CloudEvent(type, id, data), Ct);
         return Assert.Single(await Hub.Functions.ReceiveOnceAsync(function, Ct));
     }
 

@@ -123,7 +123,7 @@ public sealed class WmsDeliveryResilienceTests(AzuriteFixture azurite) : IAsyncL
             _hub.East.Enqueue(Reply.Unavailable());
         }
 
-        await _hub.Hub.ServiceBus.SendAsync(_hub.Topic(Function), ItemForDc1("down-1"), TestContext.Current.CancellationToken);
+        await _hub.Hub.ServiceBus.SendAsync(OutboundHub.Topic(Function), ItemForDc1("down-1"), TestContext.Current.CancellationToken);
         var invocations = await _hub.Hub.Functions.DrainAsync(Function, TestContext.Current.CancellationToken);
 
         Assert.Equal(ServiceBusStandIn.MaxDeliveryCount, invocations.Count);

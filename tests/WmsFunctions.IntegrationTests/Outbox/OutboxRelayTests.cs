@@ -45,10 +45,10 @@ public sealed class OutboxRelayTests(AzuriteFixture azurite) : IAsyncLifetime
             new InboxEntity
             {
                 PartitionKey = InboxEntity.PartitionFor("acme", "east"),
-                RowKey = InboxEntity.RowFor(InventoryTransactionHandler.Flow, eventId),
+                RowKey = InboxEntity.RowFor(InventoryTransactionFlow.FlowName, eventId),
                 Tenant = "acme",
                 Instance = "east",
-                Flow = InventoryTransactionHandler.Flow,
+                Flow = InventoryTransactionFlow.FlowName,
                 EventId = eventId,
                 RequestHash = InboundJson.Hash(request),
                 Command = JsonSerializer.Serialize(command, InboundJson.Options),
@@ -57,7 +57,7 @@ public sealed class OutboxRelayTests(AzuriteFixture azurite) : IAsyncLifetime
             },
             TestContext.Current.CancellationToken);
         Assert.True(created);
-        await EnqueueVisibleAsync(new InboxRef("acme", "east", InventoryTransactionHandler.Flow, eventId));
+        await EnqueueVisibleAsync(new InboxRef("acme", "east", InventoryTransactionFlow.FlowName, eventId));
         return request;
     }
 
@@ -108,7 +108,7 @@ public sealed class OutboxRelayTests(AzuriteFixture azurite) : IAsyncLifetime
         var first = Assert.Single(await _hub.RelayAsync());
 
         // The host redelivers when an output binding fails after the handler answered 200.
-        await EnqueueVisibleAsync(new InboxRef("acme", "east", InventoryTransactionHandler.Flow, "redeliver-1"));
+        await EnqueueVisibleAsync(new InboxRef("acme", "east", InventoryTransactionFlow.FlowName, "redeliver-1"));
         var second = Assert.Single(await _hub.RelayAsync());
 
         Assert.Equal(first, second);
@@ -119,7 +119,7 @@ public sealed class OutboxRelayTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Message_ForAnUnknownInboxRow_PublishesNothing_AndCompletes()
     {
-        await EnqueueVisibleAsync(new InboxRef("acme", "east", InventoryTransactionHandler.Flow, "never-accepted"));
+        await EnqueueVisibleAsync(new InboxRef("acme", "east", InventoryTransactionFlow.FlowName, "never-accepted"));
 
         Assert.Empty(await _hub.RelayAsync());
         Assert.Equal(0, await _hub.OutboxMessagesAsync());

@@ -321,7 +321,7 @@ public sealed class PickSlipOrchestrationTests(AzuriteFixture azurite) : IAsyncL
         Assert.Equal(HttpStatusCode.Forbidden, notYours.StatusCode);
         Assert.Equal("urn:wmsfunctions:problem:pick-slip-not-yours", (await JsonAsync(notYours)).GetProperty("type").GetString());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unknown.StatusCode);
-        Assert.Equal(TimeSpan.FromSeconds(PickConfirmationHandler.UnknownSlipRetryAfterSeconds), unknown.Headers.RetryAfter!.Delta);
+        Assert.Equal(TimeSpan.FromSeconds(PickConfirmationFlow.UnknownSlipRetryAfterSeconds), unknown.Headers.RetryAfter!.Delta);
         Assert.Empty(await _hub.RowsAsync(HubTable.Inbox));
         Assert.Equal(2, (await Slips.HistoryAsync("acme", "PS-1", Ct)).Count);
     }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using WmsFunctions.Handler;
+using WmsFunctions.Handler.Outbound;
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Flows.Items;
 using WmsFunctions.LocalHost;
@@ -97,13 +98,9 @@ public sealed class HubTestHost : IAsyncDisposable
             values[key] = value;
         }
 
-        // The OMS -> WMS topics, one per flow, each read through the subscription "wms-hub".
-        foreach (var function in FunctionCatalog.All.Where(f => f.Trigger is ServiceBusTrigger { TopicNameSetting: not FunctionCatalog.OmsEventsTopicSetting }))
-        {
-            var trigger = (ServiceBusTrigger)function.Trigger;
-            values[trigger.TopicNameSetting!] = $"{function.Name.ToLowerInvariant()}-{id}";
-            values[trigger.SubscriptionNameSetting!] = "wms-hub";
-        }
+        // The OMS -> WMS topics are fixed per flow; this host reads them through a subscription of its own, so hosts
+        // sharing the Azurite of a test run never take each other's messages.
+        values[OmsToWmsFunction.SubscriptionSetting] = "wms-hub-" + id;
 
         AddInstance(values, "acme", "east", keys.AcmeEast, ("E-A1", "DC1"), ("E-A2", "DC1"), ("E-QA", "DC1-QA"));
         values["Hub:Tenants:acme:Instances:east:SkuAliases:WMS-RED"] = "100234";

@@ -11,6 +11,14 @@ using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Platform.Storage;
 using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Tenancy;
+using WmsFunctions.Flows;
+using WmsFunctions.Flows.Items;
+using WmsFunctions.Flows.Vendors;
+using WmsFunctions.Flows.PurchaseOrders;
+using WmsFunctions.Flows.OrderChanges;
+using WmsFunctions.Flows.ReturnAuthorizations;
+using WmsFunctions.Adapters.HubJson;
+using WmsFunctions.Adapters.GenericXml;
 
 namespace WmsFunctions.IntegrationTests.Support;
 
@@ -90,10 +98,10 @@ public sealed class OutboundHub : IAsyncDisposable
                 values[s + "Outbound:ReasonCodes:CUST"] = "01";
                 values[s + "Outbound:ReasonCodes:DMG"] = "02";
                 Fast(values, s);
-                for (var i = 0; i < OutboundFlows.All.Count; i++)
+                for (var i = 0; i < HubFlows.OmsToWms.Count; i++)
                 {
-                    values[e + $"Outbound:Flows:{i}"] = OutboundFlows.All[i];
-                    values[s + $"Outbound:Flows:{i}"] = OutboundFlows.All[i];
+                    values[e + $"Outbound:Flows:{i}"] = HubFlows.OmsToWms[i].Name;
+                    values[s + $"Outbound:Flows:{i}"] = HubFlows.OmsToWms[i].Name;
                 }
 
                 settings?.Invoke(values);
@@ -157,10 +165,10 @@ public sealed class OutboundHub : IAsyncDisposable
     public async Task<InvocationRecord> RedeliverAsync(string function) =>
         Assert.Single(await Hub.Functions.ReceiveOnceAsync(function, TestContext.Current.CancellationToken));
 
-    public string Topic(string function)
+    public static string Topic(string function)
     {
         var trigger = (ServiceBusTrigger)FunctionCatalog.All.Single(f => f.Name == function).Trigger;
-        return Hub.App.Configuration[trigger.TopicNameSetting!]!;
+        return trigger.TopicName!;
     }
 
     public string SubscriptionPath(string function) => LocalFunctionsHost.EntityPathOf(Hub.FunctionApp[function]);

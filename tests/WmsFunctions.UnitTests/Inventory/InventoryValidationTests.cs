@@ -18,7 +18,7 @@ public class InventoryValidationTests
     };
 
     private static Dictionary<string, string[]> Validate(InventoryTransactionRequest request) =>
-        InventoryTransactionHandler.Validate(request, TestInstances.East(), Now);
+        InventoryTransactionFlow.Validate(request, TestInstances.East(), Now);
 
     [Fact]
     public void Validate_GoodAdjustment_HasNoErrors() => Assert.Empty(Validate(Adjust()));

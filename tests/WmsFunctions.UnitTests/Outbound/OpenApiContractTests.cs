@@ -5,6 +5,13 @@ using WmsFunctions.Adapters.GenericXml;
 using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Adapters.X12;
 using WmsFunctions.Platform.Tenancy;
+using WmsFunctions.Flows;
+using WmsFunctions.Flows.Items;
+using WmsFunctions.Flows.Vendors;
+using WmsFunctions.Flows.PurchaseOrders;
+using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Flows.OrderChanges;
+using WmsFunctions.Flows.ReturnAuthorizations;
 
 namespace WmsFunctions.UnitTests.Outbound;
 
@@ -19,33 +26,33 @@ public sealed class OpenApiContractTests
 
     private static readonly DateOnly Day = new(2026, 12, 1);
 
-    public static TheoryData<string> Flows => [.. OutboundFlows.All];
+    public static TheoryData<string> Flows => [.. HubFlows.OmsToWms.Select(f => f.Name)];
 
     /// <summary>Per flow: a document with every optional field set, and its actions.</summary>
-    private static (object Full, object Minimal, string[] Actions) Samples(string flow) => flow switch
+    private static (WmsDocument Full, WmsDocument Minimal, string[] Actions) Samples(string flow) => flow switch
     {
-        OutboundFlows.Items => (
+        ItemDownloadFlow.Name => (
             new WmsItem("S", "d", true, "EA", ["00036000291452"], new WmsDimensions(1, 2, 3.5m, "CM"), new WmsWeight(0.2m, "KG"),
                 [new WmsPack("CS", 12, "10012345678902")], new SortedDictionary<string, string> { ["color"] = "red" }, ["https://img.example.test/a.jpg"]),
             new WmsItem("S", "d", false, "EA", [], null, null, [], new SortedDictionary<string, string>(), []),
             ["upsert"]),
-        OutboundFlows.Vendors => (
+        VendorDownloadFlow.Name => (
             new WmsVendor("V", "n", true, new WmsAddress("l1", "l2", "c", "r", "p", "GB"), [new WmsContact("n", "role", "a@b.test", "1")]),
             new WmsVendor("V", "n", true, null, []),
             ["upsert"]),
-        OutboundFlows.PurchaseOrders => (
+        PurchaseOrderOutFlow.Name => (
             new WmsPurchaseOrder("PO", "L", "V", Day, [new WmsPurchaseOrderLine(1, "S", 2, "EA", Day, false)]),
             new WmsPurchaseOrder("PO", "L", null, null, [new WmsPurchaseOrderLine(1, "S", 2, "EA", null, true)]),
             ["create", "change", "cancel"]),
-        OutboundFlows.PickSlips => (
+        PickSlipOutFlow.Name => (
             new WmsPickSlip("P", "O", "L", true, "C", "S", new WmsShipTo("n", "co", "l1", "l2", "c", "r", "p", "US", "1"), "R", [new WmsPickLine(1, "S", 1, "EA", true)]),
             new WmsPickSlip("P", "O", "L", false, null, null, null, null, []),
             ["generate", "reprint", "void"]),
-        OutboundFlows.OrderChanges => (
+        OrderChangeOutFlow.Name => (
             new WmsOrderChange("O", "L", "R", [new WmsOrderLine(1, "S", 0, "EA")]),
             new WmsOrderChange("O", "L", null, []),
             ["modify", "cancel"]),
-        OutboundFlows.ReturnAuthorizations => (
+        ReturnAuthorizationOutFlow.Name => (
             new WmsReturnAuthorization("RA", "O", "L", "R", [new WmsReturnLine(1, "S", 1, "EA", "R")]),
             new WmsReturnAuthorization("RA", null, "L", null, []),
             ["create", "change", "delete"]),
@@ -56,8 +63,8 @@ public sealed class OpenApiContractTests
     public void Paths_AreExactlyTheAdaptersRoutes()
     {
         var documented = Document["paths"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal);
-        var stock = new WmsFunctions.Flows.Reconciliation.HubJsonStockDialect().PageRequest("F", null, 1).Path.Split('?')[0]; // the reconciliation's listing
-        var routed = HubJsonAdapter.Routes.Values.Select(r => "/" + r.Path).Append("/" + stock).Order(StringComparer.Ordinal);
+        var stock = new HubJsonStockDialect().PageRequest("F", null, 1).Path.Split('?')[0]; // the reconciliation's listing
+        var routed = HubFlows.OmsToWms.Select(f => "/" + HubJsonDialect.PathOf(f.Name)).Append("/" + stock).Order(StringComparer.Ordinal);
 
         Assert.Equal(routed, documented);
     }
@@ -67,9 +74,7 @@ public sealed class OpenApiContractTests
     public void EveryRenderedDocument_IsValidAgainstItsSchema_AndTheSchemaHasNothingTheCodeNeverSends(string flow)
     {
         var (full, minimal, actions) = Samples(flow);
-        var instance = TestOutbound.East();
-        var adapter = new HubJsonAdapter();
-        var (path, _) = HubJsonAdapter.Routes[flow];
+        var path = HubJsonDialect.PathOf(flow);
         var schema = Document["paths"]!["/" + path]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!.AsObject();
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
@@ -77,7 +82,7 @@ public sealed class OpenApiContractTests
         {
             foreach (var entity in new[] { full, minimal })
             {
-                var request = adapter.Render(new WmsDocument("m-1", action, 7, flow, entity), instance);
+                var request = HubJsonDialect.Render(new OutboundDocument("m-1", action, 7, flow, entity));
                 Assert.Equal(("POST", path, "application/json"), (request.Method.Method, request.Path, request.ContentType));
                 var errors = new List<string>();
                 Validate(JsonNode.Parse(request.Body), schema, "$", errors, seen);

@@ -7,6 +7,11 @@ using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Adapters.X12;
 using WmsFunctions.Flows.PurchaseOrders;
 using WmsFunctions.Platform.Tenancy;
+using WmsFunctions.Flows;
+using WmsFunctions.Flows.Vendors;
+using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Flows.OrderChanges;
+using WmsFunctions.Flows.ReturnAuthorizations;
 
 namespace WmsFunctions.UnitTests.Outbound;
 
@@ -61,19 +66,19 @@ public sealed class OutboundMappingTests
     {
         var directory = TestOutbound.Directory();
 
-        Assert.Equal(["east", "store-12"], directory.Route("acme", OutboundFlows.Items, null).Select(i => i.Id));
-        Assert.Equal(["east", "store-12"], directory.Route("acme", OutboundFlows.Items, []).Select(i => i.Id));
-        Assert.Equal(["store-12"], directory.Route("acme", OutboundFlows.Items, ["STORE-12", "DC7"]).Select(i => i.Id));
-        Assert.Equal(["east"], directory.Route("acme", OutboundFlows.Vendors, null).Select(i => i.Id));
-        Assert.Equal(["east"], directory.Route("acme", OutboundFlows.PurchaseOrders, ["dc1-qa"]).Select(i => i.Id)); // served via E-QA, case-insensitive
-        Assert.Empty(directory.Route("acme", OutboundFlows.PurchaseOrders, ["STORE-12"])); // store-12 does not receive POs
-        Assert.Empty(directory.Route("globex", OutboundFlows.Items, null));
+        Assert.Equal(["east", "store-12"], directory.Route("acme", ItemDownloadFlow.Name, null).Select(i => i.Id));
+        Assert.Equal(["east", "store-12"], directory.Route("acme", ItemDownloadFlow.Name, []).Select(i => i.Id));
+        Assert.Equal(["store-12"], directory.Route("acme", ItemDownloadFlow.Name, ["STORE-12", "DC7"]).Select(i => i.Id));
+        Assert.Equal(["east"], directory.Route("acme", VendorDownloadFlow.Name, null).Select(i => i.Id));
+        Assert.Equal(["east"], directory.Route("acme", PurchaseOrderOutFlow.Name, ["dc1-qa"]).Select(i => i.Id)); // served via E-QA, case-insensitive
+        Assert.Empty(directory.Route("acme", PurchaseOrderOutFlow.Name, ["STORE-12"])); // store-12 does not receive POs
+        Assert.Empty(directory.Route("globex", ItemDownloadFlow.Name, null));
     }
 
     [Fact]
     public void Item_IsMappedWithGtinsAs14Digits_PacksInWmsUnits_AndAttributesSorted()
     {
-        var handler = new ItemDownloadHandler(null!, null!, TimeProvider.System);
+        var handler = new ItemDownloadFlow(null!, null!, TimeProvider.System);
         var item = new ItemChanged
         {
             Sku = "100234", Version = 2, Description = "d", Active = true, Gtins = ["036000291452", "00036000291452"],
@@ -93,7 +98,7 @@ public sealed class OutboundMappingTests
     public void ItemValidation_AnyGtinWithItsCheckDigit_IsAccepted_AndAnyChangedDigitIsRefused() =>
         Gen.String[Gen.Char['0', '9'], 12, 12].Sample(body =>
         {
-            var handler = new ItemDownloadHandler(null!, null!, TimeProvider.System);
+            var handler = new ItemDownloadFlow(null!, null!, TimeProvider.System);
             var gtin = Gs1Identifiers.WithCheckDigit(body);
             var changed = gtin[..5] + (char)('0' + ((gtin[5] - '0' + 3) % 10)) + gtin[6..];
             ItemChanged Item(string code) => new() { Sku = "S", Version = 1, Description = "d", Active = true, Gtins = [code] };
@@ -104,7 +109,7 @@ public sealed class OutboundMappingTests
     [Fact]
     public void ItemValidation_NamesEveryFaultyField()
     {
-        var handler = new ItemDownloadHandler(null!, null!, TimeProvider.System);
+        var handler = new ItemDownloadFlow(null!, null!, TimeProvider.System);
         var item = new ItemChanged
         {
             Sku = " padded", Version = 0, Description = "d", Dimensions = new ItemDimensions { Length = 1, Width = 0, Height = 1, Unit = "YD" },
@@ -122,7 +127,7 @@ public sealed class OutboundMappingTests
     [Fact]
     public void PurchaseOrderValidation_APackUnitNeedsItsPackSize_AndLineNumbersAreUnique()
     {
-        var handler = new PurchaseOrderOutHandler(null!, null!);
+        var handler = new PurchaseOrderOutFlow(null!, null!);
         var po = new PurchaseOrderChanged
         {
             PoNumber = "PO", Version = 1, Warehouse = "DC1",
@@ -145,7 +150,7 @@ public sealed class OutboundMappingTests
     [InlineData("application/xml", "<not xml", "generic-xml", null)]
     public void RefusalReason_IsReadFromTheDialectsAnswer(string contentType, string body, string adapter, string? reason)
     {
-        IWmsAdapter wms = adapter == "hub-json" ? new HubJsonAdapter() : new GenericXmlAdapter();
+        IWmsDialect wms = adapter == "hub-json" ? new HubJsonDialect() : new GenericXmlDialect();
 
         Assert.Equal(reason, wms.RefusalReason(409, contentType, body));
     }

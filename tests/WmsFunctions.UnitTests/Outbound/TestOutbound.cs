@@ -1,6 +1,15 @@
 using Microsoft.Extensions.Options;
 using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Tenancy;
+using WmsFunctions.Flows;
+using WmsFunctions.Flows.Items;
+using WmsFunctions.Flows.Vendors;
+using WmsFunctions.Flows.PurchaseOrders;
+using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Flows.OrderChanges;
+using WmsFunctions.Flows.ReturnAuthorizations;
+using WmsFunctions.Adapters.HubJson;
+using WmsFunctions.Adapters.GenericXml;
 
 namespace WmsFunctions.UnitTests.Outbound;
 
@@ -10,7 +19,7 @@ internal static class TestOutbound
     /// <summary>What every instance has, and the Outbound sections of those that receive something.</summary>
     public sealed record Configuration(HubOptions Hub, PerInstance<WmsOutboundOptions> Outbound)
     {
-        public OutboundOptionsValidator Validator() => new(Options.Create(Hub));
+        public OutboundOptionsValidator Validator() => new(Options.Create(Hub), HubFlows.OmsToWms, [new("hub-json"), new("generic-xml"), new("x12")]);
     }
 
     public static Configuration Sections(Action<WmsOutboundOptions>? east = null)
@@ -22,7 +31,7 @@ internal static class TestOutbound
         {
             BaseUrl = "https://east.example.test/api",
             Auth = new OutboundAuthOptions { ApiKeySetting = "EAST_KEY" },
-            Flows = [.. OutboundFlows.All],
+            Flows = [.. HubFlows.OmsToWms.Select(f => f.Name)],
             Warehouses = { ["DC1"] = "EAST" },
             Units = { ["EA"] = "EACH", ["CS"] = "CASE" },
             Carriers = { ["UPS"] = "UPSN" },
@@ -35,7 +44,7 @@ internal static class TestOutbound
         {
             BaseUrl = "https://store.example.test/",
             Auth = new OutboundAuthOptions { Scheme = OutboundAuthOptions.OAuth2Scheme, TokenUrl = "https://store.example.test/token", ClientId = "hub", ClientSecretSetting = "STORE_SECRET" },
-            Flows = [OutboundFlows.Items],
+            Flows = [ItemDownloadFlow.Name],
             Warehouses = { ["STORE-12"] = "S12" },
             Units = { ["EA"] = "EA" },
             QuantitiesInEaches = true,

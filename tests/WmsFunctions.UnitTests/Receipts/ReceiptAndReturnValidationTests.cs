@@ -22,10 +22,10 @@ public class ReceiptAndReturnValidationTests
         new() { Sku = "100234", Quantity = quantity, Disposition = disposition, Location = "E-A1" };
 
     private static Dictionary<string, string[]> Validate(PurchaseOrderReceiptRequest request) =>
-        PurchaseOrderReceiptHandler.Validate(request, TestInstances.East(), Now);
+        PurchaseOrderReceiptFlow.Validate(request, TestInstances.East(), Now);
 
     private static Dictionary<string, string[]> Validate(ReturnReceiptRequest request) =>
-        ReturnReceiptHandler.Validate(request, TestInstances.East(), Now);
+        ReturnReceiptFlow.Validate(request, TestInstances.East(), Now);
 
     [Fact]
     public void Receipt_Good_HasNoErrors_AndDamagedOnlyIsAReceipt()
@@ -72,8 +72,8 @@ public class ReceiptAndReturnValidationTests
     {
         Assert.Contains("lines", Validate(Return()).Keys);
         Assert.Contains("lines", Validate(Return() with { Lines = null }).Keys);
-        Assert.Contains("lines", Validate(Return([.. Enumerable.Repeat(Line(), ReturnReceiptHandler.MaxLines + 1)])).Keys);
-        Assert.Empty(Validate(Return([.. Enumerable.Repeat(Line(), ReturnReceiptHandler.MaxLines)])));
+        Assert.Contains("lines", Validate(Return([.. Enumerable.Repeat(Line(), ReturnReceiptFlow.MaxLines + 1)])).Keys);
+        Assert.Empty(Validate(Return([.. Enumerable.Repeat(Line(), ReturnReceiptFlow.MaxLines)])));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using WmsFunctions.Adapters.GenericXml;
+using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Flows.Reconciliation;
 
 namespace WmsFunctions.UnitTests.Reconciliation;

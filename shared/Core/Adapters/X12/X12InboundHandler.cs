@@ -21,6 +21,7 @@ using WmsFunctions.Adapters.GenericXml;
 using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Edi;
 
+using WmsFunctions.Flows.ReturnAuthorizations;
 namespace WmsFunctions.Adapters.X12;
 
 /// <summary>
@@ -37,9 +38,10 @@ public sealed partial class X12InboundHandler(
     X12Partners partners,
     IControlNumbers controlNumbers,
     X12InterchangeLog interchanges,
-    PickConfirmationHandler pickConfirmations,
-    PurchaseOrderReceiptHandler receipts,
-    InventoryTransactionHandler inventory,
+    PickConfirmationFlow pickConfirmations,
+    PurchaseOrderReceiptFlow receipts,
+    InventoryTransactionFlow inventory,
+    InboundEventProcessor pipeline,
     ItemCatalog items,
     HubStorage storage,
     FailedSyncStore failedSyncs,
@@ -178,7 +180,8 @@ public sealed partial class X12InboundHandler(
 
         foreach (var mapped in events)
         {
-            var result = await HandlerFor(mapped.Flow)(
+            var result = await pipeline.ReceiveAsync(
+                FlowFor(mapped.Flow),
                 new InboundRequest(context.Request.Instance, JsonSerializer.SerializeToUtf8Bytes(mapped.Request, InboundJson.Options), context.Request.CorrelationId),
                 cancellationToken).ConfigureAwait(false);
             if (result.Problem is { } problem)
@@ -191,11 +194,11 @@ public sealed partial class X12InboundHandler(
         return null;
     }
 
-    private Func<InboundRequest, CancellationToken, Task<InboundResult>> HandlerFor(string flow) => flow switch
+    private IInboundFlow FlowFor(string flow) => flow switch
     {
-        "pick-confirmations" => pickConfirmations.HandleAsync,
-        "po-receipts" => receipts.HandleAsync,
-        _ => inventory.HandleAsync,
+        "pick-confirmations" => pickConfirmations,
+        "po-receipts" => receipts,
+        _ => inventory,
     };
 
     /// <summary>
@@ -220,9 +223,10 @@ public sealed partial class X12InboundHandler(
         if (set.IsAccepted)
         {
             await interchanges.AcknowledgeAsync(row, X12InterchangeStatus.Accepted, eventId, null, cancellationToken).ConfigureAwait(false);
-            if (row.Flow == OutboundFlows.PickSlips)
+            if (row.Flow == PickSlipOutFlow.Name)
             {
-                var result = await pickConfirmations.HandleAsync(
+                var result = await pipeline.ReceiveAsync(
+                    pickConfirmations,
                     new InboundRequest(instance, JsonSerializer.SerializeToUtf8Bytes(X12SetMapping.Acknowledged(eventId, row.EntityId, context.IssuedAt), InboundJson.Options), context.Request.CorrelationId),
                     cancellationToken).ConfigureAwait(false);
                 if (result.Problem is { } problem)
@@ -295,8 +299,8 @@ public sealed partial class X12InboundHandler(
 
     private static string EntityType(string flow) => flow switch
     {
-        OutboundFlows.PickSlips => "pick-slip",
-        OutboundFlows.PurchaseOrders => "purchase-order",
+        PickSlipOutFlow.Name => "pick-slip",
+        PurchaseOrderOutFlow.Name => "purchase-order",
         _ => "return-authorization",
     };
 

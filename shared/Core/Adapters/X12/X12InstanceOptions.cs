@@ -8,6 +8,9 @@ using WmsFunctions.Adapters.GenericXml;
 using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Edi;
 
+using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Flows.PurchaseOrders;
+using WmsFunctions.Flows.ReturnAuthorizations;
 namespace WmsFunctions.Adapters.X12;
 
 /// <summary>
@@ -128,9 +131,9 @@ public sealed class X12OptionsValidator(IOptions<HubOptions> hub, IOptions<PerIn
     /// <summary>The OMS -> WMS flows an X12 partner can receive, with the set that carries each.</summary>
     public static IReadOnlyDictionary<string, string> OutboundSets { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        [OutboundFlows.PickSlips] = "940",
-        [OutboundFlows.PurchaseOrders] = "943",
-        [OutboundFlows.ReturnAuthorizations] = "943",
+        [PickSlipOutFlow.Name] = "940",
+        [PurchaseOrderOutFlow.Name] = "943",
+        [ReturnAuthorizationOutFlow.Name] = "943",
     };
 
     public ValidateOptionsResult Validate(string? name, PerInstance<X12InstanceOptions> options)

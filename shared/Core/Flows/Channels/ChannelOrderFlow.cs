@@ -50,7 +50,7 @@ public sealed class ChannelOrderFlow(
     StockLedger ledger,
     ChannelStockPublisher publisher,
     FailedSyncStore failedSyncs,
-    TimeProvider time) : IInboundFlow
+    TimeProvider time) : IInboxFlow
 {
     public const string FlowName = "channel-orders";
 

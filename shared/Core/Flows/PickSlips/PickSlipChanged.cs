@@ -1,4 +1,4 @@
-using WmsFunctions.Flows.Vendors;
+using WmsFunctions.Pipeline.Delivery;
 
 namespace WmsFunctions.Flows.PickSlips;
 

@@ -1,27 +1,172 @@
 using System.Globalization;
 using System.Text.Json;
+using WmsFunctions.Flows.Inventory;
 using WmsFunctions.Flows.Items;
+using WmsFunctions.Flows.PurchaseOrders;
+using WmsFunctions.Flows.Stock;
+using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Json;
-using WmsFunctions.Flows.Inventory;
-using WmsFunctions.Flows.Stock;
+using WmsFunctions.Platform.Problems;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Flows.PurchaseOrderReceipts;
 
 /// <summary>
-/// Applies a stored PO receipt: counts it into the line's totals (exactly once, <see cref="ReceiptLedger"/>), books
-/// its stock (exactly once, <see cref="StockLedger"/>), and says what to answer, publish and audit, flags included.
-/// Both stores keep the outcome of the first application, so a re-run after a crash answers the same.
+/// The PO receipt flow (WMS -> OMS): validate, map the WMS's codes, check the line against the hub's copy of the
+/// purchase order, then hand the command to the inbound pipeline. Refused: a PO or line the hub does not know
+/// (422), a SKU that is not the line's (422), a PO expected at a location of another WMS instance (403).
+/// Accepted and flagged: a receipt on a cancelled line or PO, and an over-receipt (decided when it is counted).
+/// Good units go to sellable stock at the location; damaged units count as received and are booked to the
+/// instance's "damaged" disposition location, or only reported when it has none.
 /// </summary>
-public sealed class PurchaseOrderReceiptFlow(ReceiptLedger receipts, StockLedger ledger) : IInboundFlow
+public sealed class PurchaseOrderReceiptFlow(ItemCatalog items, ReceiptLedger receipts, TimeProvider time, StockLedger ledger) : InboundFlow<PurchaseOrderReceiptRequest, PurchaseOrderReceiptCommand>
 {
-    public string Name => PurchaseOrderReceiptHandler.Flow;
+    public const string FlowName = "po-receipts";
 
-    public async Task<InboundOutcome> ApplyAsync(InboxEntity record, CancellationToken cancellationToken)
+    /// <summary>The webhook's contract, for its OpenAPI description (set before Registration, which uses it).</summary>
+    public static WebhookContract Contract { get; } = new(
+        "Purchase order receipt",
+        "Receipt of one PO line into one location (several locations are several receipts). Good units go to sellable stock at the " +
+        "location; damaged units count as received and go to the instance's damaged location, or are only reported when it has none. " +
+        "Each receipt is counted once into the line's total: line.lineStatus is partial, complete, over-received or cancelled. An " +
+        "over-receipt or a receipt on a cancelled line or PO is accepted with status 'flagged' and named in flags. Refused: a PO or line " +
+        "the hub does not know or another SKU than the line's (422), a PO expected at a location of another instance (403).",
+        typeof(PurchaseOrderReceiptRequest),
+        typeof(PurchaseOrderReceiptAnswer));
+
+    public static InboundFlowDefinition Registration { get; } = InboundFlowDefinition.For<PurchaseOrderReceiptFlow>(
+        FlowName, "PurchaseOrderReceipts", "po-receipts", Contract);
+
+    public override InboundFlowDefinition Definition => Registration;
+
+    public const int MaxLineNumber = 999_999;
+
+    protected override async Task<Intake<PurchaseOrderReceiptCommand>> IntakeAsync(PurchaseOrderReceiptRequest receipt, WmsInstance instance, CancellationToken cancellationToken)
     {
-        var command = JsonSerializer.Deserialize<PurchaseOrderReceiptCommand>(record.Command, InboundJson.Options)
-            ?? throw new InvalidOperationException($"Inbox row for event '{record.EventId}' holds no command.");
+        var errors = Validate(receipt, instance, time.GetUtcNow());
+        if (errors.Count > 0)
+        {
+            return Problem.InvalidEvent(errors);
+        }
 
+        if (InboundMapping.ResolveLocation(instance, receipt.Location!, out var location) is { } locationProblem)
+        {
+            return locationProblem;
+        }
+
+        var (sku, unknownSku) = await InboundMapping.ResolveSkuAsync(items, instance, receipt.Sku!, cancellationToken).ConfigureAwait(false);
+        if (unknownSku is not null)
+        {
+            return unknownSku;
+        }
+
+        var (header, line) = await receipts.FindPurchaseOrderLineAsync(instance.Tenant, receipt.PoNumber!, receipt.LineNumber!.Value, cancellationToken).ConfigureAwait(false);
+        if (header is null)
+        {
+            return Problem.UnknownPurchaseOrder(receipt.PoNumber!);
+        }
+
+        if (header.Warehouse.Length > 0 && !instance.Warehouses.Contains(header.Warehouse, StringComparer.OrdinalIgnoreCase))
+        {
+            return Problem.PurchaseOrderNotAllowed(receipt.PoNumber!, instance.Id);
+        }
+
+        if (line is null)
+        {
+            return Problem.UnknownPurchaseOrderLine(receipt.PoNumber!, receipt.LineNumber.Value);
+        }
+
+        if (!string.Equals(line.Sku, sku, StringComparison.Ordinal))
+        {
+            return Problem.SkuNotOnPurchaseOrderLine(receipt.Sku!, sku, receipt.LineNumber.Value, receipt.PoNumber!);
+        }
+
+        var quantity = receipt.Quantity!.Value;
+        var damaged = receipt.DamagedQuantity ?? 0;
+        var damagedAt = damaged > 0 ? instance.ResolveDisposition(StockDisposition.Damaged) : null;
+        var changes = new List<StockChange>(2);
+        if (quantity > 0)
+        {
+            changes.Add(new StockChange(location.Warehouse!, location.Area!, sku, StockChangeKind.Adjust, quantity));
+        }
+
+        if (damagedAt is { } booked)
+        {
+            changes.Add(new StockChange(booked.Warehouse!, booked.Area!, sku, StockChangeKind.Adjust, damaged));
+        }
+
+        var command = new PurchaseOrderReceiptCommand(
+            receipt.OccurredAt!.Value,
+            receipt.PoNumber!,
+            receipt.LineNumber.Value,
+            sku,
+            line.ExpectedQuantity,
+            line.Status == PurchaseOrderStatus.Cancelled || header.Status == PurchaseOrderStatus.Cancelled,
+            quantity,
+            damaged,
+            damagedAt?.Warehouse,
+            receipt.Reference,
+            new ReceiptWmsCodes(receipt.Sku!, receipt.Location!),
+            changes);
+
+        return Intake.Accepted(receipt.EventId!, command);
+    }
+
+    internal static Dictionary<string, string[]> Validate(PurchaseOrderReceiptRequest receipt, WmsInstance instance, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        void Fail(string field, string message) => errors[field] = [message];
+
+        InboundFields.EventId(errors, receipt.EventId);
+
+        InboundFields.OccurredAt(errors, receipt.OccurredAt, now, "when the goods were received");
+
+        if (!Codes.IsValid(receipt.PoNumber))
+        {
+            Fail("poNumber", $"Required: 1 to {Codes.MaxLength} characters.");
+        }
+
+        if (receipt.LineNumber is not (>= 1 and <= MaxLineNumber))
+        {
+            Fail("lineNumber", $"Required: the PO line, 1 to {MaxLineNumber}.");
+        }
+
+        if (!Codes.IsValid(receipt.Sku))
+        {
+            Fail("sku", $"Required: 1 to {Codes.MaxLength} characters.");
+        }
+
+        if (!Codes.IsValid(receipt.Location))
+        {
+            Fail("location", $"Required: 1 to {Codes.MaxLength} characters.");
+        }
+
+        if (receipt.Quantity is not { } quantity || quantity < 0 || quantity > instance.MaxQuantity)
+        {
+            Fail("quantity", $"Required: the good units received, 0 to {instance.MaxQuantity}.");
+        }
+
+        if (receipt.DamagedQuantity is < 0 || receipt.DamagedQuantity > instance.MaxQuantity)
+        {
+            Fail("damagedQuantity", $"The damaged units received, 0 to {instance.MaxQuantity}.");
+        }
+
+        if (receipt.Quantity is 0 && receipt.DamagedQuantity is null or 0)
+        {
+            Fail("quantity", "A receipt of nothing changes nothing: quantity or damagedQuantity must be positive.");
+        }
+
+        if (receipt.Reference is { Length: > 256 })
+        {
+            Fail("reference", "At most 256 characters.");
+        }
+
+        return errors;
+    }
+
+    protected override async Task<InboundOutcome> ApplyAsync(InboxEntity record, PurchaseOrderReceiptCommand command, CancellationToken cancellationToken)
+    {
         var totals = await receipts.CountAsync(
             record.Tenant, record.Instance, record.EventId, command.PoNumber, command.LineNumber, command.Quantity, command.DamagedQuantity, cancellationToken).ConfigureAwait(false);
         var results = await ledger.ApplyAsync(

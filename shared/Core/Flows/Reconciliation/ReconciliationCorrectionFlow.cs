@@ -45,7 +45,7 @@ public sealed record InventoryReconciled(
 /// derived from run, SKU and area, so a retried run never applies a correction twice), the stock ledger (one count),
 /// and the outbox, whose relay audits it and publishes the CloudEvent to the OMS.
 /// </summary>
-public sealed class ReconciliationCorrectionFlow(StockLedger ledger) : IInboundFlow
+public sealed class ReconciliationCorrectionFlow(StockLedger ledger) : IInboxFlow
 {
     public const string FlowName = "reconciliation";
 

@@ -95,4 +95,35 @@ public sealed class FieldErrors
             Add(field, $"At most {max} lines.");
         }
     }
+
+    /// <summary>A postal address of the OMS's contracts (a vendor's, a pick slip's ship-to).</summary>
+    public void Address(string prefix, PostalAddress address)
+    {
+        Text(prefix + "line1", address.Line1, 128);
+        Text(prefix + "line2", address.Line2, 128, required: false);
+        Text(prefix + "city", address.City, 64);
+        Text(prefix + "region", address.Region, 64, required: false);
+        Text(prefix + "postalCode", address.PostalCode, 16);
+        if (address.Country is not { Length: 2 } country || !country.All(char.IsAsciiLetterUpper))
+        {
+            Add(prefix + "country", "Required: an ISO 3166-1 alpha-2 code (two capital letters).");
+        }
+    }
+}
+
+/// <summary>A postal address as the OMS sends it (vendor addresses, pick-slip ship-tos).</summary>
+public sealed record PostalAddress
+{
+    public string? Line1 { get; init; }
+
+    public string? Line2 { get; init; }
+
+    public string? City { get; init; }
+
+    public string? Region { get; init; }
+
+    public string? PostalCode { get; init; }
+
+    /// <summary>ISO 3166-1 alpha-2.</summary>
+    public string? Country { get; init; }
 }

@@ -7,9 +7,6 @@ using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Flows.Items;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Json;
-using WmsFunctions.Adapters.GenericXml;
-using WmsFunctions.Adapters.HubJson;
-using WmsFunctions.Adapters.X12;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;
@@ -46,7 +43,7 @@ public sealed record DispatchSummary(string Outcome, IReadOnlyList<string> Insta
 public sealed partial class OutboundDispatcher(
     OutboundDirectory directory,
     DeliveryStore deliveries,
-    WmsAdapters adapters,
+    WmsDialects dialects,
     WmsClient client,
     FailedSyncStore failedSyncs,
     AuditLog audit,
@@ -54,7 +51,7 @@ public sealed partial class OutboundDispatcher(
     IOptions<OutboundDeliveryOptions> options,
     ILogger<OutboundDispatcher> logger)
 {
-    public async Task<DispatchSummary> DispatchAsync<TData>(IOutboundFlow<TData> flow, OutboundDelivery delivery, CancellationToken cancellationToken)
+    public async Task<DispatchSummary> DispatchAsync<TData>(OutboundFlow<TData> flow, OutboundDelivery delivery, CancellationToken cancellationToken)
         where TData : class
     {
         var started = time.GetTimestamp();
@@ -70,9 +67,9 @@ public sealed partial class OutboundDispatcher(
         }
 
         var type = message.Type.StartsWith(OmsMessage.TypePrefix, StringComparison.Ordinal) ? message.Type[OmsMessage.TypePrefix.Length..] : null;
-        if (type is null || !flow.Types.Contains(type))
+        if (type is null || !flow.Definition.Types.Contains(type))
         {
-            var expected = string.Join(", ", flow.Types.Select(t => OmsMessage.TypePrefix + t));
+            var expected = string.Join(", ", flow.Definition.Types.Select(t => OmsMessage.TypePrefix + t));
             return await RejectAsync(flow, delivery, message.Tenant, message.Id, message.CorrelationId, "unsupported-type", $"Type '{message.Type}' is not one of {expected}.", started, cancellationToken).ConfigureAwait(false);
         }
 
@@ -89,9 +86,9 @@ public sealed partial class OutboundDispatcher(
         }
 
         var entity = flow.Describe(type, data);
-        await flow.AcceptAsync(message, entity, data, cancellationToken).ConfigureAwait(false);
+        await flow.KeepAsync(message, entity, data, cancellationToken).ConfigureAwait(false);
 
-        var instances = directory.Route(message.Tenant, flow.Flow, entity.Warehouses);
+        var instances = directory.Route(message.Tenant, flow.Definition.Name, entity.Warehouses);
         if (delivery.OnlyInstance is { } only)
         {
             instances = instances.Where(i => string.Equals(i.Id, only, StringComparison.Ordinal)).ToList();
@@ -110,7 +107,7 @@ public sealed partial class OutboundDispatcher(
         if (unavailable.Count > 0)
         {
             throw new WmsUnavailableException(
-                $"{flow.Flow} {entity.Id} v{entity.Version}: WMS instance(s) {string.Join(", ", unavailable)} unavailable; the host delivers the message again.",
+                $"{flow.Definition.Name} {entity.Id} v{entity.Version}: WMS instance(s) {string.Join(", ", unavailable)} unavailable; the host delivers the message again.",
                 delivery.DeliveryCount,
                 null);
         }
@@ -123,11 +120,11 @@ public sealed partial class OutboundDispatcher(
     {
         var started = time.GetTimestamp();
         var (flow, delivery, message, entity, data, _) = context;
-        var claim = await deliveries.ClaimAsync(message.Tenant, instance.Id, flow.Flow, entity.Id, entity.Version, message.Id, cancellationToken, delivery.Replay).ConfigureAwait(false);
+        var claim = await deliveries.ClaimAsync(message.Tenant, instance.Id, flow.Definition.Name, entity.Id, entity.Version, message.Id, cancellationToken, delivery.Replay).ConfigureAwait(false);
         switch (claim.Outcome)
         {
             case ClaimOutcome.Stale:
-                LogStale(logger, flow.Flow, entity.Id, entity.Version, claim.StoredVersion, instance.Key);
+                LogStale(logger, flow.Definition.Name, entity.Id, entity.Version, claim.StoredVersion, instance.Key);
                 await AuditAsync(context, instance, "stale", null, $"v{entity.Version} is older than v{claim.StoredVersion} already sent", started, null, cancellationToken).ConfigureAwait(false);
                 return "stale";
             case ClaimOutcome.Duplicate:
@@ -137,12 +134,12 @@ public sealed partial class OutboundDispatcher(
 
         var row = claim.Row!;
         WmsRequest request;
-        IWmsAdapter adapter;
+        IWmsDialect dialect;
         try
         {
-            adapter = adapters.For(instance);
-            var document = new WmsDocument(message.Id, entity.Action, entity.Version, flow.Flow, flow.Map(entity, data, instance));
-            request = await adapter.RenderAsync(document, instance, cancellationToken).ConfigureAwait(false);
+            dialect = dialects.For(instance);
+            var document = new OutboundDocument(message.Id, entity.Action, entity.Version, flow.Definition.Name, flow.Map(entity, data, instance));
+            request = await dialect.RenderAsync(document, instance, cancellationToken).ConfigureAwait(false);
         }
         catch (MappingException missing)
         {
@@ -188,9 +185,9 @@ public sealed partial class OutboundDispatcher(
             return "delivered";
         }
 
-        var reason = adapter.RefusalReason(answer.Status, answer.ContentType, answer.Body) ?? RefusalReasons.WmsRefused;
+        var reason = dialect.RefusalReason(answer.Status, answer.ContentType, answer.Body) ?? RefusalReasons.WmsRefused;
         var excerpt = $"HTTP {answer.Status}: {WmsClient.Excerpt(answer.Body)}";
-        LogRefused(logger, flow.Flow, entity.Id, entity.Version, instance.Key, answer.Status, reason);
+        LogRefused(logger, flow.Definition.Name, entity.Id, entity.Version, instance.Key, answer.Status, reason);
         await FailAsync(context, instance, reason, excerpt, cancellationToken).ConfigureAwait(false);
         await flow.DeliveredAsync(Outcome(context, instance, DeliveryResult.Refused, reason), data, cancellationToken).ConfigureAwait(false);
         await deliveries.CompleteAsync(row, DeliveryStatus.Refused, cancellationToken).ConfigureAwait(false);
@@ -199,21 +196,21 @@ public sealed partial class OutboundDispatcher(
     }
 
     private async Task<DispatchSummary> RejectAsync<TData>(
-        IOutboundFlow<TData> flow, OutboundDelivery delivery, string? tenant, string? messageId, string? correlationId,
+        OutboundFlow<TData> flow, OutboundDelivery delivery, string? tenant, string? messageId, string? correlationId,
         string reason, string detail, long started, CancellationToken cancellationToken)
         where TData : class
     {
         tenant ??= FailedSyncStore.UnknownTenant;
         messageId ??= "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(delivery.Body)))[..32];
         correlationId ??= delivery.CorrelationId ?? messageId;
-        LogRejected(logger, flow.Flow, messageId, tenant, reason);
+        LogRejected(logger, flow.Definition.Name, messageId, tenant, reason);
         await failedSyncs.RecordAsync(
-            new FailedSync(tenant, FailedSyncStore.Unrouted, FailedSyncDirection.OmsToWms, flow.Flow, flow.EntityType, messageId, messageId, reason, detail, correlationId, delivery.Body),
+            new FailedSync(tenant, FailedSyncStore.Unrouted, FailedSyncDirection.OmsToWms, flow.Definition.Name, flow.Definition.EntityType, messageId, messageId, reason, detail, correlationId, delivery.Body),
             cancellationToken).ConfigureAwait(false);
         await audit.WriteAsync(
-            new AuditEntry(tenant, time.GetUtcNow(), flow.Flow, "rejected", EntityType: flow.EntityType, EventId: messageId, CorrelationId: correlationId,
+            new AuditEntry(tenant, time.GetUtcNow(), flow.Definition.Name, "rejected", EntityType: flow.Definition.EntityType, EventId: messageId, CorrelationId: correlationId,
                 Reason: reason, Summary: FailedSyncStore.Excerpt(detail, 200), DurationMs: time.GetElapsedTime(started).TotalMilliseconds, Attempt: delivery.DeliveryCount),
-            $"{flow.Flow}|{messageId}|rejected|{delivery.DeliveryCount}",
+            $"{flow.Definition.Name}|{messageId}|rejected|{delivery.DeliveryCount}",
             cancellationToken).ConfigureAwait(false);
         return new DispatchSummary("rejected: " + reason, []);
     }
@@ -221,7 +218,7 @@ public sealed partial class OutboundDispatcher(
     private Task<FailedSyncEntity> FailAsync<TData>(Context<TData> context, OutboundInstance instance, string reason, string detail, CancellationToken cancellationToken)
         where TData : class =>
         failedSyncs.RecordAsync(
-            new FailedSync(context.Message.Tenant, instance.Id, FailedSyncDirection.OmsToWms, context.Flow.Flow, context.Flow.EntityType,
+            new FailedSync(context.Message.Tenant, instance.Id, FailedSyncDirection.OmsToWms, context.Flow.Definition.Name, context.Flow.Definition.EntityType,
                 context.Entity.Id, context.Message.Id, reason, detail, context.CorrelationId, context.Delivery.Body),
             cancellationToken);
 
@@ -235,10 +232,10 @@ public sealed partial class OutboundDispatcher(
             new AuditEntry(
                 context.Message.Tenant,
                 time.GetUtcNow(),
-                context.Flow.Flow,
+                context.Flow.Definition.Name,
                 outcome,
                 Instance: instanceId,
-                EntityType: context.Flow.EntityType,
+                EntityType: context.Flow.Definition.EntityType,
                 EntityId: context.Entity.Id,
                 EventId: context.Message.Id,
                 CorrelationId: context.CorrelationId,
@@ -246,7 +243,7 @@ public sealed partial class OutboundDispatcher(
                 Summary: $"{context.Entity.Action} v{context.Entity.Version}: {FailedSyncStore.Excerpt(summary, 300)}",
                 DurationMs: time.GetElapsedTime(started).TotalMilliseconds,
                 Attempt: attempt),
-            $"{instanceId}|{context.Flow.Flow}|{context.Message.Id}|{outcome}|{context.Delivery.DeliveryCount}",
+            $"{instanceId}|{context.Flow.Definition.Name}|{context.Message.Id}|{outcome}|{context.Delivery.DeliveryCount}",
             cancellationToken);
     }
 
@@ -263,6 +260,6 @@ public sealed partial class OutboundDispatcher(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Flow} {EntityId} v{Version} refused by {Instance} with HTTP {Status} ({Reason}): recorded as a failed sync")]
     private static partial void LogRefused(ILogger logger, string flow, string entityId, long version, string instance, int status, string reason);
 
-    private sealed record Context<TData>(IOutboundFlow<TData> Flow, OutboundDelivery Delivery, OmsMessage Message, OutboundEntity Entity, TData Data, string CorrelationId)
+    private sealed record Context<TData>(OutboundFlow<TData> Flow, OutboundDelivery Delivery, OmsMessage Message, OutboundEntity Entity, TData Data, string CorrelationId)
         where TData : class;
 }

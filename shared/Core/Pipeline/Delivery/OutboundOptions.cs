@@ -3,19 +3,6 @@ using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;
 
-/// <summary>The OMS -> WMS flows, by the names configuration, audit and failed syncs use.</summary>
-public static class OutboundFlows
-{
-    public const string Items = "items";
-    public const string Vendors = "vendors";
-    public const string PurchaseOrders = "purchase-orders";
-    public const string PickSlips = "pick-slips";
-    public const string OrderChanges = "order-changes";
-    public const string ReturnAuthorizations = "return-authorizations";
-
-    public static IReadOnlyList<string> All { get; } = [Items, Vendors, PurchaseOrders, PickSlips, OrderChanges, ReturnAuthorizations];
-}
-
 /// <summary>
 /// How the hub calls one WMS instance (Hub:Tenants:{t}:Instances:{i}:Outbound). Which messages it receives:
 /// the flows listed in <see cref="Flows"/>, for the OMS warehouses the instance serves (the values of its
@@ -33,7 +20,7 @@ public sealed class WmsOutboundOptions
 
     public OutboundAuthOptions Auth { get; set; } = new();
 
-    /// <summary>The OMS -> WMS flows this instance receives (see <see cref="OutboundFlows"/>); none by default.</summary>
+    /// <summary>The OMS -> WMS flows this instance receives (their <see cref="OutboundFlowDefinition.Name"/>); none by default.</summary>
     public List<string> Flows { get; set; } = [];
 
     /// <summary>OMS warehouse -> the WMS's own facility, location or area code it receives documents for.</summary>
@@ -115,10 +102,16 @@ public sealed class OutboundResilienceOptions
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>Checks the Outbound part of every instance at start, with the instance's adapter and SKU aliases.</summary>
-public sealed class OutboundOptionsValidator(IOptions<HubOptions> hub) : IValidateOptions<PerInstance<WmsOutboundOptions>>
+/// <summary>
+/// Checks the Outbound part of every instance at start, with the instance's adapter and SKU aliases; the flows and
+/// dialects it may name are the registered ones.
+/// </summary>
+public sealed class OutboundOptionsValidator(
+    IOptions<HubOptions> hub, IEnumerable<OutboundFlowDefinition> flows, IEnumerable<RegisteredWmsDialect> dialects)
+    : IValidateOptions<PerInstance<WmsOutboundOptions>>
 {
-    public static IReadOnlyList<string> Adapters { get; } = ["hub-json", "generic-xml", "x12"];
+    private readonly IReadOnlyList<string> _flows = flows.Select(f => f.Name).ToList();
+    private readonly IReadOnlyList<string> _dialects = dialects.Select(d => d.Name).ToList();
 
     public ValidateOptionsResult Validate(string? name, PerInstance<WmsOutboundOptions> options)
     {
@@ -134,11 +127,11 @@ public sealed class OutboundOptionsValidator(IOptions<HubOptions> hub) : IValida
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static void Validate(string where, WmsInstanceOptions instance, WmsOutboundOptions outbound, List<string> errors)
+    private void Validate(string where, WmsInstanceOptions instance, WmsOutboundOptions outbound, List<string> errors)
     {
-        if (!Adapters.Contains(instance.Adapter))
+        if (!_dialects.Contains(instance.Adapter))
         {
-            errors.Add($"{where}:Adapter '{instance.Adapter}' has no outbound adapter (known: {string.Join(", ", Adapters)}).");
+            errors.Add($"{where}:Adapter '{instance.Adapter}' has no outbound adapter (known: {string.Join(", ", _dialects)}).");
         }
 
         if (!Uri.TryCreate(outbound.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("https" or "http"))
@@ -150,8 +143,8 @@ public sealed class OutboundOptionsValidator(IOptions<HubOptions> hub) : IValida
             errors.Add($"{where}:Outbound:BaseUrl must use https (plain http only on loopback).");
         }
 
-        errors.AddRange(outbound.Flows.Where(f => !OutboundFlows.All.Contains(f))
-            .Select(f => $"{where}:Outbound:Flows names an unknown flow '{f}' (known: {string.Join(", ", OutboundFlows.All)})."));
+        errors.AddRange(outbound.Flows.Where(f => !_flows.Contains(f))
+            .Select(f => $"{where}:Outbound:Flows names an unknown flow '{f}' (known: {string.Join(", ", _flows)})."));
 
         var auth = outbound.Auth;
         switch (auth.Scheme)

@@ -1,23 +1,8 @@
 using Microsoft.Extensions.Logging;
 using WmsFunctions.Platform.Problems;
-using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Tenancy;
-using WmsFunctions.Flows.Items;
-using WmsFunctions.Platform.Json;
 
 namespace WmsFunctions.Pipeline.Events;
-
-/// <summary>A WMS -> OMS flow as the inbound pipeline sees it: how to apply one stored command.</summary>
-public interface IInboundFlow
-{
-    string Name { get; }
-
-    /// <summary>
-    /// Applies the record's command exactly once in effect (it may run again after a crash, or concurrently
-    /// with the relay) and says what it did. Must give the same outcome every time it runs for the same record.
-    /// </summary>
-    Task<InboundOutcome> ApplyAsync(InboxEntity record, CancellationToken cancellationToken);
-}
 
 public sealed record InboundOutcome(string Outcome, int ResponseStatus, string ResponseBody, string? OmsEvent, string AuditSummary);
 
@@ -54,11 +39,18 @@ public sealed record InboundResult(int Status, string? Body, Problem? Problem, b
 public sealed partial class InboundEventProcessor(
     InboxStore inbox,
     OutboxMessages outbox,
-    IEnumerable<IInboundFlow> flows,
+    IEnumerable<IInboxFlow> flows,
     TimeProvider time,
     ILogger<InboundEventProcessor> logger)
 {
-    private readonly Dictionary<string, IInboundFlow> _flows = flows.ToDictionary(f => f.Name, StringComparer.Ordinal);
+    private readonly Dictionary<string, IInboxFlow> _flows = flows.ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+    /// <summary>What every WMS -> OMS event goes through: the flow reads it (nothing written), then it is accepted.</summary>
+    public async Task<InboundResult> ReceiveAsync(IInboundFlow flow, InboundRequest request, CancellationToken cancellationToken)
+    {
+        var read = await flow.ReadAsync(request, cancellationToken).ConfigureAwait(false);
+        return read.Problem is { } problem ? InboundResult.Refused(problem) : await AcceptAsync(read.Event!, cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task<InboundResult> AcceptAsync(InboundEvent ev, CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Tenancy;
-using WmsFunctions.Flows.Vendors;
 
 namespace WmsFunctions.Flows.PickSlips;
 
@@ -8,20 +7,19 @@ namespace WmsFunctions.Flows.PickSlips;
 /// Pick slip out (OMS -> WMS): generated (new or reprint) and voided pick slips go to the instance serving the
 /// shipping warehouse; every final outcome is handed to the pick-slip orchestration (<see cref="PickSlipHandedOff"/>).
 /// </summary>
-public sealed class PickSlipOutHandler(OutboundDispatcher dispatcher, PickSlipHandOff handOff) : IOutboundFlow<PickSlipChanged>
+public sealed class PickSlipOutFlow(OutboundDispatcher dispatcher, PickSlipHandOff handOff) : OutboundFlow<PickSlipChanged>(dispatcher)
 {
+    public const string Name = "pick-slips";
+
+    public static OutboundFlowDefinition Registration { get; } = OutboundFlowDefinition.For<PickSlipOutFlow, WmsPickSlip>(
+        Name, "PickSlipOut", "oms-pick-slips", "pick-slip", ["pick-slip.generated", "pick-slip.voided"], ["generate", "reprint", "void"],
+        "Pick slip out: generated, reprinted or voided.");
+
+    public override OutboundFlowDefinition Definition => Registration;
+
     public const int MaxLines = 999;
 
-    public string Flow => OutboundFlows.PickSlips;
-
-    public string EntityType => "pick-slip";
-
-    public IReadOnlyCollection<string> Types { get; } = ["pick-slip.generated", "pick-slip.voided"];
-
-    public Task<DispatchSummary> HandleAsync(OutboundDelivery delivery, CancellationToken cancellationToken) =>
-        dispatcher.DispatchAsync(this, delivery, cancellationToken);
-
-    public IReadOnlyDictionary<string, string[]> Validate(string type, PickSlipChanged slip)
+    public override IReadOnlyDictionary<string, string[]> Validate(string type, PickSlipChanged slip)
     {
         var errors = new FieldErrors();
         errors.Code("pickSlipId", slip.PickSlipId);
@@ -51,7 +49,7 @@ public sealed class PickSlipOutHandler(OutboundDispatcher dispatcher, PickSlipHa
             }
             else
             {
-                VendorDownloadHandler.ValidateAddress(errors, "shipTo.address.", address);
+                errors.Address("shipTo.address.", address);
             }
         }
 
@@ -69,13 +67,13 @@ public sealed class PickSlipOutHandler(OutboundDispatcher dispatcher, PickSlipHa
         return errors.Result;
     }
 
-    public OutboundEntity Describe(string type, PickSlipChanged slip)
+    public override OutboundEntity Describe(string type, PickSlipChanged slip)
     {
         var action = type == "pick-slip.voided" ? "void" : slip.Reprint == true ? "reprint" : "generate";
         return new OutboundEntity(slip.PickSlipId!, slip.Version!.Value, action, [slip.Warehouse!]);
     }
 
-    public object Map(OutboundEntity entity, PickSlipChanged slip, OutboundInstance instance)
+    public override WmsDocument Map(OutboundEntity entity, PickSlipChanged slip, OutboundInstance instance)
     {
         var codes = instance.Codes;
         if (entity.Action == "void")
@@ -113,9 +111,7 @@ public sealed class PickSlipOutHandler(OutboundDispatcher dispatcher, PickSlipHa
         }
     }
 
-    public Task AcceptAsync(OmsMessage message, OutboundEntity entity, PickSlipChanged data, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task DeliveredAsync(OutboundOutcome outcome, PickSlipChanged slip, CancellationToken cancellationToken)
+    public override Task DeliveredAsync(OutboundOutcome outcome, PickSlipChanged slip, CancellationToken cancellationToken)
     {
         var (message, entity, instance) = (outcome.Message, outcome.Entity, outcome.Instance);
         var address = slip.ShipTo?.Address;

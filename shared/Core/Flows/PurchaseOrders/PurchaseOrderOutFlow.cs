@@ -7,20 +7,19 @@ namespace WmsFunctions.Flows.PurchaseOrders;
 /// Outbound purchase order (OMS -> WMS): new, changed and cancelled POs go to the instance serving the PO's
 /// warehouse, and into the hub's own copy that the PO receipt flow reads.
 /// </summary>
-public sealed class PurchaseOrderOutHandler(OutboundDispatcher dispatcher, PurchaseOrderStore store) : IOutboundFlow<PurchaseOrderChanged>
+public sealed class PurchaseOrderOutFlow(OutboundDispatcher dispatcher, PurchaseOrderStore store) : OutboundFlow<PurchaseOrderChanged>(dispatcher)
 {
+    public const string Name = "purchase-orders";
+
+    public static OutboundFlowDefinition Registration { get; } = OutboundFlowDefinition.For<PurchaseOrderOutFlow, WmsPurchaseOrder>(
+        Name, "PurchaseOrderOut", "oms-purchase-orders", "purchase-order", ["purchase-order.created", "purchase-order.changed", "purchase-order.cancelled"], ["create", "change", "cancel"],
+        "Outbound purchase order: new, changed or cancelled (all lines cancelled).");
+
+    public override OutboundFlowDefinition Definition => Registration;
+
     public const int MaxLines = 999;
 
-    public string Flow => OutboundFlows.PurchaseOrders;
-
-    public string EntityType => "purchase-order";
-
-    public IReadOnlyCollection<string> Types { get; } = ["purchase-order.created", "purchase-order.changed", "purchase-order.cancelled"];
-
-    public Task<DispatchSummary> HandleAsync(OutboundDelivery delivery, CancellationToken cancellationToken) =>
-        dispatcher.DispatchAsync(this, delivery, cancellationToken);
-
-    public IReadOnlyDictionary<string, string[]> Validate(string type, PurchaseOrderChanged po)
+    public override IReadOnlyDictionary<string, string[]> Validate(string type, PurchaseOrderChanged po)
     {
         var errors = new FieldErrors();
         errors.Code("poNumber", po.PoNumber);
@@ -46,7 +45,7 @@ public sealed class PurchaseOrderOutHandler(OutboundDispatcher dispatcher, Purch
         return errors.Result;
     }
 
-    public OutboundEntity Describe(string type, PurchaseOrderChanged po)
+    public override OutboundEntity Describe(string type, PurchaseOrderChanged po)
     {
         var action = type switch
         {
@@ -57,7 +56,7 @@ public sealed class PurchaseOrderOutHandler(OutboundDispatcher dispatcher, Purch
         return new OutboundEntity(po.PoNumber!, po.Version!.Value, action, [po.Warehouse!]);
     }
 
-    public object Map(OutboundEntity entity, PurchaseOrderChanged po, OutboundInstance instance)
+    public override WmsDocument Map(OutboundEntity entity, PurchaseOrderChanged po, OutboundInstance instance)
     {
         var codes = instance.Codes;
         var cancelled = entity.Action == "cancel";
@@ -73,8 +72,6 @@ public sealed class PurchaseOrderOutHandler(OutboundDispatcher dispatcher, Purch
             }).ToArray());
     }
 
-    public Task AcceptAsync(OmsMessage message, OutboundEntity entity, PurchaseOrderChanged po, CancellationToken cancellationToken) =>
+    public override Task KeepAsync(OmsMessage message, OutboundEntity entity, PurchaseOrderChanged po, CancellationToken cancellationToken) =>
         store.ApplyAsync(message.Tenant, po, entity.Action == "cancel", cancellationToken);
-
-    public Task DeliveredAsync(OutboundOutcome outcome, PurchaseOrderChanged data, CancellationToken cancellationToken) => Task.CompletedTask;
 }

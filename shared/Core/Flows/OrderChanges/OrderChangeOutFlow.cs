@@ -40,20 +40,19 @@ public sealed record OrderLine
 /// &lt;Error code="ORDER_BATCHED"/&gt;): the change is then a failed sync for a person, recorded once, and not
 /// retried.
 /// </summary>
-public sealed class OrderChangeOutHandler(OutboundDispatcher dispatcher) : IOutboundFlow<OrderChanged>
+public sealed class OrderChangeOutFlow(OutboundDispatcher dispatcher) : OutboundFlow<OrderChanged>(dispatcher)
 {
+    public const string Name = "order-changes";
+
+    public static OutboundFlowDefinition Registration { get; } = OutboundFlowDefinition.For<OrderChangeOutFlow, WmsOrderChange>(
+        Name, "OrderChangeOut", "oms-order-changes", "order", ["order.modified", "order.cancelled"], ["modify", "cancel"],
+        "Order modified or cancelled. Answer 409 with a problem of type ...order-batched when the order is already batched.");
+
+    public override OutboundFlowDefinition Definition => Registration;
+
     public const int MaxLines = 999;
 
-    public string Flow => OutboundFlows.OrderChanges;
-
-    public string EntityType => "order";
-
-    public IReadOnlyCollection<string> Types { get; } = ["order.modified", "order.cancelled"];
-
-    public Task<DispatchSummary> HandleAsync(OutboundDelivery delivery, CancellationToken cancellationToken) =>
-        dispatcher.DispatchAsync(this, delivery, cancellationToken);
-
-    public IReadOnlyDictionary<string, string[]> Validate(string type, OrderChanged order)
+    public override IReadOnlyDictionary<string, string[]> Validate(string type, OrderChanged order)
     {
         var errors = new FieldErrors();
         errors.Code("orderId", order.OrderId);
@@ -75,10 +74,10 @@ public sealed class OrderChangeOutHandler(OutboundDispatcher dispatcher) : IOutb
         return errors.Result;
     }
 
-    public OutboundEntity Describe(string type, OrderChanged order) =>
+    public override OutboundEntity Describe(string type, OrderChanged order) =>
         new(order.OrderId!, order.Version!.Value, type == "order.cancelled" ? "cancel" : "modify", [order.Warehouse!]);
 
-    public object Map(OutboundEntity entity, OrderChanged order, OutboundInstance instance)
+    public override WmsDocument Map(OutboundEntity entity, OrderChanged order, OutboundInstance instance)
     {
         var codes = instance.Codes;
         return new WmsOrderChange(
@@ -93,8 +92,4 @@ public sealed class OrderChangeOutHandler(OutboundDispatcher dispatcher) : IOutb
                     return new WmsOrderLine(l.LineNumber!.Value, codes.Sku(l.Sku!), quantity.Quantity, quantity.Unit);
                 }).ToArray());
     }
-
-    public Task AcceptAsync(OmsMessage message, OutboundEntity entity, OrderChanged data, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task DeliveredAsync(OutboundOutcome outcome, OrderChanged data, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -10,21 +10,20 @@ namespace WmsFunctions.Flows.Items;
 /// Item download (OMS -> WMS): every new or changed item goes to each WMS instance that stocks it, and into the
 /// hub's item catalog, so that the inbound flows know the SKU from then on.
 /// </summary>
-public sealed class ItemDownloadHandler(OutboundDispatcher dispatcher, ItemCatalog catalog, TimeProvider time) : IOutboundFlow<ItemChanged>
+public sealed class ItemDownloadFlow(OutboundDispatcher dispatcher, ItemCatalog catalog, TimeProvider time) : OutboundFlow<ItemChanged>(dispatcher)
 {
+    public const string Name = "items";
+
+    public static OutboundFlowDefinition Registration { get; } = OutboundFlowDefinition.For<ItemDownloadFlow, WmsItem>(
+        Name, "ItemDownload", "oms-items", "item", ["item.created", "item.changed"], ["upsert"],
+        "Item download: a new or changed item (inactive items included).");
+
+    public override OutboundFlowDefinition Definition => Registration;
+
     public static readonly IReadOnlySet<string> LengthUnits = new HashSet<string>(["MM", "CM", "M", "IN", "FT"], StringComparer.Ordinal);
     public static readonly IReadOnlySet<string> WeightUnits = new HashSet<string>(["G", "KG", "OZ", "LB"], StringComparer.Ordinal);
 
-    public string Flow => OutboundFlows.Items;
-
-    public string EntityType => "item";
-
-    public IReadOnlyCollection<string> Types { get; } = ["item.created", "item.changed"];
-
-    public Task<DispatchSummary> HandleAsync(OutboundDelivery delivery, CancellationToken cancellationToken) =>
-        dispatcher.DispatchAsync(this, delivery, cancellationToken);
-
-    public IReadOnlyDictionary<string, string[]> Validate(string type, ItemChanged item)
+    public override IReadOnlyDictionary<string, string[]> Validate(string type, ItemChanged item)
     {
         var errors = new FieldErrors();
         errors.Code("sku", item.Sku);
@@ -123,10 +122,10 @@ public sealed class ItemDownloadHandler(OutboundDispatcher dispatcher, ItemCatal
         return errors.Result;
     }
 
-    public OutboundEntity Describe(string type, ItemChanged item) =>
+    public override OutboundEntity Describe(string type, ItemChanged item) =>
         new(item.Sku!, item.Version!.Value, "upsert", item.Warehouses);
 
-    public object Map(OutboundEntity entity, ItemChanged item, OutboundInstance instance)
+    public override WmsDocument Map(OutboundEntity entity, ItemChanged item, OutboundInstance instance)
     {
         var codes = instance.Codes;
         return new WmsItem(
@@ -142,7 +141,7 @@ public sealed class ItemDownloadHandler(OutboundDispatcher dispatcher, ItemCatal
             item.ImageUrls ?? []);
     }
 
-    public async Task AcceptAsync(OmsMessage message, OutboundEntity entity, ItemChanged item, CancellationToken cancellationToken)
+    public override async Task KeepAsync(OmsMessage message, OutboundEntity entity, ItemChanged item, CancellationToken cancellationToken)
     {
         await catalog.ApplyAsync(
             new ItemEntity
@@ -158,8 +157,6 @@ public sealed class ItemDownloadHandler(OutboundDispatcher dispatcher, ItemCatal
             },
             cancellationToken).ConfigureAwait(false);
     }
-
-    public Task DeliveredAsync(OutboundOutcome outcome, ItemChanged data, CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static string Gtin14(string text) =>
         Gs1Identifiers.TryParseGtin(text, out var gtin, out _) ? gtin.Value : throw new InvalidOperationException("GTINs are validated first.");

@@ -39,20 +39,19 @@ public sealed record ReturnLine
 }
 
 /// <summary>Outbound return authorization (OMS -> WMS): created, changed and deleted RAs to the receiving warehouse's instance.</summary>
-public sealed class ReturnAuthorizationOutHandler(OutboundDispatcher dispatcher) : IOutboundFlow<ReturnAuthorizationChanged>
+public sealed class ReturnAuthorizationOutFlow(OutboundDispatcher dispatcher) : OutboundFlow<ReturnAuthorizationChanged>(dispatcher)
 {
+    public const string Name = "return-authorizations";
+
+    public static OutboundFlowDefinition Registration { get; } = OutboundFlowDefinition.For<ReturnAuthorizationOutFlow, WmsReturnAuthorization>(
+        Name, "ReturnAuthorizationOut", "oms-return-authorizations", "return-authorization", ["return-authorization.created", "return-authorization.changed", "return-authorization.deleted"], ["create", "change", "delete"],
+        "Return authorization created, changed or deleted.");
+
+    public override OutboundFlowDefinition Definition => Registration;
+
     public const int MaxLines = 999;
 
-    public string Flow => OutboundFlows.ReturnAuthorizations;
-
-    public string EntityType => "return-authorization";
-
-    public IReadOnlyCollection<string> Types { get; } = ["return-authorization.created", "return-authorization.changed", "return-authorization.deleted"];
-
-    public Task<DispatchSummary> HandleAsync(OutboundDelivery delivery, CancellationToken cancellationToken) =>
-        dispatcher.DispatchAsync(this, delivery, cancellationToken);
-
-    public IReadOnlyDictionary<string, string[]> Validate(string type, ReturnAuthorizationChanged ra)
+    public override IReadOnlyDictionary<string, string[]> Validate(string type, ReturnAuthorizationChanged ra)
     {
         var errors = new FieldErrors();
         errors.Code("raNumber", ra.RaNumber);
@@ -76,7 +75,7 @@ public sealed class ReturnAuthorizationOutHandler(OutboundDispatcher dispatcher)
         return errors.Result;
     }
 
-    public OutboundEntity Describe(string type, ReturnAuthorizationChanged ra)
+    public override OutboundEntity Describe(string type, ReturnAuthorizationChanged ra)
     {
         var action = type switch
         {
@@ -87,7 +86,7 @@ public sealed class ReturnAuthorizationOutHandler(OutboundDispatcher dispatcher)
         return new OutboundEntity(ra.RaNumber!, ra.Version!.Value, action, [ra.Warehouse!]);
     }
 
-    public object Map(OutboundEntity entity, ReturnAuthorizationChanged ra, OutboundInstance instance)
+    public override WmsDocument Map(OutboundEntity entity, ReturnAuthorizationChanged ra, OutboundInstance instance)
     {
         var codes = instance.Codes;
         return new WmsReturnAuthorization(
@@ -103,8 +102,4 @@ public sealed class ReturnAuthorizationOutHandler(OutboundDispatcher dispatcher)
                     return new WmsReturnLine(l.LineNumber!.Value, codes.Sku(l.Sku!), quantity.Quantity, quantity.Unit, codes.OptionalReason(l.ReasonCode));
                 }).ToArray());
     }
-
-    public Task AcceptAsync(OmsMessage message, OutboundEntity entity, ReturnAuthorizationChanged data, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task DeliveredAsync(OutboundOutcome outcome, ReturnAuthorizationChanged data, CancellationToken cancellationToken) => Task.CompletedTask;
 }

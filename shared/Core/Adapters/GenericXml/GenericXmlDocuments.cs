@@ -1,107 +1,38 @@
 using System.Globalization;
-using System.Text;
 using System.Xml;
-using System.Xml.Linq;
-using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Platform.Tenancy;
-using WmsFunctions.Adapters.HubJson;
-using WmsFunctions.Adapters.X12;
+using WmsFunctions.Flows;
+using WmsFunctions.Flows.Items;
+using WmsFunctions.Flows.OrderChanges;
+using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Flows.PurchaseOrders;
+using WmsFunctions.Flows.ReturnAuthorizations;
+using WmsFunctions.Flows.Vendors;
 
 namespace WmsFunctions.Adapters.GenericXml;
 
+/// <summary>A document in the generic XML dialect: its message type (CWItemOut, ...) and how its element is written.</summary>
+public sealed record GenericXmlBody(string MessageType, Action<XmlWriter> Write);
+
 /// <summary>
-/// An XML dialect in the style of the generic WMS APIs of retail order management systems (CWItemOut,
-/// CWPickOut, ...): every document is one <c>&lt;Message type="CW...Out"&gt;</c> POSTed to <c>messages</c>,
-/// flags are Y/N, codes are attributes. A refusal the hub knows is an answer
-/// <c>&lt;Error code="ORDER_BATCHED"&gt;...&lt;/Error&gt;</c>.
+/// How each document is written in the generic XML dialect, in the style of the generic WMS APIs of retail order
+/// management systems: one element per document inside the <c>Message</c>, codes as attributes, flags Y/N.
 /// </summary>
-public sealed class GenericXmlAdapter : IWmsAdapter
+public sealed class GenericXmlDocuments : IWmsDocumentWriter<GenericXmlBody>
 {
-    public const string AdapterName = "generic-xml";
+    public static GenericXmlDocuments Instance { get; } = new();
 
-    public const string Path = "messages";
+    public GenericXmlBody Item(WmsItem item) => new("CWItemOut", xml => WriteItem(xml, item));
 
-    private static readonly XmlWriterSettings Settings = new()
-    {
-        Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
-        Indent = false,
-        OmitXmlDeclaration = false,
-    };
+    public GenericXmlBody Vendor(WmsVendor vendor) => new("CWVendorOut", xml => WriteVendor(xml, vendor));
 
-    /// <summary>The message type per flow.</summary>
-    public static IReadOnlyDictionary<string, string> MessageTypes { get; } = new Dictionary<string, string>
-    {
-        [OutboundFlows.Items] = "CWItemOut",
-        [OutboundFlows.Vendors] = "CWVendorOut",
-        [OutboundFlows.PurchaseOrders] = "CWPurchaseOrderOut",
-        [OutboundFlows.PickSlips] = "CWPickOut",
-        [OutboundFlows.OrderChanges] = "CWOrderChangeOut",
-        [OutboundFlows.ReturnAuthorizations] = "CWReturnAuthorizationOut",
-    };
+    public GenericXmlBody PurchaseOrder(WmsPurchaseOrder purchaseOrder) => new("CWPurchaseOrderOut", xml => WritePurchaseOrder(xml, purchaseOrder));
 
-    public string Name => AdapterName;
+    public GenericXmlBody PickSlip(WmsPickSlip pickSlip) => new("CWPickOut", xml => WritePickSlip(xml, pickSlip));
 
-    public WmsRequest Render(WmsDocument document, OutboundInstance instance)
-    {
-        using var buffer = new MemoryStream();
-        using (var xml = XmlWriter.Create(buffer, Settings))
-        {
-            xml.WriteStartDocument();
-            xml.WriteStartElement("Message");
-            xml.WriteAttributeString("type", MessageTypes[document.Flow]);
-            xml.WriteAttributeString("messageId", document.MessageId);
-            xml.WriteAttributeString("action", document.Action);
-            xml.WriteAttributeString("version", Number(document.Version));
-            xml.WriteAttributeString("target", instance.Id);
-            switch (document.Entity)
-            {
-                case WmsItem item:
-                    WriteItem(xml, item);
-                    break;
-                case WmsVendor vendor:
-                    WriteVendor(xml, vendor);
-                    break;
-                case WmsPurchaseOrder po:
-                    WritePurchaseOrder(xml, po);
-                    break;
-                case WmsPickSlip slip:
-                    WritePickSlip(xml, slip);
-                    break;
-                case WmsOrderChange change:
-                    WriteOrderChange(xml, change);
-                    break;
-                case WmsReturnAuthorization ra:
-                    WriteReturnAuthorization(xml, ra);
-                    break;
-                default:
-                    throw new NotSupportedException($"No XML shape for {document.Entity.GetType().Name}.");
-            }
+    public GenericXmlBody OrderChange(WmsOrderChange orderChange) => new("CWOrderChangeOut", xml => WriteOrderChange(xml, orderChange));
 
-            xml.WriteEndElement();
-            xml.WriteEndDocument();
-        }
-
-        return new WmsRequest(HttpMethod.Post, Path, "application/xml; charset=utf-8", buffer.ToArray());
-    }
-
-    public string? RefusalReason(int status, string? contentType, string body)
-    {
-        if (contentType is null || !contentType.Contains("xml", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        try
-        {
-            var root = XDocument.Parse(body).Root;
-            var error = root?.Name.LocalName == "Error" ? root : root?.Descendants().FirstOrDefault(e => e.Name.LocalName == "Error");
-            return (string?)error?.Attribute("code") is "ORDER_BATCHED" ? RefusalReasons.OrderBatched : null;
-        }
-        catch (XmlException)
-        {
-            return null;
-        }
-    }
+    public GenericXmlBody ReturnAuthorization(WmsReturnAuthorization returnAuthorization) =>
+        new("CWReturnAuthorizationOut", xml => WriteReturnAuthorization(xml, returnAuthorization));
 
     private static void WriteItem(XmlWriter xml, WmsItem item)
     {

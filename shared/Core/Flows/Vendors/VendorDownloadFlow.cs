@@ -23,22 +23,6 @@ public sealed record VendorChanged
     public IReadOnlyList<VendorContact>? Contacts { get; init; }
 }
 
-public sealed record PostalAddress
-{
-    public string? Line1 { get; init; }
-
-    public string? Line2 { get; init; }
-
-    public string? City { get; init; }
-
-    public string? Region { get; init; }
-
-    public string? PostalCode { get; init; }
-
-    /// <summary>ISO 3166-1 alpha-2.</summary>
-    public string? Country { get; init; }
-}
-
 public sealed record VendorContact
 {
     public string? Name { get; init; }
@@ -51,18 +35,17 @@ public sealed record VendorContact
 }
 
 /// <summary>Vendor download (OMS -> WMS): every new or changed vendor to every instance that receives vendors.</summary>
-public sealed class VendorDownloadHandler(OutboundDispatcher dispatcher) : IOutboundFlow<VendorChanged>
+public sealed class VendorDownloadFlow(OutboundDispatcher dispatcher) : OutboundFlow<VendorChanged>(dispatcher)
 {
-    public string Flow => OutboundFlows.Vendors;
+    public const string Name = "vendors";
 
-    public string EntityType => "vendor";
+    public static OutboundFlowDefinition Registration { get; } = OutboundFlowDefinition.For<VendorDownloadFlow, WmsVendor>(
+        Name, "VendorDownload", "oms-vendors", "vendor", ["vendor.created", "vendor.changed"], ["upsert"],
+        "Vendor download.");
 
-    public IReadOnlyCollection<string> Types { get; } = ["vendor.created", "vendor.changed"];
+    public override OutboundFlowDefinition Definition => Registration;
 
-    public Task<DispatchSummary> HandleAsync(OutboundDelivery delivery, CancellationToken cancellationToken) =>
-        dispatcher.DispatchAsync(this, delivery, cancellationToken);
-
-    public IReadOnlyDictionary<string, string[]> Validate(string type, VendorChanged vendor)
+    public override IReadOnlyDictionary<string, string[]> Validate(string type, VendorChanged vendor)
     {
         var errors = new FieldErrors();
         errors.Code("vendorId", vendor.VendorId);
@@ -75,7 +58,7 @@ public sealed class VendorDownloadHandler(OutboundDispatcher dispatcher) : IOutb
 
         if (vendor.Address is { } address)
         {
-            ValidateAddress(errors, "address.", address);
+            errors.Address("address.", address);
         }
 
         var contacts = vendor.Contacts ?? [];
@@ -99,30 +82,13 @@ public sealed class VendorDownloadHandler(OutboundDispatcher dispatcher) : IOutb
         return errors.Result;
     }
 
-    public static void ValidateAddress(FieldErrors errors, string prefix, PostalAddress address)
-    {
-        errors.Text(prefix + "line1", address.Line1, 128);
-        errors.Text(prefix + "line2", address.Line2, 128, required: false);
-        errors.Text(prefix + "city", address.City, 64);
-        errors.Text(prefix + "region", address.Region, 64, required: false);
-        errors.Text(prefix + "postalCode", address.PostalCode, 16);
-        if (address.Country is not { Length: 2 } country || !country.All(char.IsAsciiLetterUpper))
-        {
-            errors.Add(prefix + "country", "Required: an ISO 3166-1 alpha-2 code (two capital letters).");
-        }
-    }
+    public override OutboundEntity Describe(string type, VendorChanged vendor) => new(vendor.VendorId!, vendor.Version!.Value, "upsert", null);
 
-    public OutboundEntity Describe(string type, VendorChanged vendor) => new(vendor.VendorId!, vendor.Version!.Value, "upsert", null);
-
-    public object Map(OutboundEntity entity, VendorChanged vendor, OutboundInstance instance) =>
+    public override WmsDocument Map(OutboundEntity entity, VendorChanged vendor, OutboundInstance instance) =>
         new WmsVendor(
             vendor.VendorId!,
             vendor.Name!,
             vendor.Active!.Value,
             vendor.Address is { } a ? new WmsAddress(a.Line1!, a.Line2, a.City!, a.Region, a.PostalCode!, a.Country!) : null,
             (vendor.Contacts ?? []).Select(c => new WmsContact(c.Name!, c.Role, c.Email, c.Phone)).ToArray());
-
-    public Task AcceptAsync(OmsMessage message, OutboundEntity entity, VendorChanged data, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task DeliveredAsync(OutboundOutcome outcome, VendorChanged data, CancellationToken cancellationToken) => Task.CompletedTask;
 }
