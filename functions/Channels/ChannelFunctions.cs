@@ -48,7 +48,7 @@ public sealed class ChannelStockFunction(ChannelStockPublisher publisher) : IFun
 /// Service Bus-triggered on the channels' own subscription of the OMS events topic: every event the hub publishes
 /// to the OMS, read for what it means to the marketplaces (stock pushes, shipments, availability signals).
 /// </summary>
-public sealed class ChannelFeedFunction(ChannelFeedHandler handler) : IFunctionHandler
+public sealed class ChannelFeedFunction(ChannelFeedConsumer feed) : IFunctionHandler
 {
     public const string Input = "message";
     public const string SubscriptionSetting = "CHANNELS_FEED_SUBSCRIPTION";
@@ -65,7 +65,7 @@ public sealed class ChannelFeedFunction(ChannelFeedHandler handler) : IFunctionH
             return new InvocationResult().Log("Not a CloudEvent of the hub: nothing for the channels.");
         }
 
-        var result = await handler.HandleAsync(ev, cancellationToken).ConfigureAwait(false);
+        var result = await feed.HandleAsync(ev, cancellationToken).ConfigureAwait(false);
         return new InvocationResult().Log($"{ev.Type} {ev.Id}: {result.Summary}");
     }
 }

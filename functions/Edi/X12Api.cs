@@ -12,7 +12,7 @@ public static class X12Api
     internal sealed class X12Interchange;
 
     /// <summary>X12 text, at most 1 MiB; the 997 goes back in the same type.</summary>
-    public static readonly WebhookMedia Media = new(X12InboundHandler.ContentType, X12InboundHandler.ContentType, X12InboundHandler.MaxBodyBytes, "us-ascii", "utf-8");
+    public static readonly WebhookMedia Media = new(X12InterchangeReceiver.ContentType, X12InterchangeReceiver.ContentType, X12InterchangeReceiver.MaxBodyBytes, "us-ascii", "utf-8");
 
     [EndpointSummary("X12 interchange from a 3PL")]
     [EndpointDescription(
@@ -22,9 +22,9 @@ public static class X12Api
         "on its own: 200 with the 997 (application/edi-x12) saying which sets were rejected and where (AK3 segment position, AK4 " +
         "element). A broken envelope (ISA, IEA, control numbers, counts, truncation, wrong parties) is 400 invalid-interchange with " +
         "the position, and nothing is applied; a 997 for a group the hub never sent is 422 unknown-control-number. See docs/x12.md.")]
-    [WebhookRequest(typeof(X12Interchange), ContentType = X12InboundHandler.ContentType)]
-    [ProducesResponseType(typeof(X12Interchange), StatusCodes.Status200OK, X12InboundHandler.ContentType)]
+    [WebhookRequest(typeof(X12Interchange), ContentType = X12InterchangeReceiver.ContentType)]
+    [ProducesResponseType(typeof(X12Interchange), StatusCodes.Status200OK, X12InterchangeReceiver.ContentType)]
     public static Task<IResult> PostInterchangeAsync(
-        string tenant, string instance, HttpContext context, WebhookGate gate, X12InboundHandler handler) =>
-        gate.RunAsync(context, tenant, instance, X12InboundHandler.Flow, handler.HandleAsync, Media);
+        string tenant, string instance, HttpContext context, WebhookGate gate, X12InterchangeReceiver receiver) =>
+        gate.RunAsync(context, tenant, instance, X12InterchangeReceiver.Flow, receiver.ReceiveAsync, Media);
 }

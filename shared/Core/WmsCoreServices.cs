@@ -121,7 +121,7 @@ public static class WmsCoreServices
         services.AddSingleton<X12Partners>();
         services.AddSingleton<IControlNumbers, TableControlNumbers>();
         services.AddSingleton<X12InterchangeLog>();
-        services.AddSingleton<X12InboundHandler>();
+        services.AddSingleton<X12InterchangeReceiver>();
         // Channels: marketplaces behind one adapter seam, availability per SKU and channel, order intake, feedback.
         services.AddTenantSection<TenantChannelsOptions>(TenantChannelsOptions.Section, AbsentSection.Defaults);
         services.AddSingleton<IValidateOptions<PerTenant<TenantChannelsOptions>>>(new ChannelOptionsValidator(configuration));
@@ -136,7 +136,7 @@ public static class WmsCoreServices
         services.AddSingleton<ChannelStockPublisher>();
         services.AddSingleton<ChannelOrderIntake>();
         services.AddInboxFlow<ChannelOrderFlow>();
-        services.AddSingleton<ChannelFeedHandler>();
+        services.AddSingleton<ChannelFeedConsumer>();
         services.AddSingleton<ChannelReport>();
         services.AddWmsOperations(configuration);
         // Reconciliation: pull each WMS's stock, compare with the snapshot, report, flag, correct a trusted WMS.

@@ -27,7 +27,7 @@ public sealed record ChannelFeedResult(int SkusSignalled, int Shipments, int Sto
 ///   is new, with carrier, class and tracking, so lines not shipped stay open.
 /// Replays are harmless: pushes leave a marker per event, shipments are reported from cumulative quantities.
 /// </summary>
-public sealed partial class ChannelFeedHandler(
+public sealed partial class ChannelFeedConsumer(
     HubStorage storage,
     ChannelDirectory channels,
     MarketplaceAdapters adapters,
@@ -36,7 +36,7 @@ public sealed partial class ChannelFeedHandler(
     StockLedger ledger,
     FailedSyncStore failedSyncs,
     TimeProvider time,
-    ILogger<ChannelFeedHandler> logger)
+    ILogger<ChannelFeedConsumer> logger)
 {
     private const string PickSlipEventPrefix = OmsEvent.TypePrefix + "pickslip.";
 

@@ -34,7 +34,7 @@ namespace WmsFunctions.Adapters.X12;
 /// the 997 (one AK2 per set, AK3/AK4 with segment and element positions for what was wrong). 997s from the partner
 /// (for the hub's 940s and 943s) are matched to what was sent; they get no 997 back.
 /// </summary>
-public sealed partial class X12InboundHandler(
+public sealed partial class X12InterchangeReceiver(
     X12Partners partners,
     IControlNumbers controlNumbers,
     X12InterchangeLog interchanges,
@@ -47,7 +47,7 @@ public sealed partial class X12InboundHandler(
     FailedSyncStore failedSyncs,
     AuditLog audit,
     TimeProvider time,
-    ILogger<X12InboundHandler> logger)
+    ILogger<X12InterchangeReceiver> logger)
 {
     public const string Flow = "x12";
 
@@ -56,7 +56,7 @@ public sealed partial class X12InboundHandler(
     /// <summary>Interchanges are bigger than JSON events: up to 1 MiB per request.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
-    public async Task<InboundResult> HandleAsync(InboundRequest request, CancellationToken cancellationToken)
+    public async Task<InboundResult> ReceiveAsync(InboundRequest request, CancellationToken cancellationToken)
     {
         var instance = request.Instance;
         if (!partners.TryGet(instance.Tenant, instance.Id, out var partner))
