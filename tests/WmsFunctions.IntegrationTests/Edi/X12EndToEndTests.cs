@@ -101,7 +101,7 @@ public sealed class X12EndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("", await ack.Content.ReadAsStringAsync(Ct)); // a 997 is not acknowledged
         Assert.Equal(PickSlipState.Acknowledged, (await Slips.GetAsync("acme", "PS-X1", Ct))!.State);
         var logged = Assert.Single(await _tpl.Hub.RowsAsync(HubTable.X12Interchanges));
-        Assert.Equal((X12InterchangeStatus.Accepted, "PS-X1", "pick-slips"), (logged.GetString("Status"), logged.GetString("EntityId"), logged.GetString("Flow")));
+        Assert.Equal((nameof(X12InterchangeStatus.Accepted), "PS-X1", "pick-slips"), (logged.GetString("Status"), logged.GetString("EntityId"), logged.GetString("Flow")));
 
         var advice = new OrderShipped("F", "PS-X1", Today, "SHP-1", null, [new X12Party("SF", "TPL DC", "UL", ThirdPartyWarehouse.Gln)], [], [],
             new X12Carrier("U", "UPSN"),
@@ -139,7 +139,7 @@ public sealed class X12EndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(("x12-rejected", "PS-X2", "oms-to-wms"), (failed.ReasonCode, failed.EntityId, failed.Direction));
         Assert.Contains("AK5 R codes 5", failed.Detail, StringComparison.Ordinal);
         Assert.Contains("segment W01 at position 7 error 8, element 2 error 7 ('EA')", failed.Detail, StringComparison.Ordinal);
-        Assert.Equal(X12InterchangeStatus.Rejected, Assert.Single(await _tpl.Hub.RowsAsync(HubTable.X12Interchanges)).GetString("Status"));
+        Assert.Equal(nameof(X12InterchangeStatus.Rejected), Assert.Single(await _tpl.Hub.RowsAsync(HubTable.X12Interchanges)).GetString("Status"));
     }
 
     [Fact]

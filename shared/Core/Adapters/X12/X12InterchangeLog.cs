@@ -9,16 +9,17 @@ using WmsFunctions.Pipeline.Delivery;
 
 namespace WmsFunctions.Adapters.X12;
 
-public static class X12InterchangeStatus
+/// <summary>Where an interchange the hub sent stands (stored by name).</summary>
+public enum X12InterchangeStatus
 {
     /// <summary>Written and handed to the transport; no 997 yet.</summary>
-    public const string Sent = "Sent";
+    Sent,
 
     /// <summary>The partner's 997 accepted the set (AK5 A or E).</summary>
-    public const string Accepted = "Accepted";
+    Accepted,
 
     /// <summary>The partner's 997 rejected the set (AK5 R, or AK9 R for the group): a failed sync was recorded.</summary>
-    public const string Rejected = "Rejected";
+    Rejected,
 }
 
 /// <summary>
@@ -62,7 +63,7 @@ public sealed class X12InterchangeEntity : ITableEntity
     /// <summary>The OMS message the interchange was written for.</summary>
     public string MessageId { get; set; } = "";
 
-    public string Status { get; set; } = X12InterchangeStatus.Sent;
+    public X12InterchangeStatus Status { get; set; } = X12InterchangeStatus.Sent;
 
     public DateTimeOffset SentAt { get; set; }
 
@@ -134,7 +135,7 @@ public sealed class X12InterchangeLog(HubStorage storage, TimeProvider time)
     /// Records the 997's verdict once: true when this call moved the row from Sent, false when a 997 had already
     /// decided it (a repeated 997 changes nothing; a later, contradicting one neither: the first verdict stands).
     /// </summary>
-    public async Task<bool> AcknowledgeAsync(X12InterchangeEntity row, string status, string acknowledgedBy, string? detail, CancellationToken cancellationToken)
+    public async Task<bool> AcknowledgeAsync(X12InterchangeEntity row, X12InterchangeStatus status, string acknowledgedBy, string? detail, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubTable.X12Interchanges, cancellationToken).ConfigureAwait(false);
         for (var race = 0; race < 8; race++)

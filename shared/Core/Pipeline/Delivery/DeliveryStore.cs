@@ -8,19 +8,20 @@ using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;
 
-public static class DeliveryStatus
+/// <summary>Where one version of one document stands with one instance (stored by name).</summary>
+public enum DeliveryStatus
 {
     /// <summary>This version is being sent (or its last send failed transiently and the host will redeliver).</summary>
-    public const string Claimed = "Claimed";
+    Claimed,
 
     /// <summary>The WMS accepted this version.</summary>
-    public const string Delivered = "Delivered";
+    Delivered,
 
     /// <summary>The WMS refused this version for good (4xx); a failed sync holds its answer.</summary>
-    public const string Refused = "Refused";
+    Refused,
 
     /// <summary>This message cannot be delivered to the instance (a code without mapping, refused credentials); a failed sync says why.</summary>
-    public const string Failed = "Failed";
+    Failed,
 }
 
 /// <summary>
@@ -42,7 +43,7 @@ public sealed class DeliveryEntity : ITableEntity
 
     public string MessageId { get; set; } = "";
 
-    public string Status { get; set; } = DeliveryStatus.Claimed;
+    public DeliveryStatus Status { get; set; } = DeliveryStatus.Claimed;
 
     /// <summary>Sends of this version by this message (1 the first time).</summary>
     public int Attempts { get; set; }
@@ -145,7 +146,7 @@ public sealed class DeliveryStore(HubStorage storage, TimeProvider time)
     }
 
     /// <summary>Stores the final status of a claimed version, unless a newer version has been claimed meanwhile.</summary>
-    public async Task CompleteAsync(DeliveryEntity claimed, string status, CancellationToken cancellationToken)
+    public async Task CompleteAsync(DeliveryEntity claimed, DeliveryStatus status, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubTable.OutboundDeliveries, cancellationToken).ConfigureAwait(false);
         var entity = claimed;

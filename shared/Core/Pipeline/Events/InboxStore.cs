@@ -6,13 +6,14 @@ using WmsFunctions.Platform.Json;
 
 namespace WmsFunctions.Pipeline.Events;
 
-public static class InboxStatus
+/// <summary>Where an inbox row stands (stored by name).</summary>
+public enum InboxStatus
 {
     /// <summary>Accepted and durable; its effects may be partly applied. The outbox relay finishes it if nobody else does.</summary>
-    public const string Received = "Received";
+    Received,
 
     /// <summary>Every effect applied; the answer and the OMS event are stored and never change again.</summary>
-    public const string Applied = "Applied";
+    Applied,
 }
 
 /// <summary>
@@ -45,7 +46,7 @@ public sealed class InboxEntity : ITableEntity
 
     public string CorrelationId { get; set; } = "";
 
-    public string Status { get; set; } = InboxStatus.Received;
+    public InboxStatus Status { get; set; } = InboxStatus.Received;
 
     public DateTimeOffset ReceivedAt { get; set; }
 

@@ -5,13 +5,14 @@ using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Pipeline.Webhooks;
 
-public static class DeliveryStatus
+/// <summary>Where a Standard Webhooks message stands (stored by name).</summary>
+public enum WebhookDeliveryStatus
 {
     /// <summary>A request with this webhook-id is being handled; it owns the row until <see cref="WebhookDeliveryEntity.LeaseUntil"/>.</summary>
-    public const string InProgress = "InProgress";
+    InProgress,
 
     /// <summary>Answered; the stored answer is what every later delivery of the same message gets.</summary>
-    public const string Completed = "Completed";
+    Completed,
 }
 
 /// <summary>
@@ -36,7 +37,7 @@ public sealed class WebhookDeliveryEntity : ITableEntity
     /// <summary>Hex SHA-256 of the raw body, exactly as signed.</summary>
     public string BodyHash { get; set; } = "";
 
-    public string Status { get; set; } = DeliveryStatus.InProgress;
+    public WebhookDeliveryStatus Status { get; set; } = WebhookDeliveryStatus.InProgress;
 
     public DateTimeOffset ReceivedAt { get; set; }
 
@@ -93,7 +94,7 @@ public sealed class WebhookDeliveries(HubStorage storage, TimeProvider time)
             WebhookId = webhookId,
             Flow = flow,
             BodyHash = Convert.ToHexStringLower(SHA256.HashData(body.Span)),
-            Status = DeliveryStatus.InProgress,
+            Status = WebhookDeliveryStatus.InProgress,
             ReceivedAt = now,
             LeaseUntil = now + Lease,
         };
@@ -125,7 +126,7 @@ public sealed class WebhookDeliveries(HubStorage storage, TimeProvider time)
             return new DeliveryStart.Reused();
         }
 
-        if (existing.Status == DeliveryStatus.Completed)
+        if (existing.Status == WebhookDeliveryStatus.Completed)
         {
             return new DeliveryStart.Answered(existing.ResponseStatus ?? 202, existing.ResponseBody ?? "{}", existing.EventId);
         }
@@ -153,7 +154,7 @@ public sealed class WebhookDeliveries(HubStorage storage, TimeProvider time)
     public async Task CompleteAsync(WebhookDeliveryEntity row, int status, string body, string? eventId, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubTable.WebhookDeliveries, cancellationToken).ConfigureAwait(false);
-        row.Status = DeliveryStatus.Completed;
+        row.Status = WebhookDeliveryStatus.Completed;
         row.CompletedAt = time.GetUtcNow();
         row.ResponseStatus = status;
         row.ResponseBody = body;
