@@ -20,8 +20,8 @@ public sealed class OmsToWmsFunction(IOutboundFlow flow) : IFunctionHandler
     {
         var summary = await flow.RunAsync(Read(invocation), cancellationToken).ConfigureAwait(false);
         var function = flow.Definition.Function;
-        var result = new InvocationResult().Log($"{function}: {summary.Outcome}");
-        foreach (var line in summary.Instances)
+        var result = new InvocationResult().Log($"{function}: {summary}");
+        foreach (var line in summary.InstanceLines)
         {
             result.Log($"{function}: {line}");
         }

@@ -138,16 +138,15 @@ public sealed class FailedSyncReplayer
     {
         var only = failed.Instance is FailedSyncStore.Unrouted ? null : failed.Instance;
         var summary = await dispatch(new OutboundDelivery(body, failed.MessageId, 1, failed.CorrelationId, Replay: true, OnlyInstance: only), cancellationToken).ConfigureAwait(false);
-        var outcomes = summary.Instances.Select(line => line[(line.LastIndexOf(':') + 1)..].Trim()).ToArray();
-        var text = summary.Instances.Count == 0 ? summary.Outcome : string.Join("; ", summary.Instances);
-        if (summary.Outcome != "done")
+        var text = summary.Instances.Count == 0 ? summary.ToString() : string.Join("; ", summary.InstanceLines);
+        if (summary.Outcome != DispatchOutcome.Done)
         {
-            var reason = summary.Outcome.StartsWith("rejected: ", StringComparison.Ordinal) ? summary.Outcome["rejected: ".Length..] : summary.Outcome;
+            var reason = summary.Outcome == DispatchOutcome.Rejected ? summary.RejectedFor : summary.ToString();
             return (false, only is null ? null : reason, text, text);
         }
 
         // delivered; stale (a newer version went since) and duplicate (delivered meanwhile) leave nothing to do either
-        return outcomes.All(o => o is "delivered" or "stale" or "duplicate") ? (true, null, null, text) : (false, null, null, text);
+        return (summary.Settled, null, null, text);
     }
 
     private async Task<(bool, string?, string?, string)> ReplayInboundAsync(FailedSyncEntity failed, string body, CancellationToken cancellationToken)

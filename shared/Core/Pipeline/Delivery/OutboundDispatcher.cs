@@ -25,8 +25,55 @@ public sealed class OutboundDeliveryOptions
     public int MaxDeliveryCount { get; set; } = 10;
 }
 
-/// <summary>How one message went, per instance, for the function's log lines.</summary>
-public sealed record DispatchSummary(string Outcome, IReadOnlyList<string> Instances);
+/// <summary>What became of one message as a whole.</summary>
+public enum DispatchOutcome
+{
+    /// <summary>Routed, and every instance's delivery settled (whatever its outcome).</summary>
+    Done,
+
+    /// <summary>No instance receives the flow for the document's warehouses.</summary>
+    Unrouted,
+
+    /// <summary>Malformed, invalid or for an unknown tenant: a failed sync, nothing sent (<see cref="DispatchSummary.RejectedFor"/>).</summary>
+    Rejected,
+}
+
+/// <summary>What became of one message for one instance.</summary>
+public enum InstanceDelivery
+{
+    Delivered,
+
+    /// <summary>A newer version went to the instance already: nothing sent.</summary>
+    Stale,
+
+    /// <summary>This version was handled already: nothing sent twice.</summary>
+    Duplicate,
+
+    /// <summary>The WMS refused it for good; a failed sync holds its answer.</summary>
+    Refused,
+
+    /// <summary>It cannot be delivered to the instance (a code without mapping, refused credentials); a failed sync says why.</summary>
+    Failed,
+
+    /// <summary>The WMS could not be reached: the host delivers the message again.</summary>
+    Unavailable,
+}
+
+/// <summary>How one message went, per instance.</summary>
+public sealed record DispatchSummary(DispatchOutcome Outcome, IReadOnlyList<(string Instance, InstanceDelivery Delivery)> Instances, string? RejectedFor = null)
+{
+    /// <summary>Every instance's delivery settled with nothing left to do (delivered now, before, or superseded).</summary>
+    public bool Settled => Outcome == DispatchOutcome.Done && Instances.All(i => i.Delivery is InstanceDelivery.Delivered or InstanceDelivery.Stale or InstanceDelivery.Duplicate);
+
+    /// <summary>For the function's log lines: "done", "unrouted" or "rejected: reason", then "instance: outcome" per instance.</summary>
+    public override string ToString() => Outcome switch
+    {
+        DispatchOutcome.Rejected => "rejected: " + RejectedFor,
+        _ => Outcome.ToString().ToLowerInvariant(),
+    };
+
+    public IEnumerable<string> InstanceLines => Instances.Select(i => $"{i.Instance}: {i.Delivery.ToString().ToLowerInvariant()}");
+}
 
 /// <summary>
 /// Runs every OMS -> WMS flow the same way:
@@ -98,12 +145,12 @@ public sealed partial class OutboundDispatcher(
         if (instances.Count == 0)
         {
             await AuditAsync(context, null, "unrouted", null, "no WMS instance receives this flow for its warehouses", started, null, cancellationToken).ConfigureAwait(false);
-            return new DispatchSummary("unrouted", []);
+            return new DispatchSummary(DispatchOutcome.Unrouted, []);
         }
 
         var results = await Task.WhenAll(instances.Select(instance => DeliverAsync(context, instance, cancellationToken))).ConfigureAwait(false);
-        var lines = instances.Zip(results, (i, r) => $"{i.Id}: {r}").ToList();
-        var unavailable = instances.Zip(results).Where(p => p.Second == "unavailable").Select(p => p.First.Id).ToList();
+        var lines = instances.Zip(results, (i, r) => (i.Id, r)).ToList();
+        var unavailable = lines.Where(p => p.r == InstanceDelivery.Unavailable).Select(p => p.Id).ToList();
         if (unavailable.Count > 0)
         {
             throw new WmsUnavailableException(
@@ -112,10 +159,10 @@ public sealed partial class OutboundDispatcher(
                 null);
         }
 
-        return new DispatchSummary("done", lines);
+        return new DispatchSummary(DispatchOutcome.Done, lines);
     }
 
-    private async Task<string> DeliverAsync<TData>(Context<TData> context, OutboundInstance instance, CancellationToken cancellationToken)
+    private async Task<InstanceDelivery> DeliverAsync<TData>(Context<TData> context, OutboundInstance instance, CancellationToken cancellationToken)
         where TData : class
     {
         var started = time.GetTimestamp();
@@ -126,10 +173,10 @@ public sealed partial class OutboundDispatcher(
             case ClaimOutcome.Stale:
                 LogStale(logger, flow.Definition.Name, entity.Id, entity.Version, claim.StoredVersion, instance.Key);
                 await AuditAsync(context, instance, "stale", null, $"v{entity.Version} is older than v{claim.StoredVersion} already sent", started, null, cancellationToken).ConfigureAwait(false);
-                return "stale";
+                return InstanceDelivery.Stale;
             case ClaimOutcome.Duplicate:
                 await AuditAsync(context, instance, "duplicate", null, $"v{entity.Version} already handled", started, null, cancellationToken).ConfigureAwait(false);
-                return "duplicate";
+                return InstanceDelivery.Duplicate;
         }
 
         var row = claim.Row!;
@@ -147,7 +194,7 @@ public sealed partial class OutboundDispatcher(
             await flow.DeliveredAsync(Outcome(context, instance, DeliveryResult.Failed, missing.Reason), data, cancellationToken).ConfigureAwait(false);
             await deliveries.CompleteAsync(row, DeliveryStatus.Failed, cancellationToken).ConfigureAwait(false);
             await AuditAsync(context, instance, "failed", missing.Reason, missing.Message, started, claim.Attempt, cancellationToken).ConfigureAwait(false);
-            return "failed";
+            return InstanceDelivery.Failed;
         }
 
         WmsAnswer answer;
@@ -166,7 +213,7 @@ public sealed partial class OutboundDispatcher(
             }
 
             await AuditAsync(context, instance, last ? "failed" : "retrying", "wms-unavailable", unavailable.Message, started, claim.Attempt, cancellationToken).ConfigureAwait(false);
-            return "unavailable";
+            return InstanceDelivery.Unavailable;
         }
         catch (WmsAuthException auth)
         {
@@ -174,7 +221,7 @@ public sealed partial class OutboundDispatcher(
             await flow.DeliveredAsync(Outcome(context, instance, DeliveryResult.Failed, "wms-auth-failed"), data, cancellationToken).ConfigureAwait(false);
             await deliveries.CompleteAsync(row, DeliveryStatus.Failed, cancellationToken).ConfigureAwait(false);
             await AuditAsync(context, instance, "failed", "wms-auth-failed", auth.Message, started, claim.Attempt, cancellationToken).ConfigureAwait(false);
-            return "failed";
+            return InstanceDelivery.Failed;
         }
 
         if (answer.Accepted)
@@ -182,7 +229,7 @@ public sealed partial class OutboundDispatcher(
             await flow.DeliveredAsync(Outcome(context, instance, DeliveryResult.Sent, null), data, cancellationToken).ConfigureAwait(false);
             await deliveries.CompleteAsync(row, DeliveryStatus.Delivered, cancellationToken).ConfigureAwait(false);
             await AuditAsync(context, instance, "delivered", null, $"HTTP {answer.Status} after {answer.Attempts} HTTP attempt(s)", started, claim.Attempt, cancellationToken).ConfigureAwait(false);
-            return "delivered";
+            return InstanceDelivery.Delivered;
         }
 
         var reason = dialect.RefusalReason(answer.Status, answer.ContentType, answer.Body) ?? RefusalReasons.WmsRefused;
@@ -192,7 +239,7 @@ public sealed partial class OutboundDispatcher(
         await flow.DeliveredAsync(Outcome(context, instance, DeliveryResult.Refused, reason), data, cancellationToken).ConfigureAwait(false);
         await deliveries.CompleteAsync(row, DeliveryStatus.Refused, cancellationToken).ConfigureAwait(false);
         await AuditAsync(context, instance, "refused", reason, excerpt, started, claim.Attempt, cancellationToken).ConfigureAwait(false);
-        return "refused";
+        return InstanceDelivery.Refused;
     }
 
     private async Task<DispatchSummary> RejectAsync<TData>(
@@ -212,7 +259,7 @@ public sealed partial class OutboundDispatcher(
                 Reason: reason, Summary: FailedSyncStore.Excerpt(detail, 200), DurationMs: time.GetElapsedTime(started).TotalMilliseconds, Attempt: delivery.DeliveryCount),
             $"{flow.Definition.Name}|{messageId}|rejected|{delivery.DeliveryCount}",
             cancellationToken).ConfigureAwait(false);
-        return new DispatchSummary("rejected: " + reason, []);
+        return new DispatchSummary(DispatchOutcome.Rejected, [], reason);
     }
 
     private Task<FailedSyncEntity> FailAsync<TData>(Context<TData> context, OutboundInstance instance, string reason, string detail, CancellationToken cancellationToken)
