@@ -61,6 +61,7 @@ public static class WmsCoreServices
         services.AddSingleton<ItemCatalog>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<StockLedger>();
+        services.AddSingleton<StockReservations>();
         services.AddSingleton<InboxStore>();
         services.AddSingleton<OutboxMessages>();
         services.AddSingleton<InboundEventProcessor>();
