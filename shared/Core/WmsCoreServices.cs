@@ -62,6 +62,7 @@ public static class WmsCoreServices
         services.AddSingleton<AuditLog>();
         services.AddSingleton<StockLedger>();
         services.AddSingleton<StockReservations>();
+        services.AddSingleton<StockReads>();
         services.AddSingleton<InboxStore>();
         services.AddSingleton<OutboxMessages>();
         services.AddSingleton<InboundEventProcessor>();

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WmsFunctions.Pipeline.Audit;
@@ -36,7 +35,7 @@ public sealed partial class ReconciliationRunner(
     IOptions<HubOptions> hub,
     IOptions<ReconciliationSettings> settings,
     WmsStockPull pull,
-    HubStorage storage,
+    StockReads stock,
     InboundEventProcessor processor,
     AuditLog audit,
     OmsStockClient oms,
@@ -48,7 +47,7 @@ public sealed partial class ReconciliationRunner(
 
     private WmsStockPull Pull => pull;
 
-    private HubStorage Storage => storage;
+    private StockReads Stock => stock;
 
     private InboundEventProcessor Processor => processor;
 
@@ -158,9 +157,6 @@ public sealed partial class ReconciliationRunner(
     /// <summary>A WMS row mapped to the OMS's codes.</summary>
     private sealed record MappedRow(WmsStockRow Row, string Sku, string Warehouse, string Area, DateTimeOffset AsOf);
 
-    /// <summary>A snapshot with only what the comparison needs: this instance's areas.</summary>
-    private sealed record HubSku(string Warehouse, string Sku, Dictionary<string, long> Areas, DateTimeOffset UpdatedAt);
-
     /// <summary>One movement as the report shows it.</summary>
     private sealed record MovementView(DateTimeOffset AppliedAt, DateTimeOffset OccurredAt, string Area, string Instance, string Flow, string EventId, string Kind, long Quantity, long OnHandAfter, bool Applied);
 
@@ -176,7 +172,6 @@ public sealed partial class ReconciliationRunner(
     {
         private readonly List<ReconciliationRowEntity> _rows = new(ReconciliationStore.BatchSize);
         private readonly HashSet<string> _aliasTargets = instance.AliasTargets.ToHashSet(StringComparer.Ordinal);
-        private readonly string _areaPrefix = StockLedger.InstanceArea(instance.Id);
         private DateTimeOffset _asOf;
         private bool _omsAvailable = omsStock is not null;
 
@@ -209,25 +204,24 @@ public sealed partial class ReconciliationRunner(
 
         private async Task ReconcileFacilityAsync(string facility, IReadOnlyList<string> warehouses, CancellationToken cancellationToken)
         {
-            var stock = await runner.Storage.TableAsync(HubTable.Stock, cancellationToken).ConfigureAwait(false);
-            var setAside = new SortedDictionary<string, (List<MappedRow> Wms, List<HubSku> Hub)>(StringComparer.Ordinal);
+            var setAside = new SortedDictionary<string, (List<MappedRow> Wms, List<InstanceSnapshot> Hub)>(StringComparer.Ordinal);
             var wms = MappedRowsAsync(facility, warehouses, setAside, cancellationToken);
-            var hubRows = SortedMerge.MergeSortedAsync(warehouses.Select(w => SnapshotsAsync(stock, w, setAside, cancellationToken)).ToList(), h => h.Sku, cancellationToken);
+            var hubRows = SortedMerge.MergeSortedAsync(warehouses.Select(w => SnapshotsAsync(w, setAside, cancellationToken)).ToList(), h => h.Sku, cancellationToken);
             await foreach (var group in SortedMerge.FullOuterJoinAsync(wms, r => r.Sku, hubRows, h => h.Sku, cancellationToken).ConfigureAwait(false))
             {
-                await CompareSkuAsync(stock, group.Key, group.Left, group.Right, cancellationToken).ConfigureAwait(false);
+                await CompareSkuAsync(group.Key, group.Left, group.Right, cancellationToken).ConfigureAwait(false);
             }
 
             foreach (var (sku, sides) in setAside)
             {
-                await CompareSkuAsync(stock, sku, sides.Wms, sides.Hub, cancellationToken).ConfigureAwait(false);
+                await CompareSkuAsync(sku, sides.Wms, sides.Hub, cancellationToken).ConfigureAwait(false);
             }
         }
 
         private bool SetAside(string omsSku) => _aliasTargets.Contains(omsSku) || TableKeys.Escape(omsSku) != omsSku;
 
         private async IAsyncEnumerable<MappedRow> MappedRowsAsync(
-            string facility, IReadOnlyList<string> warehouses, SortedDictionary<string, (List<MappedRow> Wms, List<HubSku> Hub)> setAside,
+            string facility, IReadOnlyList<string> warehouses, SortedDictionary<string, (List<MappedRow> Wms, List<InstanceSnapshot> Hub)> setAside,
             [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             var rows = runner.Pull.RowsAsync(target, dialect, facility, options.PageSize, run.RunId, OnPage, cancellationToken);
@@ -272,33 +266,15 @@ public sealed partial class ReconciliationRunner(
             _asOf = page.AsOf;
         }
 
-        private async IAsyncEnumerable<HubSku> SnapshotsAsync(
-            TableClient stock, string warehouse, SortedDictionary<string, (List<MappedRow> Wms, List<HubSku> Hub)> setAside,
+        private async IAsyncEnumerable<InstanceSnapshot> SnapshotsAsync(
+            string warehouse, SortedDictionary<string, (List<MappedRow> Wms, List<InstanceSnapshot> Hub)> setAside,
             [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            var partition = StockSnapshotEntity.PartitionFor(run.Tenant, warehouse);
-            var low = StockSnapshotEntity.RowPrefix;
-            var high = TableKeys.PrefixEnd(low);
-            var snapshots = stock.QueryAsync<StockSnapshotEntity>(
-                s => s.PartitionKey == partition && s.RowKey.CompareTo(low) >= 0 && s.RowKey.CompareTo(high) < 0,
-                maxPerPage: 1000,
-                select: [nameof(StockSnapshotEntity.Sku), nameof(StockSnapshotEntity.Areas), nameof(StockSnapshotEntity.UpdatedAt)],
-                cancellationToken: cancellationToken);
-            await foreach (var snapshot in snapshots.ConfigureAwait(false))
+            await foreach (var hubSku in runner.Stock.SnapshotsAsync(run.Tenant, warehouse, instance.Id, cancellationToken).ConfigureAwait(false))
             {
-                var areas = new Dictionary<string, long>(StringComparer.Ordinal);
-                foreach (var (area, figure) in StockLedger.ReadAreas(snapshot))
+                if (SetAside(hubSku.Sku))
                 {
-                    if (area.StartsWith(_areaPrefix, StringComparison.Ordinal) && area.Length > _areaPrefix.Length)
-                    {
-                        areas[area] = figure.OnHand;
-                    }
-                }
-
-                var hubSku = new HubSku(warehouse, snapshot.Sku, areas, snapshot.UpdatedAt);
-                if (SetAside(snapshot.Sku))
-                {
-                    (setAside.TryGetValue(snapshot.Sku, out var sides) ? sides : setAside[snapshot.Sku] = ([], [])).Hub.Add(hubSku);
+                    (setAside.TryGetValue(hubSku.Sku, out var sides) ? sides : setAside[hubSku.Sku] = ([], [])).Hub.Add(hubSku);
                     continue;
                 }
 
@@ -306,7 +282,7 @@ public sealed partial class ReconciliationRunner(
             }
         }
 
-        private async Task CompareSkuAsync(TableClient stock, string sku, IReadOnlyList<MappedRow> wmsRows, IReadOnlyList<HubSku> hubRows, CancellationToken cancellationToken)
+        private async Task CompareSkuAsync(string sku, IReadOnlyList<MappedRow> wmsRows, IReadOnlyList<InstanceSnapshot> hubRows, CancellationToken cancellationToken)
         {
             // The as-of of the page the SKU's rows came from (the merge may already have read the next page).
             var asOf = wmsRows.Count > 0 ? wmsRows.Min(r => r.AsOf) : _asOf;
@@ -326,7 +302,7 @@ public sealed partial class ReconciliationRunner(
                 var horizon = asOf - runner.ClockSkew;
                 if (hubSku is { Areas.Count: > 0 } && hubSku.UpdatedAt >= horizon)
                 {
-                    movements = await MovementsAsync(stock, warehouse, sku, horizon, cancellationToken).ConfigureAwait(false);
+                    movements = await MovementsAsync(warehouse, sku, horizon, cancellationToken).ConfigureAwait(false);
                     foreach (var move in movements.Where(m => m.Applied && m.OccurredAt > asOf && m.Instance == instance.Id))
                     {
                         inFlight[move.Area] = inFlight.GetValueOrDefault(move.Area) + move.Quantity;
@@ -346,33 +322,17 @@ public sealed partial class ReconciliationRunner(
                         continue;
                     }
 
-                    movements ??= await MovementsAsync(stock, warehouse, sku, null, cancellationToken).ConfigureAwait(false);
+                    movements ??= await MovementsAsync(warehouse, sku, null, cancellationToken).ConfigureAwait(false);
                     await ReportAsync(comparison, asOf, wmsRows.FirstOrDefault(r => r.Warehouse == warehouse && r.Area == area)?.Row, movements, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
 
         /// <summary>Newest first: every movement applied after <paramref name="horizon"/>, and at least the last few.</summary>
-        private async Task<IReadOnlyList<MovementView>> MovementsAsync(TableClient stock, string warehouse, string sku, DateTimeOffset? horizon, CancellationToken cancellationToken)
+        private async Task<IReadOnlyList<MovementView>> MovementsAsync(string warehouse, string sku, DateTimeOffset? horizon, CancellationToken cancellationToken)
         {
-            var partition = StockSnapshotEntity.PartitionFor(run.Tenant, warehouse);
-            var prefix = StockMovementEntity.RowPrefixFor(sku);
-            var high = TableKeys.PrefixEnd(prefix);
-            var found = new List<MovementView>();
-            await foreach (var move in stock.QueryAsync<StockMovementEntity>(
-                m => m.PartitionKey == partition && m.RowKey.CompareTo(prefix) >= 0 && m.RowKey.CompareTo(high) < 0,
-                maxPerPage: 100,
-                cancellationToken: cancellationToken).ConfigureAwait(false))
-            {
-                if (found.Count >= options.RecentMovements && (horizon is null || move.AppliedAt < horizon))
-                {
-                    break;
-                }
-
-                found.Add(new MovementView(move.AppliedAt, move.OccurredAt, move.Area, move.Instance, move.Flow, move.EventId, move.Kind, move.Quantity, move.OnHandAfter, move.Applied));
-            }
-
-            return found;
+            var found = await runner.Stock.MovementsSinceAsync(run.Tenant, warehouse, sku, horizon, options.RecentMovements, cancellationToken).ConfigureAwait(false);
+            return found.Select(move => new MovementView(move.AppliedAt, move.OccurredAt, move.Area, move.Instance, move.Flow, move.EventId, move.Kind, move.Quantity, move.OnHandAfter, move.Applied)).ToList();
         }
 
         private async Task ReportAsync(AreaComparison comparison, DateTimeOffset asOf, WmsStockRow? wmsRow, IReadOnlyList<MovementView> movements, CancellationToken cancellationToken)

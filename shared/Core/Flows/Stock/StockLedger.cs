@@ -108,30 +108,7 @@ public sealed partial class StockLedger(HubStorage storage, TimeProvider time, I
         return results;
     }
 
-    /// <summary>The newest movements of one SKU in one location, for explaining its stock.</summary>
-    public async Task<IReadOnlyList<StockMovementEntity>> RecentMovementsAsync(
-        string tenant, string warehouse, string sku, int take, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(HubTable.Stock, cancellationToken).ConfigureAwait(false);
-        var prefix = StockMovementEntity.RowPrefixFor(sku);
-        var movements = new List<StockMovementEntity>(take);
-        var query = table.QueryAsync<StockMovementEntity>(
-            m => m.PartitionKey == StockSnapshotEntity.PartitionFor(tenant, warehouse)
-                 && m.RowKey.CompareTo(prefix) >= 0 && m.RowKey.CompareTo(TableKeys.PrefixEnd(prefix)) < 0,
-            maxPerPage: take,
-            cancellationToken: cancellationToken);
-        await foreach (var movement in query.ConfigureAwait(false))
-        {
-            movements.Add(movement);
-            if (movements.Count == take)
-            {
-                break;
-            }
-        }
-
-        return movements;
-    }
-
+    /// <summary>On hand of one SKU in one location now (null when the hub holds no snapshot of it there). <see cref="StockReads"/> reads many.</summary>
     public async Task<StockSnapshotEntity?> GetSnapshotAsync(string tenant, string warehouse, string sku, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubTable.Stock, cancellationToken).ConfigureAwait(false);
