@@ -18,7 +18,7 @@ namespace WmsFunctions.Flows.PurchaseOrderReceipts;
 /// Good units go to sellable stock at the location; damaged units count as received and are booked to the
 /// instance's "damaged" disposition location, or only reported when it has none.
 /// </summary>
-public sealed class PurchaseOrderReceiptHandler(ItemCatalog items, ReceiptLedger receipts, InboundEventProcessor processor, TimeProvider time)
+public sealed class PurchaseOrderReceiptHandler(ItemCatalog items, PurchaseOrderStore purchaseOrders, InboundEventProcessor processor, TimeProvider time)
 {
     public const string Flow = "po-receipts";
 
@@ -49,7 +49,7 @@ public sealed class PurchaseOrderReceiptHandler(ItemCatalog items, ReceiptLedger
             return InboundResult.Refused(unknownSku);
         }
 
-        var (header, line) = await receipts.FindPurchaseOrderLineAsync(instance.Tenant, receipt.PoNumber!, receipt.LineNumber!.Value, cancellationToken).ConfigureAwait(false);
+        var (header, line) = await purchaseOrders.FindLineAsync(instance.Tenant, receipt.PoNumber!, receipt.LineNumber!.Value, cancellationToken).ConfigureAwait(false);
         if (header is null)
         {
             return InboundResult.Refused(Problem.UnknownPurchaseOrder(receipt.PoNumber!));

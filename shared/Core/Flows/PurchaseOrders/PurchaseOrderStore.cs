@@ -7,9 +7,9 @@ namespace WmsFunctions.Flows.PurchaseOrders;
 
 /// <summary>
 /// The hub's copy of the OMS's purchase orders (layout in <see cref="PurchaseOrderHeaderEntity"/>'s file), kept by
-/// the outbound PO flow and read by the PO receipt flow. A version is applied only over an older one. Header and
-/// lines commit in one transactional batch when they fit (up to 99 lines); a larger PO writes its lines first
-/// and the header, the version guard, last.
+/// the outbound PO flow and read by the PO receipt flow (<see cref="FindLineAsync"/>). A version is applied only
+/// over an older one. Header and lines commit in one transactional batch when they fit (up to 99 lines); a larger
+/// PO writes its lines first and the header, the version guard, last.
 /// </summary>
 public sealed class PurchaseOrderStore(HubStorage storage, TimeProvider time)
 {
@@ -96,6 +96,22 @@ public sealed class PurchaseOrderStore(HubStorage storage, TimeProvider time)
         }
 
         throw new InvalidOperationException($"Purchase order {tenant}/{po.PoNumber} kept changing; the host will deliver the message again.");
+    }
+
+    /// <summary>The PO header and line as the hub last had them from the OMS (null when it has none).</summary>
+    public async Task<(PurchaseOrderHeaderEntity? Header, PurchaseOrderLineEntity? Line)> FindLineAsync(
+        string tenant, string poNumber, int lineNumber, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubTable.PurchaseOrders, cancellationToken).ConfigureAwait(false);
+        var partition = PurchaseOrderHeaderEntity.PartitionFor(tenant, poNumber);
+        var header = await table.GetEntityIfExistsAsync<PurchaseOrderHeaderEntity>(partition, PurchaseOrderHeaderEntity.HeaderRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!header.HasValue)
+        {
+            return (null, null);
+        }
+
+        var line = await table.GetEntityIfExistsAsync<PurchaseOrderLineEntity>(partition, PurchaseOrderLineEntity.RowFor(lineNumber), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return (header.Value, line.HasValue ? line.Value : null);
     }
 
     private static DateTimeOffset? Date(DateOnly? date) =>
