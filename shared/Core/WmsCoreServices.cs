@@ -154,6 +154,7 @@ public static class WmsCoreServices
         services.AddSingleton<OmsStockClient>();
         services.AddSingleton<ReconciliationStore>();
         services.AddSingleton<ReconciliationScheduler>();
+        services.AddSingleton<ReconciliationCorrections>();
         services.AddSingleton<ReconciliationRunner>();
         services.AddSingleton<IInboundFlow, ReconciliationCorrectionFlow>();
         return services;
