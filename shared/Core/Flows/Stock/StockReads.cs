@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Azure.Data.Tables;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Flows.Stock;
@@ -15,6 +16,10 @@ public sealed record InstanceSnapshot(string Warehouse, string Sku, IReadOnlyDic
 /// </summary>
 public sealed class StockReads(HubStorage storage)
 {
+    // One client for every read: the reconciliation reads a SKU's movements for each difference, and a TableClient
+    // built per call (HubStorage.TableAsync makes a new one each time) costs more than the read's own objects.
+    private TableClient? _stock;
+
     /// <summary>
     /// Every snapshot of one location in row-key order (which is SKU order for SKUs the table keys need not escape),
     /// streamed 1,000 a page with only the columns the comparison needs, so a location of any size is never held in
@@ -23,7 +28,7 @@ public sealed class StockReads(HubStorage storage)
     public async IAsyncEnumerable<InstanceSnapshot> SnapshotsAsync(
         string tenant, string warehouse, string instance, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var stock = await storage.TableAsync(HubTable.Stock, cancellationToken).ConfigureAwait(false);
+        var stock = await TableAsync(cancellationToken).ConfigureAwait(false);
         var areaPrefix = StockLedger.InstanceArea(instance);
         var partition = StockSnapshotEntity.PartitionFor(tenant, warehouse);
         var low = StockSnapshotEntity.RowPrefix;
@@ -55,7 +60,7 @@ public sealed class StockReads(HubStorage storage)
     public async Task<IReadOnlyList<StockMovementEntity>> MovementsSinceAsync(
         string tenant, string warehouse, string sku, DateTimeOffset? since, int atLeast, CancellationToken cancellationToken)
     {
-        var stock = await storage.TableAsync(HubTable.Stock, cancellationToken).ConfigureAwait(false);
+        var stock = await TableAsync(cancellationToken).ConfigureAwait(false);
         var partition = StockSnapshotEntity.PartitionFor(tenant, warehouse);
         var prefix = StockMovementEntity.RowPrefixFor(sku);
         var high = TableKeys.PrefixEnd(prefix);
@@ -80,7 +85,7 @@ public sealed class StockReads(HubStorage storage)
     public async Task<IReadOnlyList<StockMovementEntity>> RecentMovementsAsync(
         string tenant, string warehouse, string sku, int take, CancellationToken cancellationToken)
     {
-        var table = await storage.TableAsync(HubTable.Stock, cancellationToken).ConfigureAwait(false);
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
         var prefix = StockMovementEntity.RowPrefixFor(sku);
         var movements = new List<StockMovementEntity>(take);
         var query = table.QueryAsync<StockMovementEntity>(
@@ -99,4 +104,7 @@ public sealed class StockReads(HubStorage storage)
 
         return movements;
     }
+
+    private async ValueTask<TableClient> TableAsync(CancellationToken cancellationToken) =>
+        _stock ??= await storage.TableAsync(HubTable.Stock, cancellationToken).ConfigureAwait(false);
 }
