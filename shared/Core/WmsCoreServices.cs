@@ -64,6 +64,8 @@ public static class WmsCoreServices
         services.AddSingleton<ItemCatalog>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<StockLedger>();
+        services.AddSingleton<StockReservations>();
+        services.AddSingleton<StockReads>();
         services.AddSingleton<InboxStore>();
         services.AddSingleton<OutboxMessages>();
         services.AddSingleton<InboundEventProcessor>();
@@ -140,7 +142,11 @@ public static class WmsCoreServices
         services.AddSingleton<ChannelReport>();
         services.AddWmsOperations(configuration);
         // Reconciliation: pull each WMS's stock, compare with the snapshot, report, flag, correct a trusted WMS.
-        services.AddSingleton<IValidateOptions<HubOptions>, ReconciliationOptionsValidator>();
+        services.AddInstanceSection<InstanceReconciliationOptions>(InstanceReconciliationOptions.Section, AbsentSection.Defaults);
+        services.AddTenantSection<OmsStockOptions>(OmsStockOptions.Section, AbsentSection.Missing);
+        services.AddSingleton<ReconciliationOptionsValidator>();
+        services.AddSingleton<IValidateOptions<PerInstance<InstanceReconciliationOptions>>>(sp => sp.GetRequiredService<ReconciliationOptionsValidator>());
+        services.AddSingleton<IValidateOptions<PerTenant<OmsStockOptions>>>(sp => sp.GetRequiredService<ReconciliationOptionsValidator>());
         services.AddOptions<ReconciliationSettings>().Configure(options => ReconciliationSettings.Configure(options, configuration));
         services.AddSingleton<IWmsStockDialect, HubJsonStockDialect>();
         services.AddSingleton<IWmsStockDialect, GenericXmlStockDialect>();
@@ -148,6 +154,7 @@ public static class WmsCoreServices
         services.AddSingleton<OmsStockClient>();
         services.AddSingleton<ReconciliationStore>();
         services.AddSingleton<ReconciliationScheduler>();
+        services.AddSingleton<ReconciliationCorrections>();
         services.AddSingleton<ReconciliationRunner>();
         services.AddInboxFlow<ReconciliationCorrectionFlow>();
         return services;

@@ -121,6 +121,7 @@ public sealed partial class AlertEvaluator(
     TenantDirectory tenants,
     FailedSyncStore failedSyncs,
     PickSlipOrchestrator slips,
+    ReconciliationStore reconciliations,
     IOptions<AlertOptions> options,
     IHttpClientFactory http,
     TimeProvider time,
@@ -198,14 +199,8 @@ public sealed partial class AlertEvaluator(
 
         if (limits.DiscrepanciesFlagged is > 0)
         {
-            var runs = await storage.TableAsync(HubTable.ReconciliationRuns, cancellationToken).ConfigureAwait(false);
-            var partition = TableKeys.Escape(tenant);
-            var low = ReconciliationLatestEntity.RowPrefix;
-            var high = TableKeys.PrefixEnd(low);
-            await foreach (var run in runs.QueryAsync<ReconciliationLatestEntity>(
-                r => r.PartitionKey == partition && r.RowKey.CompareTo(low) >= 0 && r.RowKey.CompareTo(high) < 0, cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var (instance, run) in reconciliations.LatestAsync(tenant, cancellationToken).ConfigureAwait(false))
             {
-                var instance = run.RowKey[low.Length..];
                 measures.Add(new(tenant, "discrepancies|" + instance, instance, run.Flagged, limits.DiscrepanciesFlagged.Value, "flagged differences",
                     string.Create(CultureInfo.InvariantCulture, $"reconciliation run {run.RunId} of {instance} ({run.FinishedAt:O}) flagged {run.Flagged} of {run.Compared} SKUs")));
             }

@@ -174,20 +174,21 @@ public sealed class ChannelOrderIntakeTests(AzuriteFixture azurite) : IAsyncLife
     public async Task GuardedReservation_AfterTheSnapshotMoved_WritesNothing_AndWithTheFreshETagHolds()
     {
         var ledger = _hub.Hub.Services.GetRequiredService<StockLedger>();
+        var reservations = _hub.Hub.Services.GetRequiredService<StockReservations>();
         var read = (await ledger.GetSnapshotAsync("acme", "DC1", "SOCK", TestContext.Current.CancellationToken))!;
         await _hub.CountAsync("SOCK", "E-A1", 5, "count-SOCK-again");
         var units = new Dictionary<string, long> { ["SOCK"] = 2 };
 
-        var stale = await ledger.TryReserveAsync("acme", "DC1", "test", "order-1", units, new Dictionary<string, ETag> { ["SOCK"] = read.ETag }, TestContext.Current.CancellationToken);
-        var reservedAfterStale = await ledger.ReservedAsync("acme", "DC1", "SOCK", TestContext.Current.CancellationToken);
+        var stale = await reservations.TryReserveAsync("acme", "DC1", "test", "order-1", units, new Dictionary<string, ETag> { ["SOCK"] = read.ETag }, TestContext.Current.CancellationToken);
+        var reservedAfterStale = await reservations.ReservedAsync("acme", "DC1", "SOCK", TestContext.Current.CancellationToken);
         var fresh = (await ledger.GetSnapshotAsync("acme", "DC1", "SOCK", TestContext.Current.CancellationToken))!;
-        var held = await ledger.TryReserveAsync("acme", "DC1", "test", "order-1", units, new Dictionary<string, ETag> { ["SOCK"] = fresh.ETag }, TestContext.Current.CancellationToken);
+        var held = await reservations.TryReserveAsync("acme", "DC1", "test", "order-1", units, new Dictionary<string, ETag> { ["SOCK"] = fresh.ETag }, TestContext.Current.CancellationToken);
         var after = (await ledger.GetSnapshotAsync("acme", "DC1", "SOCK", TestContext.Current.CancellationToken))!;
 
         Assert.False(stale);
         Assert.Equal(0, reservedAfterStale);
         Assert.True(held);
-        Assert.Equal(2, await ledger.ReservedAsync("acme", "DC1", "SOCK", TestContext.Current.CancellationToken));
+        Assert.Equal(2, await reservations.ReservedAsync("acme", "DC1", "SOCK", TestContext.Current.CancellationToken));
         Assert.NotEqual(fresh.ETag, after.ETag); // the hold moved the guard: a second decider that read `fresh` must read again
         Assert.Equal((fresh.OnHand, fresh.Version, fresh.Areas), (after.OnHand, after.Version, after.Areas)); // and changed nothing else
     }
@@ -196,15 +197,16 @@ public sealed class ChannelOrderIntakeTests(AzuriteFixture azurite) : IAsyncLife
     public async Task GuardedReservation_AfterAPickSlipHeldTheSku_DecidesAgain_AndAHoldForASkuWithoutSnapshotStillLands()
     {
         var ledger = _hub.Hub.Services.GetRequiredService<StockLedger>();
+        var reservations = _hub.Hub.Services.GetRequiredService<StockReservations>();
         var read = (await ledger.GetSnapshotAsync("acme", "DC1", "SOCK", TestContext.Current.CancellationToken))!;
-        await ledger.SetReservationsAsync("acme", "DC1", "pickslip", "PS-1", new Dictionary<string, long> { ["SOCK"] = 1, ["NEVER-STOCKED"] = 4 }, TestContext.Current.CancellationToken);
+        await reservations.SetReservationsAsync("acme", "DC1", "pickslip", "PS-1", new Dictionary<string, long> { ["SOCK"] = 1, ["NEVER-STOCKED"] = 4 }, TestContext.Current.CancellationToken);
 
-        var stale = await ledger.TryReserveAsync(
+        var stale = await reservations.TryReserveAsync(
             "acme", "DC1", "channel-order", "order-2", new Dictionary<string, long> { ["SOCK"] = 1 }, new Dictionary<string, ETag> { ["SOCK"] = read.ETag }, TestContext.Current.CancellationToken);
 
         Assert.False(stale); // the slip's hold came between this order's read and its hold
-        Assert.Equal(1, await ledger.ReservedAsync("acme", "DC1", "SOCK", TestContext.Current.CancellationToken));
-        Assert.Equal(4, await ledger.ReservedAsync("acme", "DC1", "NEVER-STOCKED", TestContext.Current.CancellationToken));
+        Assert.Equal(1, await reservations.ReservedAsync("acme", "DC1", "SOCK", TestContext.Current.CancellationToken));
+        Assert.Equal(4, await reservations.ReservedAsync("acme", "DC1", "NEVER-STOCKED", TestContext.Current.CancellationToken));
         Assert.Null(await ledger.GetSnapshotAsync("acme", "DC1", "NEVER-STOCKED", TestContext.Current.CancellationToken)); // no empty snapshot made up
     }
 

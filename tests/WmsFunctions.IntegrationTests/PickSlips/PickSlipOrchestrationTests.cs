@@ -111,9 +111,9 @@ public sealed class PickSlipOrchestrationTests(AzuriteFixture azurite) : IAsyncL
     [Fact]
     public async Task Reservations_FollowWhatTheSlipStillHolds_UntilItEnds()
     {
-        var ledger = _hub.Services.GetRequiredService<StockLedger>();
+        var reservations = _hub.Services.GetRequiredService<StockReservations>();
         async Task<(long, long)> ReservedAsync() =>
-            (await ledger.ReservedAsync("acme", "DC1", "100234", Ct), await ledger.ReservedAsync("acme", "DC1", "100235", Ct));
+            (await reservations.ReservedAsync("acme", "DC1", "100234", Ct), await reservations.ReservedAsync("acme", "DC1", "100235", Ct));
 
         await SendSlipAsync("PS-1");
         await SendSlipAsync("PS-2");

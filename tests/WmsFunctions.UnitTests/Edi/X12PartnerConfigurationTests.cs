@@ -152,7 +152,7 @@ public sealed class X12PartnerConfigurationTests
             new SetAcknowledgment("947", "0002", [], X12AcknowledgmentCode.Accepted, []),
         ], X12AcknowledgmentCode.Accepted, 2, 2, 2, []);
 
-        var patched = X12InboundHandler.Reject(group, "947", "0002",
+        var patched = X12InterchangeReceiver.Reject(group, "947", "0002",
             new X12SetRejection(new WmsFunctions.Platform.Problems.Problem("unmapped-reason-code", 422, "t", "d"), "W19", 0, 1, "ZZ"), 4);
 
         Assert.Equal((X12AcknowledgmentCode.PartiallyAccepted, 1), (patched.Code, patched.SetsAccepted));

@@ -43,7 +43,7 @@ public sealed partial class X12InterchangeReceiver(
     InventoryTransactionFlow inventory,
     InboundEventProcessor pipeline,
     ItemCatalog items,
-    HubStorage storage,
+    PurchaseOrderStore purchaseOrders,
     FailedSyncStore failedSyncs,
     AuditLog audit,
     TimeProvider time,
@@ -143,7 +143,7 @@ public sealed partial class X12InterchangeReceiver(
                 (events, rejection) = (shipment is null ? [] : [shipment], refused);
                 break;
             case TransferReceived received:
-                var lines = await PurchaseOrderLinesAsync(context.Request.Instance.Tenant, received.DepositorOrderNumber, cancellationToken).ConfigureAwait(false);
+                var lines = await purchaseOrders.LineNumbersBySkuAsync(context.Request.Instance.Tenant, received.DepositorOrderNumber, cancellationToken).ConfigureAwait(false);
                 if (lines is null)
                 {
                     return new X12SetRejection(Problem.UnknownPurchaseOrder(received.DepositorOrderNumber), "W17", 0, 4, received.DepositorOrderNumber);
@@ -335,33 +335,6 @@ public sealed partial class X12InterchangeReceiver(
         }
 
         return new Problem("invalid-interchange", 400, "The interchange cannot be read", error.ToString(), errors);
-    }
-
-    /// <summary>The hub's copy of the PO: OMS SKU -> its first open line number (null when the PO is unknown).</summary>
-    private async Task<IReadOnlyDictionary<string, int>?> PurchaseOrderLinesAsync(string tenant, string poNumber, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(HubTable.PurchaseOrders, cancellationToken).ConfigureAwait(false);
-        var partition = PurchaseOrderHeaderEntity.PartitionFor(tenant, poNumber);
-        var found = false;
-        var lines = new List<PurchaseOrderLineEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            found = true;
-            if (row.RowKey.StartsWith(PurchaseOrderLineEntity.RowPrefix, StringComparison.Ordinal))
-            {
-                lines.Add(new PurchaseOrderLineEntity
-                {
-                    LineNumber = row.GetInt32(nameof(PurchaseOrderLineEntity.LineNumber)) ?? 0,
-                    Sku = row.GetString(nameof(PurchaseOrderLineEntity.Sku)) ?? "",
-                    Status = row.GetString(nameof(PurchaseOrderLineEntity.Status)) ?? PurchaseOrderStatus.Open,
-                });
-            }
-        }
-
-        return found
-            ? lines.OrderBy(l => l.Status == PurchaseOrderStatus.Open ? 0 : 1).ThenBy(l => l.LineNumber)
-                .GroupBy(l => l.Sku, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().LineNumber, StringComparer.Ordinal)
-            : null;
     }
 
     private async Task RecordRejectionAsync(Context context, X12SetOutcome set, string eventId, X12SetRejection rejection, int position, CancellationToken cancellationToken)

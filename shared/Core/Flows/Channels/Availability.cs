@@ -31,7 +31,7 @@ public sealed record SkuAvailability(string Sku, IReadOnlyList<WarehouseAvailabi
 /// that warehouse by their rules (<see cref="Allocation.Split"/>); a channel's figure in a distribution centre is the
 /// sum over the warehouses mapped to it.
 /// </summary>
-public sealed class AvailabilityCalculator(StockLedger ledger, ChannelDirectory channels)
+public sealed class AvailabilityCalculator(StockReservations reservations, ChannelDirectory channels)
 {
     public async Task<SkuAvailability> ComputeAsync(string tenant, string sku, CancellationToken cancellationToken)
     {
@@ -45,12 +45,10 @@ public sealed class AvailabilityCalculator(StockLedger ledger, ChannelDirectory 
 
         foreach (var warehouse in all.SelectMany(c => c.Options.Warehouses().Select(w => w.Warehouse)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            var snapshot = await ledger.GetSnapshotAsync(tenant, warehouse, sku, cancellationToken).ConfigureAwait(false);
-            var reserved = await ledger.ReservedAsync(tenant, warehouse, sku, cancellationToken).ConfigureAwait(false);
-            var onHand = snapshot?.OnHand ?? 0;
-            if (snapshot is not null)
+            var (onHand, reserved, snapshotETag) = await reservations.ReservableAsync(tenant, warehouse, sku, cancellationToken).ConfigureAwait(false);
+            if (snapshotETag is { } etag)
             {
-                etags[warehouse] = snapshot.ETag;
+                etags[warehouse] = etag;
             }
 
             var available = Allocation.AvailableToSell(onHand, reserved, safety);

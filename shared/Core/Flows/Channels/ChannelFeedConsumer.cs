@@ -33,7 +33,7 @@ public sealed partial class ChannelFeedConsumer(
     MarketplaceAdapters adapters,
     ChannelProducts products,
     ChannelStockPublisher publisher,
-    StockLedger ledger,
+    StockReservations reservations,
     FailedSyncStore failedSyncs,
     TimeProvider time,
     ILogger<ChannelFeedConsumer> logger)
@@ -161,7 +161,7 @@ public sealed partial class ChannelFeedConsumer(
         {
             foreach (var byWarehouse in ChannelOrderFlow.Placement(order).GroupBy(p => p.Value, StringComparer.Ordinal))
             {
-                await ledger.SetReservationsAsync(
+                await reservations.SetReservationsAsync(
                     channel.Tenant, byWarehouse.Key, ChannelOrderFlow.ReservationSource, order.OmsOrderId,
                     byWarehouse.ToDictionary(p => p.Key, _ => 0L, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
             }

@@ -47,7 +47,7 @@ public sealed class ChannelOrderFlow(
     HubStorage storage,
     ChannelDirectory channels,
     AvailabilityCalculator calculator,
-    StockLedger ledger,
+    StockReservations reservations,
     ChannelStockPublisher publisher,
     FailedSyncStore failedSyncs,
     TimeProvider time) : IInboxFlow
@@ -204,7 +204,7 @@ public sealed class ChannelOrderFlow(
 
     /// <summary>
     /// Reserves the order's units where they were placed, each under the ETag of the snapshot its availability was
-    /// read from, so two orders racing for the last units cannot both pass (<see cref="StockLedger.TryReserveAsync"/>).
+    /// read from, so two orders racing for the last units cannot both pass (<see cref="StockReservations.TryReserveAsync"/>).
     /// </summary>
     private async Task<bool> TryReserveAsync(
         Channel channel, string omsOrderId, IReadOnlyList<ChannelOrderLine> lines, Dictionary<string, Placed> placed, CancellationToken cancellationToken)
@@ -212,7 +212,7 @@ public sealed class ChannelOrderFlow(
         var units = ChannelOrderEntity.UnitsBySku(lines).ToDictionary(StringComparer.Ordinal);
         foreach (var byWarehouse in placed.GroupBy(p => p.Value.Warehouse, StringComparer.Ordinal))
         {
-            var reserved = await ledger.TryReserveAsync(
+            var reserved = await reservations.TryReserveAsync(
                 channel.Tenant,
                 byWarehouse.Key,
                 ReservationSource,
@@ -272,7 +272,7 @@ public sealed class ChannelOrderFlow(
         var none = ChannelOrderEntity.UnitsBySku(lines).ToDictionary(u => u.Key, _ => 0L, StringComparer.Ordinal);
         foreach (var warehouse in channel.Options.DistributionCenters[dc])
         {
-            await ledger.SetReservationsAsync(channel.Tenant, warehouse, ReservationSource, omsOrderId, none, cancellationToken).ConfigureAwait(false);
+            await reservations.SetReservationsAsync(channel.Tenant, warehouse, ReservationSource, omsOrderId, none, cancellationToken).ConfigureAwait(false);
         }
     }
 

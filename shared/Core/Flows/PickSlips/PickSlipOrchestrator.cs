@@ -33,7 +33,7 @@ public sealed record DueSlip(string Tenant, string PickSlipId, DeadlineKind Kind
 /// missed) and checked against the slip when read (a stale hint is harmless).
 /// </summary>
 public sealed partial class PickSlipOrchestrator(
-    HubStorage storage, StockLedger ledger, FailedSyncStore failedSyncs, TimeProvider time, ILogger<PickSlipOrchestrator> logger)
+    HubStorage storage, StockReservations reservations, FailedSyncStore failedSyncs, TimeProvider time, ILogger<PickSlipOrchestrator> logger)
 {
     private static readonly ResiliencePipeline ConflictRetry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
@@ -62,7 +62,7 @@ public sealed partial class PickSlipOrchestrator(
         if (result.Slip is { } slip)
         {
             var openBySku = slip.Lines.GroupBy(l => l.Sku, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(l => l.Open), StringComparer.Ordinal);
-            await ledger.SetReservationsAsync(slip.Tenant, slip.Warehouse, ReservationSource, slip.PickSlipId, openBySku, cancellationToken).ConfigureAwait(false);
+            await reservations.SetReservationsAsync(slip.Tenant, slip.Warehouse, ReservationSource, slip.PickSlipId, openBySku, cancellationToken).ConfigureAwait(false);
         }
 
         // A flag is for a person: it goes to the failed-sync queue (again on a replay, which only counts an attempt).

@@ -20,7 +20,7 @@ namespace WmsFunctions.Flows.PurchaseOrderReceipts;
 /// Good units go to sellable stock at the location; damaged units count as received and are booked to the
 /// instance's "damaged" disposition location, or only reported when it has none.
 /// </summary>
-public sealed class PurchaseOrderReceiptFlow(ItemCatalog items, ReceiptLedger receipts, TimeProvider time, StockLedger ledger) : InboundFlow<PurchaseOrderReceiptRequest, PurchaseOrderReceiptCommand>
+public sealed class PurchaseOrderReceiptFlow(ItemCatalog items, PurchaseOrderStore purchaseOrders, ReceiptLedger receipts, TimeProvider time, StockLedger ledger) : InboundFlow<PurchaseOrderReceiptRequest, PurchaseOrderReceiptCommand>
 {
     public const string FlowName = "po-receipts";
 
@@ -61,7 +61,7 @@ public sealed class PurchaseOrderReceiptFlow(ItemCatalog items, ReceiptLedger re
             return unknownSku;
         }
 
-        var (header, line) = await receipts.FindPurchaseOrderLineAsync(instance.Tenant, receipt.PoNumber!, receipt.LineNumber!.Value, cancellationToken).ConfigureAwait(false);
+        var (header, line) = await purchaseOrders.FindLineAsync(instance.Tenant, receipt.PoNumber!, receipt.LineNumber!.Value, cancellationToken).ConfigureAwait(false);
         if (header is null)
         {
             return Problem.UnknownPurchaseOrder(receipt.PoNumber!);

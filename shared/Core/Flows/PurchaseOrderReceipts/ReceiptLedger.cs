@@ -9,7 +9,8 @@ using WmsFunctions.Platform.Storage;
 namespace WmsFunctions.Flows.PurchaseOrderReceipts;
 
 // What has arrived per PO line, in table PurchaseOrderReceipts, one partition per (tenant, PO number), the same
-// key as the PO's own partition in PurchaseOrders (which the outbound PO flow owns and this flow only reads):
+// key as the PO's own partition in PurchaseOrders (which the outbound PO flow owns; this flow reads the PO through
+// PurchaseOrderStore.FindLineAsync):
 //   line|{line number:D6}            received and damaged so far, how many receipts
 //   event|{instance}|{eventId}       "this receipt is counted", with what it gave
 
@@ -96,22 +97,6 @@ public sealed class ReceiptLedger(HubStorage storage, TimeProvider time)
         var line = await table.GetEntityIfExistsAsync<ReceivedLineEntity>(
             PurchaseOrderHeaderEntity.PartitionFor(tenant, poNumber), ReceivedLineEntity.RowFor(lineNumber), cancellationToken: cancellationToken).ConfigureAwait(false);
         return line.HasValue ? line.Value : null;
-    }
-
-    /// <summary>The PO header and line as the hub last had them from the OMS (null when it has none).</summary>
-    public async Task<(PurchaseOrderHeaderEntity? Header, PurchaseOrderLineEntity? Line)> FindPurchaseOrderLineAsync(
-        string tenant, string poNumber, int lineNumber, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(HubTable.PurchaseOrders, cancellationToken).ConfigureAwait(false);
-        var partition = PurchaseOrderHeaderEntity.PartitionFor(tenant, poNumber);
-        var header = await table.GetEntityIfExistsAsync<PurchaseOrderHeaderEntity>(partition, PurchaseOrderHeaderEntity.HeaderRow, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!header.HasValue)
-        {
-            return (null, null);
-        }
-
-        var line = await table.GetEntityIfExistsAsync<PurchaseOrderLineEntity>(partition, PurchaseOrderLineEntity.RowFor(lineNumber), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return (header.Value, line.HasValue ? line.Value : null);
     }
 
     private async ValueTask<ReceiptTotals> CountOnceAsync(ReceiptWork work, CancellationToken cancellationToken)

@@ -7,9 +7,9 @@ namespace WmsFunctions.Flows.PurchaseOrders;
 
 /// <summary>
 /// The hub's copy of the OMS's purchase orders (layout in <see cref="PurchaseOrderHeaderEntity"/>'s file), kept by
-/// the outbound PO flow and read by the PO receipt flow. A version is applied only over an older one. Header and
-/// lines commit in one transactional batch when they fit (up to 99 lines); a larger PO writes its lines first
-/// and the header, the version guard, last.
+/// the outbound PO flow and read by the PO receipt flow (<see cref="FindLineAsync"/>). A version is applied only
+/// over an older one. Header and lines commit in one transactional batch when they fit (up to 99 lines); a larger
+/// PO writes its lines first and the header, the version guard, last.
 /// </summary>
 public sealed class PurchaseOrderStore(HubStorage storage, TimeProvider time)
 {
@@ -96,6 +96,49 @@ public sealed class PurchaseOrderStore(HubStorage storage, TimeProvider time)
         }
 
         throw new InvalidOperationException($"Purchase order {tenant}/{po.PoNumber} kept changing; the host will deliver the message again.");
+    }
+
+    /// <summary>The PO header and line as the hub last had them from the OMS (null when it has none).</summary>
+    public async Task<(PurchaseOrderHeaderEntity? Header, PurchaseOrderLineEntity? Line)> FindLineAsync(
+        string tenant, string poNumber, int lineNumber, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubTable.PurchaseOrders, cancellationToken).ConfigureAwait(false);
+        var partition = PurchaseOrderHeaderEntity.PartitionFor(tenant, poNumber);
+        var header = await table.GetEntityIfExistsAsync<PurchaseOrderHeaderEntity>(partition, PurchaseOrderHeaderEntity.HeaderRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!header.HasValue)
+        {
+            return (null, null);
+        }
+
+        var line = await table.GetEntityIfExistsAsync<PurchaseOrderLineEntity>(partition, PurchaseOrderLineEntity.RowFor(lineNumber), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return (header.Value, line.HasValue ? line.Value : null);
+    }
+
+    /// <summary>The hub's copy of a PO by SKU: OMS SKU -> its first open line number (null when the PO is unknown; X12 receipts name no line).</summary>
+    public async Task<IReadOnlyDictionary<string, int>?> LineNumbersBySkuAsync(string tenant, string poNumber, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubTable.PurchaseOrders, cancellationToken).ConfigureAwait(false);
+        var partition = PurchaseOrderHeaderEntity.PartitionFor(tenant, poNumber);
+        var found = false;
+        var lines = new List<PurchaseOrderLineEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            found = true;
+            if (row.RowKey.StartsWith(PurchaseOrderLineEntity.RowPrefix, StringComparison.Ordinal))
+            {
+                lines.Add(new PurchaseOrderLineEntity
+                {
+                    LineNumber = row.GetInt32(nameof(PurchaseOrderLineEntity.LineNumber)) ?? 0,
+                    Sku = row.GetString(nameof(PurchaseOrderLineEntity.Sku)) ?? "",
+                    Status = row.GetString(nameof(PurchaseOrderLineEntity.Status)) ?? PurchaseOrderStatus.Open,
+                });
+            }
+        }
+
+        return found
+            ? lines.OrderBy(l => l.Status == PurchaseOrderStatus.Open ? 0 : 1).ThenBy(l => l.LineNumber)
+                .GroupBy(l => l.Sku, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().LineNumber, StringComparer.Ordinal)
+            : null;
     }
 
     private static DateTimeOffset? Date(DateOnly? date) =>

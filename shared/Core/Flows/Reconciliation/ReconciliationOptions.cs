@@ -12,6 +12,9 @@ namespace WmsFunctions.Flows.Reconciliation;
 /// </summary>
 public sealed class InstanceReconciliationOptions
 {
+    /// <summary>Hub:Tenants:{t}:Instances:{i}:Reconciliation.</summary>
+    public const string Section = "Reconciliation";
+
     /// <summary>Whether the scheduled timer reconciles this instance; an operator may still start a run on demand.</summary>
     public bool Scheduled { get; set; } = true;
 
@@ -43,6 +46,9 @@ public sealed class InstanceReconciliationOptions
 /// </summary>
 public sealed class OmsStockOptions
 {
+    /// <summary>Hub:Tenants:{t}:OmsStock.</summary>
+    public const string Section = "OmsStock";
+
     /// <summary>The OMS stock API, e.g. https://oms.example.com/api; the hub calls GET {BaseUrl}/stock?warehouse=&amp;sku=.</summary>
     public string BaseUrl { get; set; } = "";
 
@@ -69,44 +75,46 @@ public sealed class ReconciliationSettings
 }
 
 /// <summary>Checks every instance's Reconciliation section and every tenant's OmsStock at start.</summary>
-public sealed class ReconciliationOptionsValidator : IValidateOptions<HubOptions>
+public sealed class ReconciliationOptionsValidator : IValidateOptions<PerInstance<InstanceReconciliationOptions>>, IValidateOptions<PerTenant<OmsStockOptions>>
 {
-    public ValidateOptionsResult Validate(string? name, HubOptions options)
+    public ValidateOptionsResult Validate(string? name, PerTenant<OmsStockOptions> options)
     {
         var errors = new List<string>();
-        foreach (var (tenantId, tenant) in options.Tenants)
+        foreach (var (tenantId, oms) in options.All)
         {
-            if (tenant.OmsStock is { } oms)
+            if (!Uri.TryCreate(oms.BaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || (url.Scheme == "http" && !url.IsLoopback))
             {
-                if (!Uri.TryCreate(oms.BaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || (url.Scheme == "http" && !url.IsLoopback))
-                {
-                    errors.Add($"Hub:Tenants:{tenantId}:OmsStock:BaseUrl must be an absolute https URL (plain http only on loopback).");
-                }
-
-                if (string.IsNullOrWhiteSpace(oms.ApiKeyHeader))
-                {
-                    errors.Add($"Hub:Tenants:{tenantId}:OmsStock:ApiKeyHeader must not be empty.");
-                }
+                errors.Add($"{HubSections.Path(tenantId, OmsStockOptions.Section)}:BaseUrl must be an absolute https URL (plain http only on loopback).");
             }
 
-            foreach (var (instanceId, instance) in tenant.Instances)
+            if (string.IsNullOrWhiteSpace(oms.ApiKeyHeader))
             {
-                var r = instance.Reconciliation;
-                var where = $"Hub:Tenants:{tenantId}:Instances:{instanceId}:Reconciliation";
-                if (r.ToleranceUnits < 0 || r.TolerancePercent is < 0 or > 100 || double.IsNaN(r.TolerancePercent))
-                {
-                    errors.Add($"{where}: ToleranceUnits must be 0 or more and TolerancePercent between 0 and 100.");
-                }
+                errors.Add($"{HubSections.Path(tenantId, OmsStockOptions.Section)}:ApiKeyHeader must not be empty.");
+            }
+        }
 
-                if (r.PageSize is < 1 or > 5000)
-                {
-                    errors.Add($"{where}:PageSize must be between 1 and 5000.");
-                }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
 
-                if (r.RecentMovements is < 0 or > 50)
-                {
-                    errors.Add($"{where}:RecentMovements must be between 0 and 50.");
-                }
+    public ValidateOptionsResult Validate(string? name, PerInstance<InstanceReconciliationOptions> options)
+    {
+        var errors = new List<string>();
+        foreach (var (tenantId, instanceId, r) in options.All)
+        {
+            var where = HubSections.Path(tenantId, instanceId, InstanceReconciliationOptions.Section);
+            if (r.ToleranceUnits < 0 || r.TolerancePercent is < 0 or > 100 || double.IsNaN(r.TolerancePercent))
+            {
+                errors.Add($"{where}: ToleranceUnits must be 0 or more and TolerancePercent between 0 and 100.");
+            }
+
+            if (r.PageSize is < 1 or > 5000)
+            {
+                errors.Add($"{where}:PageSize must be between 1 and 5000.");
+            }
+
+            if (r.RecentMovements is < 0 or > 50)
+            {
+                errors.Add($"{where}:RecentMovements must be between 0 and 50.");
             }
         }
 

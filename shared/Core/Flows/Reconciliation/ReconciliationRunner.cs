@@ -1,63 +1,40 @@
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Azure;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using WmsFunctions.Pipeline.Audit;
-using WmsFunctions.Flows.Items;
-using WmsFunctions.Pipeline.Events;
-using WmsFunctions.Platform.Json;
-using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Flows.Stock;
-using WmsFunctions.Platform.Storage;
+using WmsFunctions.Pipeline.Audit;
+using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Flows.Reconciliation;
 
+/// <summary>What one run is reconciled with: the instance's Reconciliation section, the tenant's OmsStock (optional) and the clock skew allowed.</summary>
+internal sealed record ReconciliationRunSettings(InstanceReconciliationOptions Instance, OmsStockOptions? OmsStock, TimeSpan ClockSkew);
+
 /// <summary>
 /// Runs one instance's reconciliation:
-/// 1. per WMS facility, pull the stock page by page (sorted by SKU) through the instance's pipeline, mapping each row's
-///    location and SKU to the OMS's (rows that do not map are reported, never dropped);
-/// 2. stream-merge it with the hub's snapshots of the facility's OMS warehouses, read as ordered range queries, and
-///    compare per (warehouse, area, SKU), taking off what the hub booked for movements after the WMS's as-of;
-/// 3. report each difference with both figures, the in-flight quantity, the OMS's figure where it has one and the
-///    last movements; flag those beyond the instance's tolerance (audited) and, for a trusted WMS, correct them
-///    through the inbox and outbox;
-/// 4. finish the run's header and the instance's latest-run row.
-/// SKUs the merge cannot keep in WMS order (aliased SKUs, SKUs with characters the table keys escape) are set aside,
-/// bounded by the alias map, and compared at the end. A run that is retried starts again as a new attempt: its
-/// corrections carry the run's event ids, so none applies twice.
+/// 1. claims the run (a new attempt under the header's ETag) and chooses the instance's stock dialect;
+/// 2. compares the WMS's stock with the hub's snapshots (<see cref="ReconciliationAttempt"/>);
+/// 3. reports each difference, flags those beyond the instance's tolerance and, for a trusted WMS, corrects them
+///    (<see cref="ReconciliationReporter"/>, <see cref="ReconciliationCorrections"/>);
+/// 4. finishes the run's header and the instance's latest-run row.
+/// A run that is retried starts again as a new attempt: its corrections carry the run's event ids, so none applies twice.
 /// </summary>
 public sealed partial class ReconciliationRunner(
     ReconciliationStore store,
     TenantDirectory tenants,
     OutboundDirectory outbound,
-    IOptions<HubOptions> hub,
-    IOptions<ReconciliationSettings> settings,
+    IOptions<PerInstance<InstanceReconciliationOptions>> instanceOptions,
+    IOptions<PerTenant<OmsStockOptions>> omsStock,
+    IOptions<ReconciliationSettings> reconciliation,
     WmsStockPull pull,
-    HubStorage storage,
-    InboundEventProcessor processor,
+    StockReads stock,
+    ReconciliationCorrections corrections,
     AuditLog audit,
     OmsStockClient oms,
     TimeProvider time,
     ILogger<ReconciliationRunner> logger)
 {
-    // What one attempt (the nested RunWork) uses.
-    private ReconciliationStore Store => store;
-
-    private WmsStockPull Pull => pull;
-
-    private HubStorage Storage => storage;
-
-    private InboundEventProcessor Processor => processor;
-
-    private AuditLog Audit => audit;
-
-    private OmsStockClient Oms => oms;
-
-    private TimeSpan ClockSkew => settings.Value.ClockSkew;
-
     public async Task<ReconciliationRunEntity?> RunAsync(ReconciliationRequest request, CancellationToken cancellationToken)
     {
         var run = await store.GetAsync(request.Tenant, request.RunId, cancellationToken).ConfigureAwait(false);
@@ -90,9 +67,9 @@ public sealed partial class ReconciliationRunner(
             return null; // another delivery of the same message runs it
         }
 
-        var options = hub.Value.Tenants.GetValueOrDefault(run.Tenant)?.Instances.GetValueOrDefault(run.Instance);
+        var settings = SettingsFor(run.Tenant, run.Instance);
         var target = outbound.All.FirstOrDefault(i => i.Tenant == run.Tenant && i.Id == run.Instance);
-        if (options is null || !tenants.TryGet(run.Tenant, run.Instance, out var instance))
+        if (settings is null || !tenants.TryGet(run.Tenant, run.Instance, out var instance))
         {
             return await FinishAsync(run, RunStatus.NotSupported, "The instance is no longer configured.", cancellationToken).ConfigureAwait(false);
         }
@@ -107,14 +84,15 @@ public sealed partial class ReconciliationRunner(
             return await FinishAsync(run, RunStatus.NotSupported, $"Adapter '{target.Adapter}' has no stock listing.", cancellationToken).ConfigureAwait(false);
         }
 
-        var work = new RunWork(this, run, instance, target, dialect, options.Reconciliation, hub.Value.Tenants[run.Tenant].OmsStock);
+        var reporter = new ReconciliationReporter(store, audit, oms, corrections, run, settings);
+        var attempt = new ReconciliationAttempt(pull, stock, reporter, run, instance, target, dialect, settings);
         try
         {
-            await work.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            await attempt.ExecuteAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception permanent) when (permanent is WmsStockFormatException or UnsortedStreamException or WmsAuthException)
         {
-            await work.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await reporter.FlushAsync(cancellationToken).ConfigureAwait(false);
             LogRunFailed(logger, permanent, run.RunId, run.Tenant, run.Instance);
             return await FinishAsync(run, RunStatus.Failed, permanent.Message, cancellationToken).ConfigureAwait(false);
         }
@@ -129,6 +107,17 @@ public sealed partial class ReconciliationRunner(
         await store.WriteLatestAsync(finished, cancellationToken).ConfigureAwait(false);
         LogFinished(logger, run.RunId, run.Tenant, run.Instance, run.Compared, run.Different, run.Flagged, run.Corrected, run.Unmapped);
         return finished;
+    }
+
+    /// <summary>
+    /// The one place the runner reads its settings: the instance's Reconciliation section and the tenant's OmsStock
+    /// (null when the instance is no longer configured), with the clock skew of all runs.
+    /// </summary>
+    private ReconciliationRunSettings? SettingsFor(string tenant, string instance)
+    {
+        return instanceOptions.Value.Find(tenant, instance) is { } options
+            ? new ReconciliationRunSettings(options, omsStock.Value.Find(tenant), reconciliation.Value.ClockSkew)
+            : null;
     }
 
     private async Task<ReconciliationRunEntity> FinishAsync(ReconciliationRunEntity run, string status, string? error, CancellationToken cancellationToken)
@@ -154,331 +143,4 @@ public sealed partial class ReconciliationRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation run {RunId} of {Tenant}/{Instance}: {Compared} compared, {Different} different, {Flagged} flagged, {Corrected} corrected, {Unmapped} unmapped")]
     private static partial void LogFinished(ILogger logger, string runId, string tenant, string instance, long compared, long different, long flagged, long corrected, long unmapped);
-
-    /// <summary>A WMS row mapped to the OMS's codes.</summary>
-    private sealed record MappedRow(WmsStockRow Row, string Sku, string Warehouse, string Area, DateTimeOffset AsOf);
-
-    /// <summary>A snapshot with only what the comparison needs: this instance's areas.</summary>
-    private sealed record HubSku(string Warehouse, string Sku, Dictionary<string, long> Areas, DateTimeOffset UpdatedAt);
-
-    /// <summary>One movement as the report shows it.</summary>
-    private sealed record MovementView(DateTimeOffset AppliedAt, DateTimeOffset OccurredAt, string Area, string Instance, string Flow, string EventId, string Kind, long Quantity, long OnHandAfter, bool Applied);
-
-    /// <summary>The state of one attempt: counters, the row buffer, the set-aside SKUs.</summary>
-    private sealed class RunWork(
-        ReconciliationRunner runner,
-        ReconciliationRunEntity run,
-        WmsInstance instance,
-        OutboundInstance target,
-        IWmsStockDialect dialect,
-        InstanceReconciliationOptions options,
-        OmsStockOptions? omsStock)
-    {
-        private readonly List<ReconciliationRowEntity> _rows = new(ReconciliationStore.BatchSize);
-        private readonly HashSet<string> _aliasTargets = instance.AliasTargets.ToHashSet(StringComparer.Ordinal);
-        private readonly string _areaPrefix = StockLedger.InstanceArea(instance.Id);
-        private DateTimeOffset _asOf;
-        private bool _omsAvailable = omsStock is not null;
-
-        public async Task ExecuteAsync(CancellationToken cancellationToken)
-        {
-            var facilities = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-            foreach (var warehouse in instance.Warehouses.Order(StringComparer.Ordinal))
-            {
-                string facility;
-                try
-                {
-                    facility = target.Codes.Warehouse(warehouse);
-                }
-                catch (MappingException)
-                {
-                    facility = warehouse; // no Outbound:Warehouses entry: the WMS knows the OMS's code
-                }
-
-                (facilities.TryGetValue(facility, out var list) ? list : facilities[facility] = []).Add(warehouse);
-            }
-
-            foreach (var (facility, warehouses) in facilities)
-            {
-                await ReconcileFacilityAsync(facility, warehouses, cancellationToken).ConfigureAwait(false);
-            }
-
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
-            run.OmsFigures = omsStock is null ? "not-configured" : _omsAvailable ? "compared" : "unavailable";
-        }
-
-        private async Task ReconcileFacilityAsync(string facility, IReadOnlyList<string> warehouses, CancellationToken cancellationToken)
-        {
-            var stock = await runner.Storage.TableAsync(HubTable.Stock, cancellationToken).ConfigureAwait(false);
-            var setAside = new SortedDictionary<string, (List<MappedRow> Wms, List<HubSku> Hub)>(StringComparer.Ordinal);
-            var wms = MappedRowsAsync(facility, warehouses, setAside, cancellationToken);
-            var hubRows = SortedMerge.MergeSortedAsync(warehouses.Select(w => SnapshotsAsync(stock, w, setAside, cancellationToken)).ToList(), h => h.Sku, cancellationToken);
-            await foreach (var group in SortedMerge.FullOuterJoinAsync(wms, r => r.Sku, hubRows, h => h.Sku, cancellationToken).ConfigureAwait(false))
-            {
-                await CompareSkuAsync(stock, group.Key, group.Left, group.Right, cancellationToken).ConfigureAwait(false);
-            }
-
-            foreach (var (sku, sides) in setAside)
-            {
-                await CompareSkuAsync(stock, sku, sides.Wms, sides.Hub, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        private bool SetAside(string omsSku) => _aliasTargets.Contains(omsSku) || TableKeys.Escape(omsSku) != omsSku;
-
-        private async IAsyncEnumerable<MappedRow> MappedRowsAsync(
-            string facility, IReadOnlyList<string> warehouses, SortedDictionary<string, (List<MappedRow> Wms, List<HubSku> Hub)> setAside,
-            [EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            var rows = runner.Pull.RowsAsync(target, dialect, facility, options.PageSize, run.RunId, OnPage, cancellationToken);
-            await foreach (var row in rows.ConfigureAwait(false))
-            {
-                var location = instance.ResolveLocation(row.Location);
-                string? reason = location.Kind switch
-                {
-                    LocationMatchKind.Unknown => "unknown-location",
-                    LocationMatchKind.NotAllowed => "location-of-another-instance",
-                    _ when !warehouses.Contains(location.Warehouse!, StringComparer.OrdinalIgnoreCase) => "location-outside-warehouse",
-                    _ => null,
-                };
-                if (reason is null && !WmsFunctions.Platform.Tenancy.Codes.IsValid(row.Sku))
-                {
-                    reason = "invalid-sku";
-                }
-
-                if (reason is not null)
-                {
-                    run.Unmapped++;
-                    await AddRowAsync(new ReconciliationRowEntity { Kind = "unmapped", WmsSku = row.Sku, WmsLocation = row.Location, WmsOnHand = row.OnHand, AsOf = _asOf, Reason = reason }, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                var warehouse = warehouses.First(w => string.Equals(w, location.Warehouse, StringComparison.OrdinalIgnoreCase));
-                var mapped = new MappedRow(row, instance.ResolveSku(row.Sku), warehouse, location.Area!, _asOf);
-                if (SetAside(mapped.Sku) || mapped.Sku != row.Sku)
-                {
-                    (setAside.TryGetValue(mapped.Sku, out var sides) ? sides : setAside[mapped.Sku] = ([], [])).Wms.Add(mapped);
-                    continue;
-                }
-
-                yield return mapped;
-            }
-        }
-
-        private void OnPage(WmsStockPage page)
-        {
-            run.Pages++;
-            run.AsOf = run.AsOf is { } first && first < page.AsOf ? first : page.AsOf;
-            _asOf = page.AsOf;
-        }
-
-        private async IAsyncEnumerable<HubSku> SnapshotsAsync(
-            TableClient stock, string warehouse, SortedDictionary<string, (List<MappedRow> Wms, List<HubSku> Hub)> setAside,
-            [EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            var partition = StockSnapshotEntity.PartitionFor(run.Tenant, warehouse);
-            var low = StockSnapshotEntity.RowPrefix;
-            var high = TableKeys.PrefixEnd(low);
-            var snapshots = stock.QueryAsync<StockSnapshotEntity>(
-                s => s.PartitionKey == partition && s.RowKey.CompareTo(low) >= 0 && s.RowKey.CompareTo(high) < 0,
-                maxPerPage: 1000,
-                select: [nameof(StockSnapshotEntity.Sku), nameof(StockSnapshotEntity.Areas), nameof(StockSnapshotEntity.UpdatedAt)],
-                cancellationToken: cancellationToken);
-            await foreach (var snapshot in snapshots.ConfigureAwait(false))
-            {
-                var areas = new Dictionary<string, long>(StringComparer.Ordinal);
-                foreach (var (area, figure) in StockLedger.ReadAreas(snapshot))
-                {
-                    if (area.StartsWith(_areaPrefix, StringComparison.Ordinal) && area.Length > _areaPrefix.Length)
-                    {
-                        areas[area] = figure.OnHand;
-                    }
-                }
-
-                var hubSku = new HubSku(warehouse, snapshot.Sku, areas, snapshot.UpdatedAt);
-                if (SetAside(snapshot.Sku))
-                {
-                    (setAside.TryGetValue(snapshot.Sku, out var sides) ? sides : setAside[snapshot.Sku] = ([], [])).Hub.Add(hubSku);
-                    continue;
-                }
-
-                yield return hubSku;
-            }
-        }
-
-        private async Task CompareSkuAsync(TableClient stock, string sku, IReadOnlyList<MappedRow> wmsRows, IReadOnlyList<HubSku> hubRows, CancellationToken cancellationToken)
-        {
-            // The as-of of the page the SKU's rows came from (the merge may already have read the next page).
-            var asOf = wmsRows.Count > 0 ? wmsRows.Min(r => r.AsOf) : _asOf;
-            var warehouses = wmsRows.Select(r => r.Warehouse).Concat(hubRows.Select(h => h.Warehouse)).Distinct(StringComparer.Ordinal);
-            foreach (var warehouse in warehouses)
-            {
-                var hubSku = hubRows.FirstOrDefault(h => h.Warehouse == warehouse);
-                var wmsByArea = new Dictionary<string, long>(StringComparer.Ordinal);
-                foreach (var row in wmsRows.Where(r => r.Warehouse == warehouse))
-                {
-                    wmsByArea[row.Area] = wmsByArea.GetValueOrDefault(row.Area) + row.Row.OnHand;
-                }
-
-                // Only a snapshot that moved since shortly before the as-of can hold movements from after it.
-                IReadOnlyList<MovementView>? movements = null;
-                var inFlight = new Dictionary<string, long>(StringComparer.Ordinal);
-                var horizon = asOf - runner.ClockSkew;
-                if (hubSku is { Areas.Count: > 0 } && hubSku.UpdatedAt >= horizon)
-                {
-                    movements = await MovementsAsync(stock, warehouse, sku, horizon, cancellationToken).ConfigureAwait(false);
-                    foreach (var move in movements.Where(m => m.Applied && m.OccurredAt > asOf && m.Instance == instance.Id))
-                    {
-                        inFlight[move.Area] = inFlight.GetValueOrDefault(move.Area) + move.Quantity;
-                    }
-                }
-
-                var areas = wmsByArea.Keys.Concat(hubSku?.Areas.Keys ?? Enumerable.Empty<string>()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-                foreach (var area in areas)
-                {
-                    long? hubOnHand = hubSku is not null && hubSku.Areas.TryGetValue(area, out var h) ? h : null;
-                    long? wmsOnHand = wmsByArea.TryGetValue(area, out var w) ? w : null;
-                    var comparison = StockComparison.Compare(warehouse, area, sku, hubOnHand, inFlight.GetValueOrDefault(area), wmsOnHand);
-                    run.Compared++;
-                    if (comparison.Kind == ComparisonKind.Equal)
-                    {
-                        run.Equal++;
-                        continue;
-                    }
-
-                    movements ??= await MovementsAsync(stock, warehouse, sku, null, cancellationToken).ConfigureAwait(false);
-                    await ReportAsync(comparison, asOf, wmsRows.FirstOrDefault(r => r.Warehouse == warehouse && r.Area == area)?.Row, movements, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-
-        /// <summary>Newest first: every movement applied after <paramref name="horizon"/>, and at least the last few.</summary>
-        private async Task<IReadOnlyList<MovementView>> MovementsAsync(TableClient stock, string warehouse, string sku, DateTimeOffset? horizon, CancellationToken cancellationToken)
-        {
-            var partition = StockSnapshotEntity.PartitionFor(run.Tenant, warehouse);
-            var prefix = StockMovementEntity.RowPrefixFor(sku);
-            var high = TableKeys.PrefixEnd(prefix);
-            var found = new List<MovementView>();
-            await foreach (var move in stock.QueryAsync<StockMovementEntity>(
-                m => m.PartitionKey == partition && m.RowKey.CompareTo(prefix) >= 0 && m.RowKey.CompareTo(high) < 0,
-                maxPerPage: 100,
-                cancellationToken: cancellationToken).ConfigureAwait(false))
-            {
-                if (found.Count >= options.RecentMovements && (horizon is null || move.AppliedAt < horizon))
-                {
-                    break;
-                }
-
-                found.Add(new MovementView(move.AppliedAt, move.OccurredAt, move.Area, move.Instance, move.Flow, move.EventId, move.Kind, move.Quantity, move.OnHandAfter, move.Applied));
-            }
-
-            return found;
-        }
-
-        private async Task ReportAsync(AreaComparison comparison, DateTimeOffset asOf, WmsStockRow? wmsRow, IReadOnlyList<MovementView> movements, CancellationToken cancellationToken)
-        {
-            run.Different++;
-            if (comparison.Kind == ComparisonKind.OnlyInWms)
-            {
-                run.OnlyInWms++;
-            }
-            else if (comparison.Kind == ComparisonKind.OnlyInHub)
-            {
-                run.OnlyInHub++;
-            }
-
-            var flagged = !StockComparison.WithinTolerance(comparison, options.ToleranceUnits, options.TolerancePercent);
-            long? omsOnHand = null;
-            if (_omsAvailable)
-            {
-                try
-                {
-                    omsOnHand = await runner.Oms.OnHandAsync(omsStock!, comparison.Warehouse, comparison.Sku, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception unavailable) when (unavailable is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-                {
-                    _omsAvailable = false; // reported once in the header; the run goes on without the third figure
-                }
-            }
-
-            var row = new ReconciliationRowEntity
-            {
-                Kind = comparison.Kind switch
-                {
-                    ComparisonKind.OnlyInWms => "only-in-wms",
-                    ComparisonKind.OnlyInHub => "only-in-hub",
-                    _ => "different",
-                },
-                Warehouse = comparison.Warehouse,
-                Area = comparison.Area,
-                Sku = comparison.Sku,
-                WmsSku = wmsRow?.Sku,
-                WmsLocation = wmsRow?.Location,
-                HubOnHand = comparison.HubOnHand,
-                InFlight = comparison.InFlight,
-                HubAtAsOf = comparison.HubAtAsOf,
-                WmsOnHand = comparison.WmsOnHand,
-                Difference = comparison.Difference,
-                OmsOnHand = omsOnHand,
-                AsOf = asOf,
-                Flagged = flagged,
-                Movements = JsonSerializer.Serialize(movements.Take(options.RecentMovements), InboundJson.Options),
-            };
-
-            if (flagged)
-            {
-                run.Flagged++;
-                await runner.Audit.WriteAsync(
-                    new AuditEntry(
-                        run.Tenant, run.RequestedAt, ReconciliationCorrectionFlow.FlowName, "flagged", Instance: run.Instance, EntityType: "stock",
-                        EntityId: $"{comparison.Warehouse}/{comparison.Sku}", EventId: run.RunId, CorrelationId: run.RunId, Reason: "stock-discrepancy",
-                        Summary: $"area {comparison.Area}: hub {comparison.HubOnHand?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} ({comparison.InFlight} in flight), WMS {comparison.WmsOnHand?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, OMS {omsOnHand?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}, difference {comparison.Difference}"),
-                    $"{run.RunId}|{comparison.Warehouse}|{comparison.Area}|{comparison.Sku}|flagged",
-                    cancellationToken).ConfigureAwait(false);
-
-                if (options.TrustWms)
-                {
-                    await CorrectAsync(comparison, asOf, row, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            await AddRowAsync(row, cancellationToken).ConfigureAwait(false);
-        }
-
-        private async Task CorrectAsync(AreaComparison comparison, DateTimeOffset asOf, ReconciliationRowEntity row, CancellationToken cancellationToken)
-        {
-            var eventId = ReconciliationCorrectionFlow.EventId(run.RunId, comparison.Warehouse, comparison.Area, comparison.Sku);
-            var correction = new ReconciliationCorrection(
-                run.RunId, comparison.Warehouse, comparison.Area, comparison.Sku, asOf, comparison.WmsOnHand ?? 0, comparison.HubOnHand ?? 0,
-                comparison.InFlight, (comparison.WmsOnHand ?? 0) + comparison.InFlight);
-            var result = await runner.Processor.AcceptAsync(
-                new InboundEvent(run.Tenant, run.Instance, ReconciliationCorrectionFlow.FlowName, eventId, ReconciliationCorrectionFlow.RequestHash(eventId),
-                    JsonSerializer.Serialize(correction, InboundJson.Options), run.RunId),
-                cancellationToken).ConfigureAwait(false);
-            var applied = result.Problem is null && result.Body is { } body && JsonSerializer.Deserialize<InventoryReconciled>(body, InboundJson.Options)?.Applied == true;
-            row.CorrectionEventId = eventId;
-            row.Corrected = applied;
-            if (applied)
-            {
-                run.Corrected++;
-            }
-        }
-
-        private async Task AddRowAsync(ReconciliationRowEntity row, CancellationToken cancellationToken)
-        {
-            row.PartitionKey = ReconciliationRowEntity.PartitionFor(run.Tenant, run.RunId);
-            row.RowKey = ReconciliationRowEntity.RowFor(run.Attempt, run.Rows++);
-            _rows.Add(row);
-            if (_rows.Count == ReconciliationStore.BatchSize)
-            {
-                await FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        public async Task FlushAsync(CancellationToken cancellationToken)
-        {
-            await runner.Store.WriteRowsAsync(_rows, cancellationToken).ConfigureAwait(false);
-            _rows.Clear();
-        }
-    }
 }

@@ -35,7 +35,7 @@ public sealed record ReconciliationRequest(string Tenant, string Instance, strin
 /// poison queue apply to each run on its own.
 /// </summary>
 public sealed class ReconciliationScheduler(
-    HubStorage storage, ReconciliationStore store, TenantDirectory tenants, IOptions<HubOptions> hub, IOptions<ReconciliationSettings> settings, TimeProvider time)
+    HubStorage storage, ReconciliationStore store, TenantDirectory tenants, IOptions<PerInstance<InstanceReconciliationOptions>> instanceOptions, IOptions<PerTenant<OmsStockOptions>> omsStock, IOptions<ReconciliationSettings> settings, TimeProvider time)
 {
     public const string TimerTrigger = "timer";
     public const string OperatorTrigger = "operator";
@@ -46,7 +46,7 @@ public sealed class ReconciliationScheduler(
         var started = new List<ReconciliationRunEntity>();
         foreach (var instance in tenants.All.OrderBy(i => i.Tenant, StringComparer.Ordinal).ThenBy(i => i.Id, StringComparer.Ordinal))
         {
-            if (OptionsOf(instance.Tenant, instance.Id)?.Reconciliation.Scheduled == true)
+            if (instanceOptions.Value.Find(instance.Tenant, instance.Id)?.Scheduled == true)
             {
                 started.Add(await StartAsync(instance.Tenant, instance.Id, TimerTrigger, TimerTrigger, cancellationToken).ConfigureAwait(false));
             }
@@ -58,7 +58,7 @@ public sealed class ReconciliationScheduler(
     /// <summary>Records a queued run and sends its message; the caller checked that the instance exists.</summary>
     public async Task<ReconciliationRunEntity> StartAsync(string tenant, string instance, string trigger, string requestedBy, CancellationToken cancellationToken)
     {
-        var options = OptionsOf(tenant, instance)?.Reconciliation ?? new InstanceReconciliationOptions();
+        var options = instanceOptions.Value.Find(tenant, instance) ?? new InstanceReconciliationOptions();
         var now = time.GetUtcNow();
         var runId = ReconciliationStore.NewRunId(now);
         var run = new ReconciliationRunEntity
@@ -75,7 +75,7 @@ public sealed class ReconciliationScheduler(
             TrustWms = options.TrustWms,
             ToleranceUnits = options.ToleranceUnits,
             TolerancePercent = options.TolerancePercent,
-            OmsFigures = hub.Value.Tenants.GetValueOrDefault(tenant)?.OmsStock is null ? "not-configured" : "pending",
+            OmsFigures = omsStock.Value.Find(tenant) is null ? "not-configured" : "pending",
         };
         await store.AddAsync(run, cancellationToken).ConfigureAwait(false);
         var queue = await storage.QueueAsync(settings.Value.Queue, cancellationToken).ConfigureAwait(false);
@@ -83,6 +83,5 @@ public sealed class ReconciliationScheduler(
         return run;
     }
 
-    private WmsInstanceOptions? OptionsOf(string tenant, string instance) =>
-        hub.Value.Tenants.GetValueOrDefault(tenant)?.Instances.GetValueOrDefault(instance);
+
 }

@@ -279,7 +279,25 @@ public sealed class ReconciliationStore(HubStorage storage)
         }
     }
 
-    /// <summary>The contract the alerts read: one row per instance with its last finished run's figures.</summary>
+    /// <summary>
+    /// Each instance's last finished run of a tenant, as the alerts read it: the instance as its row key holds it
+    /// (escaped), with the run's figures.
+    /// </summary>
+    public async IAsyncEnumerable<(string Instance, ReconciliationLatestEntity Latest)> LatestAsync(
+        string tenant, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubTable.ReconciliationRuns, cancellationToken).ConfigureAwait(false);
+        var partition = ReconciliationRunEntity.PartitionFor(tenant);
+        var low = ReconciliationLatestEntity.RowPrefix;
+        var high = TableKeys.PrefixEnd(low);
+        await foreach (var latest in table.QueryAsync<ReconciliationLatestEntity>(
+            r => r.PartitionKey == partition && r.RowKey.CompareTo(low) >= 0 && r.RowKey.CompareTo(high) < 0, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return (latest.RowKey[low.Length..], latest);
+        }
+    }
+
+    /// <summary>The contract the alerts read (<see cref="LatestAsync"/>): one row per instance with its last finished run's figures.</summary>
     public async Task WriteLatestAsync(ReconciliationRunEntity run, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubTable.ReconciliationRuns, cancellationToken).ConfigureAwait(false);

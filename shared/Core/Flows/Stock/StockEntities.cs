@@ -9,7 +9,7 @@ namespace WmsFunctions.Flows.Stock;
 //   sku|{sku}                                      the stock snapshot
 //   event|{instance}|{flow}|{eventId}               "this event is applied here", with its results
 //   move|{sku}|{newest-first ticks}|{instance}|{eventId}|{n}   one history row per change
-//   resv|{sku}|{source}|{id}                       quantity reserved by an open pick slip (or order) of that SKU
+//   resv|{sku}|{source}|{id}                       quantity reserved by an open pick slip (or order) of that SKU (StockReservations)
 
 /// <summary>On hand of one SKU in one OMS location, as the hub last knew it.</summary>
 public sealed class StockSnapshotEntity : ITableEntity
@@ -118,34 +118,4 @@ public sealed class StockMovementEntity : ITableEntity
 
     public static string RowFor(string sku, DateTimeOffset appliedAt, string instance, string eventId, int index) =>
         RowPrefixFor(sku) + TableKeys.Join(TableKeys.NewestFirst(appliedAt), TableKeys.Escape(instance), TableKeys.Escape(eventId), index.ToString(System.Globalization.CultureInfo.InvariantCulture));
-}
-
-/// <summary>
-/// Quantity of one SKU held for one open pick slip (or order) in one location: a projection, rewritten from the
-/// slip's stored state after every event, deleted when nothing is open. Reserved = the sum of a SKU's rows.
-/// </summary>
-public sealed class StockReservationEntity : ITableEntity
-{
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
-    public string Sku { get; set; } = "";
-
-    public string Source { get; set; } = "";
-
-    public string ReferenceId { get; set; } = "";
-
-    public long Quantity { get; set; }
-
-    public DateTimeOffset UpdatedAt { get; set; }
-
-    public static string RowPrefixFor(string sku) => "resv|" + TableKeys.Escape(sku) + "|";
-
-    public static string RowFor(string sku, string source, string referenceId) =>
-        RowPrefixFor(sku) + TableKeys.Join(TableKeys.Escape(source), TableKeys.Escape(referenceId));
 }

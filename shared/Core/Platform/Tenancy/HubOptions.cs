@@ -22,9 +22,6 @@ public sealed class TenantOptions
     public string? DisplayName { get; set; }
 
     public Dictionary<string, WmsInstanceOptions> Instances { get; set; } = [];
-
-    /// <summary>Where the OMS exposes its own stock figures, for reconciliation; null when it does not.</summary>
-    public WmsFunctions.Flows.Reconciliation.OmsStockOptions? OmsStock { get; set; }
 }
 
 public sealed class WmsInstanceOptions
@@ -50,9 +47,6 @@ public sealed class WmsInstanceOptions
 
     /// <summary>The largest quantity a single movement may carry; anything above is refused as absurd.</summary>
     public long MaxQuantity { get; set; } = 1_000_000;
-
-    /// <summary>How the hub compares this WMS's stock with its snapshot (tolerance, whether to trust the WMS).</summary>
-    public WmsFunctions.Flows.Reconciliation.InstanceReconciliationOptions Reconciliation { get; set; } = new();
 }
 
 /// <summary>
