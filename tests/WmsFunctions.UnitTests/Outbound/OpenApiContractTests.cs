@@ -1,63 +1,52 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Adapters.GenericXml;
 using WmsFunctions.Adapters.HubJson;
-using WmsFunctions.Adapters.X12;
-using WmsFunctions.Platform.Tenancy;
 using WmsFunctions.Flows;
-using WmsFunctions.Flows.Items;
-using WmsFunctions.Flows.Vendors;
-using WmsFunctions.Flows.PurchaseOrders;
-using WmsFunctions.Flows.PickSlips;
-using WmsFunctions.Flows.OrderChanges;
-using WmsFunctions.Flows.ReturnAuthorizations;
+using WmsFunctions.Pipeline.Delivery;
 
 namespace WmsFunctions.UnitTests.Outbound;
 
 /// <summary>
-/// functions/openapi/wms-outbound.json describes exactly what the hub-json adapter sends: the same paths, and
-/// every document it renders (with every optional field set, and with none) is valid against the documented
-/// schema, which declares no property the code never sends.
+/// functions/openapi/wms-outbound.json is what <see cref="HubJsonContract"/> generates from the registered flows, and
+/// describes exactly what the hub-json adapter sends: the same paths, and every document it renders (with every
+/// optional field set, and with none, for every action) is valid against the schema, which declares no property the
+/// code never sends. Nothing here is per flow: a new flow is checked from its registration and its document record.
+/// After a change to a flow or a document, regenerate the file with
+/// <c>WMS_UPDATE_OPENAPI=1 dotnet test tests/WmsFunctions.UnitTests --filter FullyQualifiedName~OpenApiContractTests</c>
+/// and review its diff: it is what WMS vendors implement.
 /// </summary>
 public sealed class OpenApiContractTests
 {
-    private static readonly JsonObject Document = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot(), "functions", "openapi", "wms-outbound.json")))!.AsObject();
+    private const string RegenerateSetting = "WMS_UPDATE_OPENAPI";
 
-    private static readonly DateOnly Day = new(2026, 12, 1);
+    private static readonly string Generated = HubJsonContract.Write(HubJsonContract.Generate(HubFlows.OmsToWms));
+
+    // Read back as a WMS vendor reads it, not as the tree the generator built.
+    private static readonly JsonObject Document = JsonNode.Parse(Generated)!.AsObject();
 
     public static TheoryData<string> Flows => [.. HubFlows.OmsToWms.Select(f => f.Name)];
 
-    /// <summary>Per flow: a document with every optional field set, and its actions.</summary>
-    private static (WmsDocument Full, WmsDocument Minimal, string[] Actions) Samples(string flow) => flow switch
+    [Fact]
+    public void CheckedInContract_IsWhatTheRegisteredFlowsGenerate()
     {
-        ItemDownloadFlow.Name => (
-            new WmsItem("S", "d", true, "EA", ["00036000291452"], new WmsDimensions(1, 2, 3.5m, "CM"), new WmsWeight(0.2m, "KG"),
-                [new WmsPack("CS", 12, "10012345678902")], new SortedDictionary<string, string> { ["color"] = "red" }, ["https://img.example.test/a.jpg"]),
-            new WmsItem("S", "d", false, "EA", [], null, null, [], new SortedDictionary<string, string>(), []),
-            ["upsert"]),
-        VendorDownloadFlow.Name => (
-            new WmsVendor("V", "n", true, new WmsAddress("l1", "l2", "c", "r", "p", "GB"), [new WmsContact("n", "role", "a@b.test", "1")]),
-            new WmsVendor("V", "n", true, null, []),
-            ["upsert"]),
-        PurchaseOrderOutFlow.Name => (
-            new WmsPurchaseOrder("PO", "L", "V", Day, [new WmsPurchaseOrderLine(1, "S", 2, "EA", Day, false)]),
-            new WmsPurchaseOrder("PO", "L", null, null, [new WmsPurchaseOrderLine(1, "S", 2, "EA", null, true)]),
-            ["create", "change", "cancel"]),
-        PickSlipOutFlow.Name => (
-            new WmsPickSlip("P", "O", "L", true, "C", "S", new WmsShipTo("n", "co", "l1", "l2", "c", "r", "p", "US", "1"), "R", [new WmsPickLine(1, "S", 1, "EA", true)]),
-            new WmsPickSlip("P", "O", "L", false, null, null, null, null, []),
-            ["generate", "reprint", "void"]),
-        OrderChangeOutFlow.Name => (
-            new WmsOrderChange("O", "L", "R", [new WmsOrderLine(1, "S", 0, "EA")]),
-            new WmsOrderChange("O", "L", null, []),
-            ["modify", "cancel"]),
-        ReturnAuthorizationOutFlow.Name => (
-            new WmsReturnAuthorization("RA", "O", "L", "R", [new WmsReturnLine(1, "S", 1, "EA", "R")]),
-            new WmsReturnAuthorization("RA", null, "L", null, []),
-            ["create", "change", "delete"]),
-        _ => throw new ArgumentOutOfRangeException(nameof(flow)),
-    };
+        var file = Path.Combine(RepoRoot(), HubJsonContract.CheckedInPath);
+        if (Environment.GetEnvironmentVariable(RegenerateSetting) == "1")
+        {
+            File.WriteAllText(file, Generated);
+        }
+
+        Assert.True(File.Exists(file), $"{file} is missing: run with {RegenerateSetting}=1 to write it.");
+        var checkedIn = File.ReadAllText(file).ReplaceLineEndings("\n").Split('\n');
+        var expected = Generated.Split('\n');
+        var line = Enumerable.Range(0, Math.Max(checkedIn.Length, expected.Length))
+            .FirstOrDefault(i => i >= checkedIn.Length || i >= expected.Length || checkedIn[i] != expected[i], -1);
+        Assert.True(
+            line < 0,
+            $"{HubJsonContract.CheckedInPath} differs from what the code generates from line {line + 1} " +
+            $"(file: '{checkedIn.ElementAtOrDefault(line)?.Trim()}', generated: '{expected.ElementAtOrDefault(line)?.Trim()}'). " +
+            $"It is generated, never edited: regenerate it with {RegenerateSetting}=1 dotnet test tests/WmsFunctions.UnitTests " +
+            "--filter FullyQualifiedName~OpenApiContractTests and review the diff.");
+    }
 
     [Fact]
     public void Paths_AreExactlyTheAdaptersRoutes()
@@ -73,14 +62,15 @@ public sealed class OpenApiContractTests
     [MemberData(nameof(Flows))]
     public void EveryRenderedDocument_IsValidAgainstItsSchema_AndTheSchemaHasNothingTheCodeNeverSends(string flow)
     {
-        var (full, minimal, actions) = Samples(flow);
+        var definition = HubFlows.OmsToWms.Single(f => f.Name == flow);
         var path = HubJsonDialect.PathOf(flow);
         var schema = Document["paths"]!["/" + path]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!.AsObject();
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
-        foreach (var action in actions)
+        Assert.NotEmpty(definition.Actions);
+        foreach (var action in definition.Actions)
         {
-            foreach (var entity in new[] { full, minimal })
+            foreach (var entity in new[] { DocumentSamples.Full(definition.DocumentType), DocumentSamples.Minimal(definition.DocumentType) })
             {
                 var request = HubJsonDialect.Render(new OutboundDocument("m-1", action, 7, flow, entity));
                 Assert.Equal(("POST", path, "application/json"), (request.Method.Method, request.Path, request.ContentType));
@@ -95,6 +85,25 @@ public sealed class OpenApiContractTests
         Assert.Empty(declared.Except(seen));
     }
 
+    [Theory]
+    [MemberData(nameof(Flows))]
+    public void Samples_FullSetsEveryProperty_MinimalOnlyTheRequiredOnes(string flow)
+    {
+        var document = HubFlows.OmsToWms.Single(f => f.Name == flow).DocumentType;
+        var schema = Document["components"]!["schemas"]![HubJsonContract.SchemaName(document)]!.AsObject();
+        var property = HubJsonDialect.PropertyOf(document);
+        JsonObject Rendered(WmsDocument sample) =>
+            JsonNode.Parse(HubJsonDialect.Render(new OutboundDocument("m-1", "a", 1, flow, sample)).Body)![property]!.AsObject();
+
+        var full = Rendered(DocumentSamples.Full(document));
+        var minimal = Rendered(DocumentSamples.Minimal(document));
+
+        Assert.Equal(schema["properties"]!.AsObject().Select(p => p.Key), full.Select(p => p.Key));
+        Assert.Equal(schema["required"]!.AsArray().Select(r => (string)r!), minimal.Select(p => p.Key));
+        Assert.All(minimal.Where(p => p.Value is JsonArray), p => Assert.Empty(p.Value!.AsArray()));
+        Assert.All(full.Where(p => p.Value is JsonArray), p => Assert.NotEmpty(p.Value!.AsArray()));
+    }
+
     [Fact]
     public void Validator_CatchesAnUndeclaredProperty_AndAMissingRequiredOne()
     {
@@ -104,6 +113,17 @@ public sealed class OpenApiContractTests
         Validate(JsonNode.Parse("""{"lineNumber":1,"sku":"S","quantity":1,"colour":"red"}"""), schema, "$", errors, []);
 
         Assert.Equal(["$: 'colour' is not declared", "$: 'unit' is required"], errors.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Validator_CatchesAnEmptyCode_AndANumberBelowItsMinimum()
+    {
+        var schema = Document["components"]!["schemas"]!["OrderLine"]!.AsObject();
+        var errors = new List<string>();
+
+        Validate(JsonNode.Parse("""{"lineNumber":0,"sku":"","quantity":1,"unit":"EA"}"""), schema, "$", errors, []);
+
+        Assert.Equal(["$.lineNumber: 0 is not within 1..", "$.sku: '' is not 1..128 long"], errors.Order(StringComparer.Ordinal));
     }
 
     private static JsonObject Resolve(JsonObject schema) =>
@@ -163,8 +183,19 @@ public sealed class OpenApiContractTests
                     errors.Add($"{path}: '{s}' does not match {pattern}");
                 }
 
+                if (s.Length < ((int?)schema["minLength"] ?? 0) || s.Length > ((int?)schema["maxLength"] ?? int.MaxValue))
+                {
+                    errors.Add($"{path}: '{s}' is not {schema["minLength"]}..{schema["maxLength"]} long");
+                }
+
                 break;
-            case "integer" when value is JsonValue number && number.TryGetValue<long>(out _):
+            case "integer" when value is JsonValue number && number.TryGetValue<long>(out var whole):
+                if (whole < ((long?)schema["minimum"] ?? long.MinValue) || whole > ((long?)schema["maximum"] ?? long.MaxValue))
+                {
+                    errors.Add($"{path}: {whole} is not within {schema["minimum"]}..{schema["maximum"]}");
+                }
+
+                break;
             case "number" when value is JsonValue n && n.TryGetValue<decimal>(out _):
             case "boolean" when value is JsonValue b && b.TryGetValue<bool>(out _):
                 break;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using WmsFunctions.Pipeline.Delivery;
 
 namespace WmsFunctions.Adapters.HubJson;
@@ -16,19 +17,23 @@ public sealed class HubJsonDialect : IWmsDialect, INamedWmsDialect
 {
     public static string DialectName => "hub-json";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    /// <summary>How a document is written; <see cref="HubJsonContract"/> describes the records through the same options.</summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+
+        // The serializer's default, named so the contract can ask it how a record is written before anything is sent.
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
 
     public string Name => DialectName;
 
-    /// <summary>The property that holds a document: its type's name without "Wms", camelCase (WmsPickSlip -> pickSlip).</summary>
-    public static string PropertyOf(Type document)
-    {
-        var name = document.Name.StartsWith("Wms", StringComparison.Ordinal) ? document.Name[3..] : document.Name;
-        return JsonNamingPolicy.CamelCase.ConvertName(name);
-    }
+    /// <summary>A document's (or a record's) name in the contract: its type's name without "Wms" (WmsPickSlip -> PickSlip).</summary>
+    public static string DocumentName(Type document) =>
+        document.Name.StartsWith("Wms", StringComparison.Ordinal) ? document.Name[3..] : document.Name;
+
+    /// <summary>The property that holds a document: its <see cref="DocumentName"/>, camelCase (WmsPickSlip -> pickSlip).</summary>
+    public static string PropertyOf(Type document) => JsonNamingPolicy.CamelCase.ConvertName(DocumentName(document));
 
     /// <summary>The collection a flow's documents are posted to, relative to the instance's BaseUrl.</summary>
     public static string PathOf(string flow) => flow;
