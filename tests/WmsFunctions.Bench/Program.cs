@@ -8,22 +8,21 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using WmsFunctions.Edi;
-using WmsFunctions.Edi.Documents;
-using WmsFunctions.Handler;
-using WmsFunctions.Handler.CustomHandler;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using WmsFunctions.Edi;
+using WmsFunctions.Edi.Documents;
 using WmsFunctions.Flows.Items;
-using WmsFunctions.LocalHost;
 using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Flows.PurchaseOrders;
-using WmsFunctions.Platform.Storage;
+using WmsFunctions.Handler;
+using WmsFunctions.Handler.CustomHandler;
+using WmsFunctions.LocalHost;
 using WmsFunctions.Pipeline.Webhooks;
+using WmsFunctions.Platform.Storage;
 
 // ./bench.sh [--quick]: every webhook (inventory under each auth scheme, PO receipt, return receipt) and the outbox
 // relay on loopback against Azurite (started by bench.sh), the handler on real Kestrel, the host's queue trigger

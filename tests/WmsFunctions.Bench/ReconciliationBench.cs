@@ -3,11 +3,11 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.LocalHost;
 using WmsFunctions.Flows.Reconciliation;
 using WmsFunctions.Flows.Stock;
-using WmsFunctions.Platform.Storage;
+using WmsFunctions.LocalHost;
 using WmsFunctions.Pipeline.Webhooks;
+using WmsFunctions.Platform.Storage;
 
 /// <summary>
 /// The reconciliation row: one instance (bench/recon, OMS warehouse W9 = WMS facility F9, one area R1) with N SKUs.

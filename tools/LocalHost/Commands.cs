@@ -3,13 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.IdentityModel.Tokens;
-using WmsFunctions.Platform.Storage;
-using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Platform.Tenancy;
 using WmsFunctions.Pipeline.Webhooks;
+using WmsFunctions.Platform.Storage;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.LocalHost;
 

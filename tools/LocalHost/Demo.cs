@@ -7,13 +7,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Flows.Items;
 using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Flows.PurchaseOrders;
 using WmsFunctions.Flows.Stock;
-using WmsFunctions.Platform.Storage;
+using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Pipeline.Webhooks;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.LocalHost;
 

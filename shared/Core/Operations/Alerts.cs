@@ -4,12 +4,11 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using WmsFunctions.Pipeline.FailedSyncs;
-using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Flows.Reconciliation;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Storage;
-using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Operations;

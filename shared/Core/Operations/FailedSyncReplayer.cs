@@ -1,19 +1,15 @@
 using System.Text;
-using WmsFunctions.Pipeline.Audit;
-using WmsFunctions.Pipeline.FailedSyncs;
-using WmsFunctions.Flows.Items;
-using WmsFunctions.Pipeline.Events;
-using WmsFunctions.Platform.Json;
 using WmsFunctions.Flows.Inventory;
 using WmsFunctions.Flows.OrderChanges;
-using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Flows.PickSlips;
-using WmsFunctions.Flows.PurchaseOrders;
 using WmsFunctions.Flows.PurchaseOrderReceipts;
+using WmsFunctions.Flows.PurchaseOrders;
 using WmsFunctions.Flows.ReturnAuthorizations;
 using WmsFunctions.Flows.ReturnReceipts;
+using WmsFunctions.Pipeline.Audit;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Tenancy;
-using WmsFunctions.Flows.Vendors;
 
 namespace WmsFunctions.Operations;
 

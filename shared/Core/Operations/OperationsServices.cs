@@ -1,9 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using WmsFunctions.Flows.Items;
 using WmsFunctions.Pipeline.Events;
-using WmsFunctions.Platform.Json;
 
 namespace WmsFunctions.Operations;
 

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
-using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Platform.Tenancy;
 using WmsFunctions.Pipeline.Webhooks;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Operations;
 

@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
-using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Flows.Items;
+using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Flows.Stock;
+using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Json;
-using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Platform.Problems;
-using WmsFunctions.Flows.Stock;
-using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Operations;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using WmsFunctions.Handler.Operations;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.Pipeline.Delivery;
 using static WmsFunctions.IntegrationTests.Support.LoopbackMarketplace;
 
 namespace WmsFunctions.IntegrationTests.Channels;

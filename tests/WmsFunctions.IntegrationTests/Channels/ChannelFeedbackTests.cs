@@ -1,10 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using WmsFunctions.Adapters.ChannelAdvisor;
 using WmsFunctions.Flows.Channels;
+using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Pipeline.Events;
-using WmsFunctions.Flows.PickSlips;
 using static WmsFunctions.IntegrationTests.Support.LoopbackMarketplace;
 
 namespace WmsFunctions.IntegrationTests.Channels;

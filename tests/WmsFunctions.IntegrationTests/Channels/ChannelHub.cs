@@ -1,12 +1,10 @@
 using System.Text.Json;
-using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.Adapters.ChannelAdvisor;
 using WmsFunctions.Flows.Channels;
-using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.LocalHost;
 using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Channels;

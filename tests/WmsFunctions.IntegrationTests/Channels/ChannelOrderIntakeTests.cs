@@ -1,10 +1,9 @@
 using System.Text.Json;
 using Azure;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.Adapters.ChannelAdvisor;
 using WmsFunctions.Flows.Channels;
-using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Flows.Stock;
+using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Pipeline.Webhooks;
 using static WmsFunctions.IntegrationTests.Support.LoopbackMarketplace;
 

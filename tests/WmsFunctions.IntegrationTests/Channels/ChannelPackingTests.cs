@@ -1,6 +1,6 @@
+using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Pipeline.Events;
-using WmsFunctions.Flows.PickSlips;
 using static WmsFunctions.IntegrationTests.Support.LoopbackMarketplace;
 
 namespace WmsFunctions.IntegrationTests.Channels;

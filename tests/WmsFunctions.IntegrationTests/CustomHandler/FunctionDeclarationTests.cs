@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using WmsFunctions.Handler;
 using WmsFunctions.Handler.CustomHandler;

@@ -3,12 +3,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.Flows.Items;
-using WmsFunctions.Pipeline.Events;
-using WmsFunctions.Platform.Json;
 using WmsFunctions.IntegrationTests.Inventory;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.LocalHost;
+using WmsFunctions.Pipeline.Events;
 
 namespace WmsFunctions.IntegrationTests.CustomHandler;
 

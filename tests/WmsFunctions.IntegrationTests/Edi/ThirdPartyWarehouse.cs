@@ -3,15 +3,15 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WmsFunctions.Edi;
 using WmsFunctions.Edi.Documents;
-using WmsFunctions.Pipeline.FailedSyncs;
+using WmsFunctions.Flows.Stock;
 using WmsFunctions.Gs1;
 using WmsFunctions.Handler;
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.LocalHost;
-using WmsFunctions.Flows.Stock;
-using WmsFunctions.Platform.Storage;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Pipeline.Webhooks;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Edi;
 

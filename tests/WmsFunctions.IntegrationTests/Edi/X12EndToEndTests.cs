@@ -1,12 +1,12 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using WmsFunctions.Adapters.X12;
 using WmsFunctions.Edi;
 using WmsFunctions.Edi.Documents;
-using WmsFunctions.Adapters.X12;
+using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Gs1;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Edi;

@@ -2,11 +2,11 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using WmsFunctions.Pipeline.FailedSyncs;
+using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.LocalHost;
 using WmsFunctions.Operations;
-using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Operations;

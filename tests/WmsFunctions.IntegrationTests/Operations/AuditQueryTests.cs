@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.IntegrationTests.Support;
+using WmsFunctions.Pipeline.Audit;
 
 namespace WmsFunctions.IntegrationTests.Operations;
 

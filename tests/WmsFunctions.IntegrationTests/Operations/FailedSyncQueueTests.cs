@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.IntegrationTests.Support;
+using WmsFunctions.Pipeline.FailedSyncs;
 
 namespace WmsFunctions.IntegrationTests.Operations;
 

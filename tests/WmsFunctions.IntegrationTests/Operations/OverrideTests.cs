@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Flows.Stock;
+using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Operations;

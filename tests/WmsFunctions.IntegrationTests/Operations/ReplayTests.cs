@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Flows.Stock;
+using WmsFunctions.IntegrationTests.Support;
 
 namespace WmsFunctions.IntegrationTests.Operations;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.IntegrationTests.Support;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Outbound;

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.Pipeline.FailedSyncs;
-using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Flows.Items;
+using WmsFunctions.IntegrationTests.Support;
+using WmsFunctions.Pipeline.FailedSyncs;
 
 namespace WmsFunctions.IntegrationTests.Outbound;
 

@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
-using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Flows.PurchaseOrders;
+using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Outbound;

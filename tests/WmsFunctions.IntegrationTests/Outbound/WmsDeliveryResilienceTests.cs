@@ -1,5 +1,4 @@
 using System.Text.Json;
-using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.LocalHost;
 

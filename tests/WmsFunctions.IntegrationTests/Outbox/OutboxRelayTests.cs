@@ -1,13 +1,12 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.Flows.Items;
-using WmsFunctions.Pipeline.Events;
-using WmsFunctions.Platform.Json;
-using WmsFunctions.IntegrationTests.Inventory;
-using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Flows.Inventory;
 using WmsFunctions.Flows.Stock;
+using WmsFunctions.IntegrationTests.Inventory;
+using WmsFunctions.IntegrationTests.Support;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Platform.Json;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Outbox;

@@ -2,10 +2,10 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.LocalHost;
 using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Flows.Stock;
+using WmsFunctions.IntegrationTests.Support;
+using WmsFunctions.LocalHost;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.PickSlips;

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.Flows.PurchaseOrders;
 using WmsFunctions.Flows.PurchaseOrderReceipts;
+using WmsFunctions.Flows.PurchaseOrders;
 using WmsFunctions.Flows.Stock;
+using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Receipts;

@@ -4,10 +4,10 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
+using WmsFunctions.Flows.Stock;
 using WmsFunctions.Handler.Operations;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.LocalHost;
-using WmsFunctions.Flows.Stock;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Reconciliation;

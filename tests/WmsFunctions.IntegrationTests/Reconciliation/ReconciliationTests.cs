@@ -1,9 +1,7 @@
-using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.LocalHost;
-using WmsFunctions.Flows.Reconciliation;
 using WmsFunctions.Platform.Storage;
 using static WmsFunctions.IntegrationTests.Reconciliation.ReconciliationHub;
 

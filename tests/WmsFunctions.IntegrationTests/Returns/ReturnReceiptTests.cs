@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Flows.Stock;
+using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Returns;

@@ -3,11 +3,10 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
-using WmsFunctions.Pipeline.Audit;
-using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Flows.Stock;
-using WmsFunctions.Platform.Storage;
+using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Pipeline.Webhooks;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Security;
 

@@ -7,13 +7,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using WmsFunctions.Handler;
-using WmsFunctions.Handler.Outbound;
-using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Flows.Items;
+using WmsFunctions.Handler;
+using WmsFunctions.Handler.CustomHandler;
+using WmsFunctions.Handler.Outbound;
 using WmsFunctions.LocalHost;
 using WmsFunctions.Platform.Storage;
-using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.IntegrationTests.Support;
 

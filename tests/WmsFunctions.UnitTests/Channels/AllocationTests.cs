@@ -1,5 +1,4 @@
 using CsCheck;
-using WmsFunctions.Adapters.ChannelAdvisor;
 using WmsFunctions.Flows.Channels;
 
 namespace WmsFunctions.UnitTests.Channels;

@@ -1,7 +1,6 @@
 using CsCheck;
 using WmsFunctions.Adapters.ChannelAdvisor;
 using WmsFunctions.Flows.Channels;
-using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.UnitTests.Channels;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
-using WmsFunctions.Edi;
-using WmsFunctions.Edi.Documents;
 using WmsFunctions.Adapters.X12;
+using WmsFunctions.Edi.Documents;
 using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Tenancy;
 

@@ -1,5 +1,5 @@
-using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Operations;
+using WmsFunctions.Pipeline.FailedSyncs;
 
 namespace WmsFunctions.UnitTests.Operations;
 

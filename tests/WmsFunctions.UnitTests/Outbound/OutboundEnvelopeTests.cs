@@ -6,7 +6,6 @@ using Polly.Retry;
 using Polly.Testing;
 using Polly.Timeout;
 using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.UnitTests.Outbound;
 

@@ -1,17 +1,14 @@
 using CsCheck;
-using WmsFunctions.Gs1;
-using WmsFunctions.Flows.Items;
-using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Adapters.GenericXml;
 using WmsFunctions.Adapters.HubJson;
-using WmsFunctions.Adapters.X12;
-using WmsFunctions.Flows.PurchaseOrders;
-using WmsFunctions.Platform.Tenancy;
 using WmsFunctions.Flows;
-using WmsFunctions.Flows.Vendors;
-using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Flows.Items;
 using WmsFunctions.Flows.OrderChanges;
+using WmsFunctions.Flows.PurchaseOrders;
 using WmsFunctions.Flows.ReturnAuthorizations;
+using WmsFunctions.Flows.Vendors;
+using WmsFunctions.Gs1;
+using WmsFunctions.Pipeline.Delivery;
 
 namespace WmsFunctions.UnitTests.Outbound;
 

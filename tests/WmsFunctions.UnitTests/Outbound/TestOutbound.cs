@@ -1,15 +1,14 @@
 using Microsoft.Extensions.Options;
-using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Platform.Tenancy;
+using WmsFunctions.Adapters.GenericXml;
+using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Flows;
 using WmsFunctions.Flows.Items;
-using WmsFunctions.Flows.Vendors;
-using WmsFunctions.Flows.PurchaseOrders;
-using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Flows.OrderChanges;
+using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Flows.PurchaseOrders;
 using WmsFunctions.Flows.ReturnAuthorizations;
-using WmsFunctions.Adapters.HubJson;
-using WmsFunctions.Adapters.GenericXml;
+using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.UnitTests.Outbound;
 

@@ -1,4 +1,3 @@
-using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.UnitTests.Tenancy;

@@ -4,7 +4,6 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using WmsFunctions.Platform.Tenancy;
 using WmsFunctions.Pipeline.Webhooks;
 
 namespace WmsFunctions.UnitTests.WebhookSecurity;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using WmsFunctions.Pipeline.Webhooks;
-using WmsFunctions.Platform.Tenancy;
 using WmsFunctions.UnitTests.Tenancy;
 
 namespace WmsFunctions.UnitTests.WebhookSecurity;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
-using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Platform.Tenancy;
 using WmsFunctions.Pipeline.Webhooks;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.UnitTests.WebhookSecurity;
 

@@ -8,8 +8,8 @@ using Microsoft.Extensions.Configuration;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
-using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Flows.Channels;
+using WmsFunctions.Pipeline.Delivery;
 
 namespace WmsFunctions.Adapters.ChannelAdvisor;
 

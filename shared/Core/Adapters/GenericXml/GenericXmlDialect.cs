@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
-using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Platform.Tenancy;
 using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Adapters.X12;
+using WmsFunctions.Pipeline.Delivery;
 
 using WmsFunctions.Flows;
 

@@ -1,11 +1,9 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using WmsFunctions.Platform.Storage;
-using WmsFunctions.Adapters.GenericXml;
 using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Edi;
-using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Adapters.X12;
 

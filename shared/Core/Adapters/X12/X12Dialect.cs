@@ -1,11 +1,9 @@
 using System.Text;
-using WmsFunctions.Edi;
-using WmsFunctions.Edi.Documents;
-using WmsFunctions.Gs1;
-using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Platform.Tenancy;
 using WmsFunctions.Adapters.GenericXml;
 using WmsFunctions.Adapters.HubJson;
+using WmsFunctions.Edi;
+using WmsFunctions.Gs1;
+using WmsFunctions.Pipeline.Delivery;
 
 using WmsFunctions.Flows;
 

@@ -1,12 +1,11 @@
 using System.Collections.Frozen;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using WmsFunctions.Adapters.HubJson;
+using WmsFunctions.Edi;
 using WmsFunctions.Gs1;
 using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Tenancy;
-using WmsFunctions.Adapters.GenericXml;
-using WmsFunctions.Adapters.HubJson;
-using WmsFunctions.Edi;
 
 using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Flows.PurchaseOrders;

@@ -1,11 +1,9 @@
 using System.Globalization;
-using WmsFunctions.Edi.Documents;
-using WmsFunctions.Platform.Problems;
-using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Platform.Tenancy;
-using WmsFunctions.Adapters.GenericXml;
 using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Edi;
+using WmsFunctions.Edi.Documents;
+using WmsFunctions.Platform.Problems;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Adapters.X12;
 

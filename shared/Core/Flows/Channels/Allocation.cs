@@ -1,4 +1,3 @@
-using WmsFunctions.Adapters.ChannelAdvisor;
 
 namespace WmsFunctions.Flows.Channels;
 

@@ -1,6 +1,5 @@
 using Azure;
 using WmsFunctions.Flows.Stock;
-using WmsFunctions.Adapters.ChannelAdvisor;
 
 namespace WmsFunctions.Flows.Channels;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using WmsFunctions.Platform.Storage;
-using WmsFunctions.Adapters.ChannelAdvisor;
 
 namespace WmsFunctions.Flows.Channels;
 

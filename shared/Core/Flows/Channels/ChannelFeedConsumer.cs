@@ -2,13 +2,12 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
-using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Flows.Inventory;
-using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Flows.Stock;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Storage;
-using WmsFunctions.Adapters.ChannelAdvisor;
 
 namespace WmsFunctions.Flows.Channels;
 

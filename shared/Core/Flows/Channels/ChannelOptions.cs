@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using WmsFunctions.Adapters.ChannelAdvisor;
 using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Pipeline.Webhooks;
 using WmsFunctions.Platform.Tenancy;
-using WmsFunctions.Adapters.ChannelAdvisor;
 
 namespace WmsFunctions.Flows.Channels;
 

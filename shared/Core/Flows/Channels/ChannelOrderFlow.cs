@@ -1,13 +1,11 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using WmsFunctions.Pipeline.FailedSyncs;
-using WmsFunctions.Flows.Items;
-using WmsFunctions.Pipeline.Events;
-using WmsFunctions.Platform.Json;
 using WmsFunctions.Flows.Stock;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Pipeline.FailedSyncs;
+using WmsFunctions.Platform.Json;
 using WmsFunctions.Platform.Storage;
-using WmsFunctions.Adapters.ChannelAdvisor;
 
 namespace WmsFunctions.Flows.Channels;
 

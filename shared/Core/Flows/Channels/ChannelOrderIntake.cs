@@ -2,11 +2,9 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
-using WmsFunctions.Flows.Items;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Json;
 using WmsFunctions.Platform.Storage;
-using WmsFunctions.Adapters.ChannelAdvisor;
 
 namespace WmsFunctions.Flows.Channels;
 

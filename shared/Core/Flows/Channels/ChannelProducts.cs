@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Storage;
-using WmsFunctions.Adapters.ChannelAdvisor;
 
 namespace WmsFunctions.Flows.Channels;
 

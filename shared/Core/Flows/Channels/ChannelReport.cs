@@ -1,5 +1,4 @@
 using WmsFunctions.Platform.Storage;
-using WmsFunctions.Adapters.ChannelAdvisor;
 
 namespace WmsFunctions.Flows.Channels;
 

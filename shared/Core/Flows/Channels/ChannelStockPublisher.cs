@@ -1,12 +1,10 @@
 using System.Text.Json;
 using Azure;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Storage;
-using WmsFunctions.Adapters.ChannelAdvisor;
 
 namespace WmsFunctions.Flows.Channels;
 

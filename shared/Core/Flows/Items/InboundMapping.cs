@@ -1,8 +1,6 @@
-using WmsFunctions.Platform.Problems;
-using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Platform.Tenancy;
-using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Json;
+using WmsFunctions.Platform.Problems;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Flows.Items;
 

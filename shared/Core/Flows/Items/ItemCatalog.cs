@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
-using WmsFunctions.Platform.Storage;
-using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Json;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Flows.Items;
 

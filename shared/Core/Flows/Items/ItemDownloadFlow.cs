@@ -1,6 +1,5 @@
 using WmsFunctions.Gs1;
 using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Platform.Tenancy;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Json;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Flows.PickSlips;

@@ -1,13 +1,13 @@
 using System.Globalization;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
-using System.Text.Json;
-using WmsFunctions.Pipeline.FailedSyncs;
-using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Flows.Stock;
+using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Flows.PickSlips;

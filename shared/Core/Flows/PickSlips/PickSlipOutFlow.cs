@@ -1,5 +1,4 @@
 using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Flows.PickSlips;
 

@@ -4,7 +4,6 @@ using WmsFunctions.Flows.Inventory;
 using WmsFunctions.Flows.Items;
 using WmsFunctions.Flows.PurchaseOrders;
 using WmsFunctions.Flows.Stock;
-using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Json;
 using WmsFunctions.Platform.Problems;

@@ -1,6 +1,4 @@
-using Azure;
 using Azure.Data.Tables;
-using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Flows.PurchaseOrders;

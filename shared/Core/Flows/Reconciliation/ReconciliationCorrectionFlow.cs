@@ -1,10 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using WmsFunctions.Flows.Items;
+using WmsFunctions.Flows.Stock;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Json;
-using WmsFunctions.Flows.Stock;
 
 namespace WmsFunctions.Flows.Reconciliation;
 

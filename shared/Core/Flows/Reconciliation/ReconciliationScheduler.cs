@@ -1,8 +1,6 @@
 using System.Text.Json;
-using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 using WmsFunctions.Platform.Storage;
-using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Flows.Reconciliation;

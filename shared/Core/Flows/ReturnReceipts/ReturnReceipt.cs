@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using WmsFunctions.Flows.Stock;
-using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Flows.ReturnReceipts;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using WmsFunctions.Flows.Items;
 using WmsFunctions.Flows.Stock;
-using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Json;
 using WmsFunctions.Platform.Problems;

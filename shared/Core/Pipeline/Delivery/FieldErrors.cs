@@ -1,7 +1,6 @@
-using WmsFunctions.Platform.Tenancy;
-using WmsFunctions.Adapters.GenericXml;
 using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Adapters.X12;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;
 

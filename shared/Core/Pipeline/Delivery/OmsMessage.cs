@@ -1,8 +1,7 @@
 using System.Text.Json;
-using WmsFunctions.Platform.Tenancy;
-using WmsFunctions.Adapters.GenericXml;
 using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Adapters.X12;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;
 

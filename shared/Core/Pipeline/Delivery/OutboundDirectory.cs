@@ -1,9 +1,8 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
-using WmsFunctions.Platform.Tenancy;
-using WmsFunctions.Adapters.GenericXml;
 using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Adapters.X12;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;
 

@@ -3,11 +3,9 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WmsFunctions.Pipeline.Audit;
-using WmsFunctions.Pipeline.FailedSyncs;
-using WmsFunctions.Flows.Items;
 using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Json;
-using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;
 

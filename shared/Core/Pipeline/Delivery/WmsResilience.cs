@@ -3,11 +3,10 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
-using WmsFunctions.Platform.Tenancy;
 using WmsFunctions.Adapters.GenericXml;
 using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Adapters.X12;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;
 

@@ -1,7 +1,5 @@
-using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Platform.Tenancy;
-using WmsFunctions.Flows.Items;
 using WmsFunctions.Platform.Json;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Events;
 

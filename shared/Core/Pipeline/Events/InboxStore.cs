@@ -1,8 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
-using WmsFunctions.Platform.Storage;
-using WmsFunctions.Flows.Items;
 using WmsFunctions.Platform.Json;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Pipeline.Events;
 

@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using WmsFunctions.Platform.Problems;
-using WmsFunctions.Flows.Items;
 using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Platform.Problems;
 
 namespace WmsFunctions.Platform.Json;
 

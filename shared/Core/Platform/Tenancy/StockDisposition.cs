@@ -1,4 +1,3 @@
-using WmsFunctions.Pipeline.Delivery;
 
 namespace WmsFunctions.Platform.Tenancy;
 
