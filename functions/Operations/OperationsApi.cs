@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Pipeline.FailedSyncs;
+using WmsFunctions.Handler.Http;
 using WmsFunctions.Handler.Webhooks;
 using WmsFunctions.Flows.Items;
 using WmsFunctions.Pipeline.Events;
@@ -22,10 +23,8 @@ namespace WmsFunctions.Handler.Operations;
 /// </summary>
 public static class OperationsApi
 {
-    public const int MaxBodyBytes = 64 * 1024;
     public const int MaxDeadLetterBytes = 1024 * 1024;
     public const int MaxReplayBatch = 50;
-    public const int MaxReasonLength = 500;
 
     [EndpointSummary("Failed syncs, filtered and paged")]
     [EndpointDescription(
@@ -103,7 +102,7 @@ public static class OperationsApi
 
         if (errors.Count > 0)
         {
-            return OperatorQuery.Invalid(errors, context);
+            return ProblemResults.InvalidQuery(errors, context);
         }
 
         FailedSyncPage page;
@@ -113,7 +112,7 @@ public static class OperationsApi
         }
         catch (Azure.RequestFailedException bad) when (bad.Status == 400 && continuation is not null)
         {
-            return OperatorQuery.Invalid(new Dictionary<string, string[]> { ["continuation"] = ["Not a continuation this API gave out."] }, context);
+            return ProblemResults.InvalidQuery(new Dictionary<string, string[]> { ["continuation"] = ["Not a continuation this API gave out."] }, context);
         }
 
         return TypedResults.Json(new FailedSyncListing(page.Items.Select(FailedSyncView.Of).ToArray(), page.Continuation));
@@ -177,24 +176,24 @@ public static class OperationsApi
             return refusal;
         }
 
-        var (request, problem) = await ReadAsync<ReplayRequest>(context, MaxBodyBytes, allowEmpty: true).ConfigureAwait(false);
-        if (problem is null && request?.Reason is { } given && !ValidReason(given))
+        var (request, problem) = await OperatorRequests.ReadAsync<ReplayRequest>(context, allowEmpty: true).ConfigureAwait(false);
+        if (problem is null && request?.Reason is { } given && !OperatorRequests.IsValidReason(given))
         {
-            problem = ReasonProblem(required: false);
+            problem = OperatorRequests.ReasonProblem(required: false);
         }
 
         if (problem is not null)
         {
-            return Refuse(problem, context);
+            return ProblemResults.For(problem, context);
         }
 
         var outcome = await replayer.ReplayAsync(tenant, id, who!.Actor, request?.Reason, context.RequestAborted).ConfigureAwait(false);
         return outcome.Outcome switch
         {
             ReplayOutcome.NotFound => NotFound(tenant, id, context),
-            ReplayOutcome.NotOpen => Refuse(new Problem("failed-sync-not-open", 409, "Not open", $"The failed sync is {outcome.Status}: nothing was replayed."), context),
-            ReplayOutcome.InProgress => Refuse(new Problem("replay-in-progress", 409, "Replay in progress", "Another replay of this failed sync is running: nothing was replayed."), context),
-            ReplayOutcome.NotReplayable => Refuse(new Problem("not-replayable", 409, "Not replayable", outcome.Summary), context),
+            ReplayOutcome.NotOpen => ProblemResults.For(new Problem("failed-sync-not-open", 409, "Not open", $"The failed sync is {outcome.Status}: nothing was replayed."), context),
+            ReplayOutcome.InProgress => ProblemResults.For(new Problem("replay-in-progress", 409, "Replay in progress", "Another replay of this failed sync is running: nothing was replayed."), context),
+            ReplayOutcome.NotReplayable => ProblemResults.For(new Problem("not-replayable", 409, "Not replayable", outcome.Summary), context),
             _ => TypedResults.Json(outcome),
         };
     }
@@ -212,7 +211,7 @@ public static class OperationsApi
             return refusal;
         }
 
-        var (request, problem) = await ReadAsync<ReplayManyRequest>(context, MaxBodyBytes).ConfigureAwait(false);
+        var (request, problem) = await OperatorRequests.ReadAsync<ReplayManyRequest>(context).ConfigureAwait(false);
         if (problem is null)
         {
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -221,17 +220,17 @@ public static class OperationsApi
                 errors["ids"] = [$"1 to {MaxReplayBatch} failed-sync ids."];
             }
 
-            if (request.Reason is { } reason && !ValidReason(reason))
+            if (request.Reason is { } reason && !OperatorRequests.IsValidReason(reason))
             {
-                errors["reason"] = [$"1 to {MaxReasonLength} characters."];
+                errors["reason"] = [OperatorRequests.ReasonError(required: false)];
             }
 
-            problem = errors.Count > 0 ? Problem.InvalidEvent(errors) with { Type = "invalid-request", Title = "The request is invalid" } : null;
+            problem = errors.Count > 0 ? RequestProblems.InvalidRequest(errors) : null;
         }
 
         if (problem is not null)
         {
-            return Refuse(problem, context);
+            return ProblemResults.For(problem, context);
         }
 
         var results = new List<ReplayOutcome>();
@@ -282,10 +281,10 @@ public static class OperationsApi
             return refusal;
         }
 
-        var (request, problem) = await ReadAsync<DeadLetterRequest>(context, MaxDeadLetterBytes).ConfigureAwait(false);
+        var (request, problem) = await OperatorRequests.ReadAsync<DeadLetterRequest>(context, MaxDeadLetterBytes).ConfigureAwait(false);
         if (problem is not null)
         {
-            return Refuse(problem, context);
+            return ProblemResults.For(problem, context);
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -323,14 +322,14 @@ public static class OperationsApi
             errors["instance"] = [$"Tenant '{tenant}' has no WMS instance '{named}'."];
         }
 
-        if (!ValidReason(request.Reason))
+        if (!OperatorRequests.IsValidReason(request.Reason))
         {
-            errors["reason"] = [$"Required: 1 to {MaxReasonLength} characters."];
+            errors["reason"] = [OperatorRequests.ReasonError(required: true)];
         }
 
         if (errors.Count > 0)
         {
-            return Refuse(Problem.InvalidEvent(errors) with { Type = "invalid-request", Title = "The request is invalid" }, context);
+            return ProblemResults.InvalidRequest(errors, context);
         }
 
         var correlationId = context.TraceIdentifier;
@@ -364,10 +363,10 @@ public static class OperationsApi
             return refusal;
         }
 
-        var (request, problem) = await ReadAsync<StockOverrideRequest>(context, MaxBodyBytes).ConfigureAwait(false);
+        var (request, problem) = await OperatorRequests.ReadAsync<StockOverrideRequest>(context).ConfigureAwait(false);
         if (problem is not null)
         {
-            return Refuse(problem, context);
+            return ProblemResults.For(problem, context);
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -384,14 +383,14 @@ public static class OperationsApi
             errors["quantity"] = ["Required: the counted quantity, 0 to 10000000."];
         }
 
-        if (!ValidReason(request.Reason))
+        if (!OperatorRequests.IsValidReason(request.Reason))
         {
-            errors["reason"] = [$"Required: 1 to {MaxReasonLength} characters."];
+            errors["reason"] = [OperatorRequests.ReasonError(required: true)];
         }
 
         if (errors.Count > 0)
         {
-            return Refuse(Problem.InvalidEvent(errors) with { Type = "invalid-request", Title = "The request is invalid" }, context);
+            return ProblemResults.InvalidRequest(errors, context);
         }
 
         var result = await overrides.SetStockAsync(
@@ -420,10 +419,10 @@ public static class OperationsApi
             return refusal;
         }
 
-        var (request, problem) = await ReadAsync<PickSlipOverrideRequest>(context, MaxBodyBytes).ConfigureAwait(false);
+        var (request, problem) = await OperatorRequests.ReadAsync<PickSlipOverrideRequest>(context).ConfigureAwait(false);
         if (problem is not null)
         {
-            return Refuse(problem, context);
+            return ProblemResults.For(problem, context);
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -442,9 +441,9 @@ public static class OperationsApi
             errors["unreserve"] = ["Only a void releases or keeps the reservation."];
         }
 
-        if (!ValidReason(request.Reason))
+        if (!OperatorRequests.IsValidReason(request.Reason))
         {
-            errors["reason"] = [$"Required: 1 to {MaxReasonLength} characters."];
+            errors["reason"] = [OperatorRequests.ReasonError(required: true)];
         }
 
         if (!Codes.IsValid(pickSlipId))
@@ -454,7 +453,7 @@ public static class OperationsApi
 
         if (errors.Count > 0)
         {
-            return Refuse(Problem.InvalidEvent(errors) with { Type = "invalid-request", Title = "The request is invalid" }, context);
+            return ProblemResults.InvalidRequest(errors, context);
         }
 
         var result = await overrides.OverridePickSlipAsync(
@@ -533,7 +532,7 @@ public static class OperationsApi
 
         if (errors.Count > 0)
         {
-            return OperatorQuery.Invalid(errors, context);
+            return ProblemResults.InvalidQuery(errors, context);
         }
 
         AuditPage page;
@@ -543,7 +542,7 @@ public static class OperationsApi
         }
         catch (Azure.RequestFailedException bad) when (bad.Status == 400 && continuation is not null)
         {
-            return OperatorQuery.Invalid(new Dictionary<string, string[]> { ["continuation"] = ["Not a continuation this API gave out."] }, context);
+            return ProblemResults.InvalidQuery(new Dictionary<string, string[]> { ["continuation"] = ["Not a continuation this API gave out."] }, context);
         }
 
         return TypedResults.Json(new AuditListing(page.Entries.Select(AuditEntryView.Of).ToArray(), page.Continuation));
@@ -558,15 +557,15 @@ public static class OperationsApi
             return refusal;
         }
 
-        var (request, problem) = await ReadAsync<OperatorReasonRequest>(context, MaxBodyBytes).ConfigureAwait(false);
-        if (problem is null && !ValidReason(request?.Reason))
+        var (request, problem) = await OperatorRequests.ReadAsync<OperatorReasonRequest>(context).ConfigureAwait(false);
+        if (problem is null && !OperatorRequests.IsValidReason(request?.Reason))
         {
-            problem = ReasonProblem(required: true);
+            problem = OperatorRequests.ReasonProblem(required: true);
         }
 
         if (problem is not null)
         {
-            return Refuse(problem, context);
+            return ProblemResults.For(problem, context);
         }
 
         var (closed, entity) = await store.CloseAsync(tenant, id, status, request!.Reason!, who!.Actor, context.RequestAborted).ConfigureAwait(false);
@@ -577,7 +576,7 @@ public static class OperationsApi
 
         if (!closed)
         {
-            return Refuse(new Problem("failed-sync-not-open", 409, "Not open", $"The failed sync is {entity.Status}: nothing was changed."), context);
+            return ProblemResults.For(new Problem("failed-sync-not-open", 409, "Not open", $"The failed sync is {entity.Status}: nothing was changed."), context);
         }
 
         await audit.WriteAsync(
@@ -622,7 +621,7 @@ public static class OperationsApi
     {
         if (result.Problem is { } problem)
         {
-            return Refuse(problem, context);
+            return ProblemResults.For(problem, context);
         }
 
         if (result.Replayed)
@@ -633,57 +632,8 @@ public static class OperationsApi
         return Results.Text(result.Body ?? "{}", "application/json", statusCode: StatusCodes.Status200OK);
     }
 
-    private static bool ValidReason(string? reason) =>
-        reason is { Length: > 0 and <= MaxReasonLength } && !string.IsNullOrWhiteSpace(reason) && !reason.Any(c => char.IsControl(c) && c is not '\n');
-
-    private static Problem ReasonProblem(bool required) =>
-        Problem.InvalidEvent(new Dictionary<string, string[]> { ["reason"] = [$"{(required ? "Required: " : "")}1 to {MaxReasonLength} characters."] })
-            with { Type = "invalid-request", Title = "The request is invalid" };
-
-    private static IResult Refuse(Problem problem, HttpContext context) => WebhookGate.ProblemResult(problem, context.Request.Path, context.TraceIdentifier);
-
     private static IResult NotFound(string tenant, string id, HttpContext context) =>
-        Refuse(new Problem("failed-sync-not-found", 404, "Failed sync not found", $"Tenant '{tenant}' has no failed sync '{(id.Length > 100 ? id[..100] : id)}'."), context);
-
-    /// <summary>The JSON body (or null when <paramref name="allowEmpty"/> and there is none), or the problem with it.</summary>
-    private static async Task<(T? Value, Problem? Problem)> ReadAsync<T>(HttpContext context, int maxBytes, bool allowEmpty = false)
-        where T : class
-    {
-        if (context.Request.ContentLength is 0 || (context.Request.ContentLength is null && context.Request.ContentType is null))
-        {
-            return allowEmpty ? (null, null) : (null, Problem.MalformedJson("The body must be a JSON object."));
-        }
-
-        if (context.Request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-        {
-            return (null, Problem.UnsupportedMediaType(context.Request.ContentType));
-        }
-
-        if (context.Request.ContentLength > maxBytes)
-        {
-            return (null, Problem.PayloadTooLarge(maxBytes));
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                return (null, Problem.PayloadTooLarge(maxBytes));
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        if (buffer.Length == 0 && allowEmpty)
-        {
-            return (null, null);
-        }
-
-        return InboundJson.TryParse<T>(buffer.ToArray(), out var value, out var problem) ? (value, null) : (null, problem);
-    }
+        ProblemResults.For(new Problem("failed-sync-not-found", 404, "Failed sync not found", $"Tenant '{tenant}' has no failed sync '{(id.Length > 100 ? id[..100] : id)}'."), context);
 }
 
 /// <summary>A failed sync as operators see it; <see cref="Id"/> names it in the other calls.</summary>

@@ -1,5 +1,5 @@
 using WmsFunctions.Pipeline.Audit;
-using WmsFunctions.Handler.Webhooks;
+using WmsFunctions.Handler.Http;
 using WmsFunctions.Operations;
 using WmsFunctions.Platform.Problems;
 
@@ -27,12 +27,11 @@ public sealed class OperatorGate(OperatorAuthenticator authenticator, AuditLog a
             case OperatorAuthentication.Unauthenticated denied:
                 context.Response.Headers.WWWAuthenticate = denied.Challenge;
                 await AuditRefusalAsync(context, tenant, null, "unauthorized", denied.Detail).ConfigureAwait(false);
-                return (null, WebhookGate.ProblemResult(Problem.Unauthorized(denied.Detail), context.Request.Path, context.TraceIdentifier));
+                return (null, ProblemResults.For(Problem.Unauthorized(denied.Detail), context));
             default:
                 var forbidden = (OperatorAuthentication.Forbidden)outcome;
                 await AuditRefusalAsync(context, tenant, forbidden.Actor, "forbidden", forbidden.Detail).ConfigureAwait(false);
-                return (null, WebhookGate.ProblemResult(
-                    new Problem("forbidden", 403, "Not allowed for this operator", forbidden.Detail), context.Request.Path, context.TraceIdentifier));
+                return (null, ProblemResults.For(new Problem("forbidden", 403, "Not allowed for this operator", forbidden.Detail), context));
         }
     }
 

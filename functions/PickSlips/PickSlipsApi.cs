@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
+using WmsFunctions.Handler.Http;
 using WmsFunctions.Handler.Operations;
 using WmsFunctions.Handler.Webhooks;
 using WmsFunctions.Flows.PickSlips;
@@ -43,9 +44,8 @@ public static class PickSlipsApi
         var slip = await slips.GetAsync(tenant, pickSlipId, context.RequestAborted).ConfigureAwait(false);
         if (slip is null)
         {
-            return WebhookGate.ProblemResult(
-                new Problem("pick-slip-not-found", 404, "Pick slip not found", $"Tenant '{tenant}' has no pick slip '{pickSlipId}'."),
-                context.Request.Path, context.TraceIdentifier);
+            return ProblemResults.For(
+                new Problem("pick-slip-not-found", 404, "Pick slip not found", $"Tenant '{tenant}' has no pick slip '{pickSlipId}'."), context);
         }
 
         var history = await slips.HistoryAsync(tenant, pickSlipId, context.RequestAborted).ConfigureAwait(false);
@@ -84,7 +84,7 @@ public static class PickSlipsApi
 
         if (errors.Count > 0)
         {
-            return OperatorQuery.Invalid(errors, context);
+            return ProblemResults.InvalidQuery(errors, context);
         }
 
         var now = time.GetUtcNow();
