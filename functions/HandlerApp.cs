@@ -83,7 +83,7 @@ public static class HandlerApp
             {
                 HttpTrigger { Audience: HttpAudience.Wms } http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithWebhookRefusals(),
                 HttpTrigger { Audience: HttpAudience.Marketplace } http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithTags("Channels"),
-                HttpTrigger { Audience: HttpAudience.Operator } http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithOperatorRefusals(),
+                HttpTrigger { Audience: HttpAudience.Operator } http => app.MapMethods(route, http.Methods, function.HttpHandler!).RequireOperator(route).WithOperatorRefusals(),
                 HttpTrigger http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithTags("Health"),
                 _ => app.MapPost(route, (HttpContext context) => InvocationEndpoint.InvokeAsync(context, function)).ExcludeFromDescription(),
             };

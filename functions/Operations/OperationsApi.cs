@@ -18,7 +18,7 @@ namespace WmsFunctions.Handler.Operations;
 /// <summary>
 /// The operations API: what failed and why (failed syncs with their audit trail), replay, resolve or ignore, feed a
 /// dead letter back, override stock or a pick slip, and query the audit log. Every call is authenticated for the
-/// tenant in its route (<see cref="OperatorGate"/>); every change needs a reason and is audited with the operator.
+/// tenant in its route by the <see cref="OperatorGate"/> in front of it; every change needs a reason and is audited with the operator.
 /// Bad input is RFC 9457 problem details and changes nothing.
 /// </summary>
 public static class OperationsApi
@@ -33,13 +33,8 @@ public static class OperationsApi
         "an index by reason, flow or age (oldest first); with instance, that instance's failures in key order.")]
     [ProducesResponseType(typeof(FailedSyncListing), StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status403Forbidden, "application/problem+json")]
-    public static async Task<IResult> ListFailedSyncsAsync(string tenant, HttpContext context, OperatorGate operators, FailedSyncStore store, TimeProvider time)
+    public static async Task<IResult> ListFailedSyncsAsync(string tenant, HttpContext context, FailedSyncStore store, TimeProvider time)
     {
-        if ((await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false)).Refusal is { } refusal)
-        {
-            return refusal;
-        }
-
         var query = context.Request.Query;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         string? Code(string name)
@@ -123,13 +118,8 @@ public static class OperationsApi
     [ProducesResponseType(typeof(FailedSyncWithAudit), StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> GetFailedSyncAsync(string tenant, string id, HttpContext context, OperatorGate operators, FailedSyncStore store, AuditLog audit, TimeProvider time)
+    public static async Task<IResult> GetFailedSyncAsync(string tenant, string id, HttpContext context, FailedSyncStore store, AuditLog audit, TimeProvider time)
     {
-        if ((await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false)).Refusal is { } refusal)
-        {
-            return refusal;
-        }
-
         var failed = await store.GetAsync(tenant, id, context.RequestAborted).ConfigureAwait(false);
         if (failed is null)
         {
@@ -168,13 +158,9 @@ public static class OperationsApi
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status409Conflict, "application/problem+json")]
-    public static async Task<IResult> ReplayAsync(string tenant, string id, HttpContext context, OperatorGate operators, FailedSyncReplayer replayer)
+    public static async Task<IResult> ReplayAsync(string tenant, string id, HttpContext context, FailedSyncReplayer replayer)
     {
-        var (who, refusal) = await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
+        var who = context.AuthenticatedOperator();
 
         var (request, problem) = await OperatorRequests.ReadAsync<ReplayRequest>(context, allowEmpty: true).ConfigureAwait(false);
         if (problem is null && request?.Reason is { } given && !OperatorRequests.IsValidReason(given))
@@ -187,7 +173,7 @@ public static class OperationsApi
             return ProblemResults.For(problem, context);
         }
 
-        var outcome = await replayer.ReplayAsync(tenant, id, who!.Actor, request?.Reason, context.RequestAborted).ConfigureAwait(false);
+        var outcome = await replayer.ReplayAsync(tenant, id, who.Actor, request?.Reason, context.RequestAborted).ConfigureAwait(false);
         return outcome.Outcome switch
         {
             ReplayOutcome.NotFound => NotFound(tenant, id, context),
@@ -203,13 +189,9 @@ public static class OperationsApi
     [WebhookRequest(typeof(ReplayManyRequest))]
     [ProducesResponseType(typeof(ReplayManyAnswer), StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status403Forbidden, "application/problem+json")]
-    public static async Task<IResult> ReplayManyAsync(string tenant, HttpContext context, OperatorGate operators, FailedSyncReplayer replayer)
+    public static async Task<IResult> ReplayManyAsync(string tenant, HttpContext context, FailedSyncReplayer replayer)
     {
-        var (who, refusal) = await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
+        var who = context.AuthenticatedOperator();
 
         var (request, problem) = await OperatorRequests.ReadAsync<ReplayManyRequest>(context).ConfigureAwait(false);
         if (problem is null)
@@ -236,7 +218,7 @@ public static class OperationsApi
         var results = new List<ReplayOutcome>();
         foreach (var id in request!.Ids!.Distinct(StringComparer.Ordinal))
         {
-            results.Add(await replayer.ReplayAsync(tenant, id, who!.Actor, request.Reason, context.RequestAborted).ConfigureAwait(false));
+            results.Add(await replayer.ReplayAsync(tenant, id, who.Actor, request.Reason, context.RequestAborted).ConfigureAwait(false));
         }
 
         return TypedResults.Json(new ReplayManyAnswer(results));
@@ -249,8 +231,8 @@ public static class OperationsApi
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status409Conflict, "application/problem+json")]
-    public static Task<IResult> ResolveAsync(string tenant, string id, HttpContext context, OperatorGate operators, FailedSyncStore store, AuditLog audit, TimeProvider time) =>
-        CloseAsync(FailedSyncStatus.Resolved, tenant, id, context, operators, store, audit, time);
+    public static Task<IResult> ResolveAsync(string tenant, string id, HttpContext context, FailedSyncStore store, AuditLog audit, TimeProvider time) =>
+        CloseAsync(FailedSyncStatus.Resolved, tenant, id, context, store, audit, time);
 
     [EndpointSummary("Ignore a failed sync")]
     [EndpointDescription("Closes an open failed sync as deliberately not synchronised. reason is required. 409 failed-sync-not-open when it is not open.")]
@@ -259,8 +241,8 @@ public static class OperationsApi
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status409Conflict, "application/problem+json")]
-    public static Task<IResult> IgnoreAsync(string tenant, string id, HttpContext context, OperatorGate operators, FailedSyncStore store, AuditLog audit, TimeProvider time) =>
-        CloseAsync(FailedSyncStatus.Ignored, tenant, id, context, operators, store, audit, time);
+    public static Task<IResult> IgnoreAsync(string tenant, string id, HttpContext context, FailedSyncStore store, AuditLog audit, TimeProvider time) =>
+        CloseAsync(FailedSyncStatus.Ignored, tenant, id, context, store, audit, time);
 
     [EndpointSummary("Feed a dead-lettered message back")]
     [EndpointDescription(
@@ -273,13 +255,9 @@ public static class OperationsApi
     [ProducesResponseType(typeof(FailedSyncView), StatusCodes.Status201Created, "application/json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status403Forbidden, "application/problem+json")]
     public static async Task<IResult> FeedDeadLetterAsync(
-        string tenant, HttpContext context, OperatorGate operators, FailedSyncStore store, FailedSyncReplayer replayer, TenantDirectory tenants, AuditLog audit, TimeProvider time)
+        string tenant, HttpContext context, FailedSyncStore store, FailedSyncReplayer replayer, TenantDirectory tenants, AuditLog audit, TimeProvider time)
     {
-        var (who, refusal) = await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
+        var who = context.AuthenticatedOperator();
 
         var (request, problem) = await OperatorRequests.ReadAsync<DeadLetterRequest>(context, MaxDeadLetterBytes).ConfigureAwait(false);
         if (problem is not null)
@@ -335,7 +313,7 @@ public static class OperationsApi
         var correlationId = context.TraceIdentifier;
         var recorded = await store.RecordAsync(
             new FailedSync(tenant, request.Instance ?? FailedSyncStore.Unrouted, direction!, request.Flow!, request.EntityType ?? "message",
-                request.EntityId ?? messageId!, messageId!, AlertEvaluator.DeadLettered, $"fed back by {who!.Actor}: {request.Reason}", correlationId, request.Body!),
+                request.EntityId ?? messageId!, messageId!, AlertEvaluator.DeadLettered, $"fed back by {who.Actor}: {request.Reason}", correlationId, request.Body!),
             context.RequestAborted).ConfigureAwait(false);
         await audit.WriteAsync(
             new AuditEntry(tenant, time.GetUtcNow(), "operations", "dead-letter-fed-back", Instance: recorded.Instance, EntityType: recorded.EntityType,
@@ -355,13 +333,9 @@ public static class OperationsApi
     [ProducesResponseType(typeof(OverrideAnswer), StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
-    public static async Task<IResult> OverrideStockAsync(string tenant, HttpContext context, OperatorGate operators, OperatorOverrides overrides)
+    public static async Task<IResult> OverrideStockAsync(string tenant, HttpContext context, OperatorOverrides overrides)
     {
-        var (who, refusal) = await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
+        var who = context.AuthenticatedOperator();
 
         var (request, problem) = await OperatorRequests.ReadAsync<StockOverrideRequest>(context).ConfigureAwait(false);
         if (problem is not null)
@@ -396,7 +370,7 @@ public static class OperationsApi
         var result = await overrides.SetStockAsync(
             tenant,
             new StockOverride(request.OverrideId ?? "ovr-" + Guid.NewGuid().ToString("N"), request.Instance!, request.Location!, request.Sku!, request.Quantity!.Value, request.Reason!),
-            who!.Actor, context.TraceIdentifier, context.RequestAborted).ConfigureAwait(false);
+            who.Actor, context.TraceIdentifier, context.RequestAborted).ConfigureAwait(false);
         return Answer(result, context);
     }
 
@@ -411,13 +385,9 @@ public static class OperationsApi
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status409Conflict, "application/problem+json")]
-    public static async Task<IResult> OverridePickSlipAsync(string tenant, string pickSlipId, HttpContext context, OperatorGate operators, OperatorOverrides overrides)
+    public static async Task<IResult> OverridePickSlipAsync(string tenant, string pickSlipId, HttpContext context, OperatorOverrides overrides)
     {
-        var (who, refusal) = await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
+        var who = context.AuthenticatedOperator();
 
         var (request, problem) = await OperatorRequests.ReadAsync<PickSlipOverrideRequest>(context).ConfigureAwait(false);
         if (problem is not null)
@@ -459,7 +429,7 @@ public static class OperationsApi
         var result = await overrides.OverridePickSlipAsync(
             tenant,
             new PickSlipOverride(request.OverrideId ?? "ovr-" + Guid.NewGuid().ToString("N"), pickSlipId, request.Action!, request.Unreserve ?? true, request.Reason!),
-            who!.Actor, context.TraceIdentifier, context.RequestAborted).ConfigureAwait(false);
+            who.Actor, context.TraceIdentifier, context.RequestAborted).ConfigureAwait(false);
         return Answer(result, context);
     }
 
@@ -469,13 +439,8 @@ public static class OperationsApi
         "entityType), instance as the key (each read from its own index, oldest first), take (1-500, default 100), continuation.")]
     [ProducesResponseType(typeof(AuditListing), StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status403Forbidden, "application/problem+json")]
-    public static async Task<IResult> QueryAuditAsync(string tenant, HttpContext context, OperatorGate operators, AuditLog audit, TimeProvider time)
+    public static async Task<IResult> QueryAuditAsync(string tenant, HttpContext context, AuditLog audit, TimeProvider time)
     {
-        if ((await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false)).Refusal is { } refusal)
-        {
-            return refusal;
-        }
-
         var query = context.Request.Query;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var now = time.GetUtcNow();
@@ -549,13 +514,9 @@ public static class OperationsApi
     }
 
     private static async Task<IResult> CloseAsync(
-        string status, string tenant, string id, HttpContext context, OperatorGate operators, FailedSyncStore store, AuditLog audit, TimeProvider time)
+        string status, string tenant, string id, HttpContext context, FailedSyncStore store, AuditLog audit, TimeProvider time)
     {
-        var (who, refusal) = await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
+        var who = context.AuthenticatedOperator();
 
         var (request, problem) = await OperatorRequests.ReadAsync<OperatorReasonRequest>(context).ConfigureAwait(false);
         if (problem is null && !OperatorRequests.IsValidReason(request?.Reason))
@@ -568,7 +529,7 @@ public static class OperationsApi
             return ProblemResults.For(problem, context);
         }
 
-        var (closed, entity) = await store.CloseAsync(tenant, id, status, request!.Reason!, who!.Actor, context.RequestAborted).ConfigureAwait(false);
+        var (closed, entity) = await store.CloseAsync(tenant, id, status, request!.Reason!, who.Actor, context.RequestAborted).ConfigureAwait(false);
         if (entity is null)
         {
             return NotFound(tenant, id, context);

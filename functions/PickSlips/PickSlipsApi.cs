@@ -34,13 +34,8 @@ public static class PickSlipsApi
     [EndpointDescription("The slip's state, lines (ordered, shipped, voided, backordered, open), cartons, tracking, deadlines, and every event it handled in order: who sent it, what it did and why.")]
     [ProducesResponseType(typeof(PickSlipWithHistory), StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> GetAsync(string tenant, string pickSlipId, HttpContext context, OperatorGate operators, PickSlipOrchestrator slips)
+    public static async Task<IResult> GetAsync(string tenant, string pickSlipId, HttpContext context, PickSlipOrchestrator slips)
     {
-        if ((await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false)).Refusal is { } refusal)
-        {
-            return refusal;
-        }
-
         var slip = await slips.GetAsync(tenant, pickSlipId, context.RequestAborted).ConfigureAwait(false);
         if (slip is null)
         {
@@ -59,13 +54,8 @@ public static class PickSlipsApi
     [EndpointSummary("Pick slips by state and age")]
     [EndpointDescription("Query: state (e.g. sent-to-wms), minAgeMinutes (time in that state, default 0), take (1-200, default 50). Oldest first.")]
     [ProducesResponseType(typeof(PickSlipListing), StatusCodes.Status200OK, "application/json")]
-    public static async Task<IResult> ListAsync(string tenant, HttpContext context, OperatorGate operators, PickSlipOrchestrator slips, TimeProvider time)
+    public static async Task<IResult> ListAsync(string tenant, HttpContext context, PickSlipOrchestrator slips, TimeProvider time)
     {
-        if ((await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false)).Refusal is { } refusal)
-        {
-            return refusal;
-        }
-
         var query = context.Request.Query;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (!Enum.TryParse<PickSlipState>(query["state"].FirstOrDefault()?.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var state)

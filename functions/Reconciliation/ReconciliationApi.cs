@@ -36,15 +36,9 @@ public static class ReconciliationApi
     [ProducesResponseType(typeof(ReconciliationRunView), StatusCodes.Status202Accepted, "application/json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> StartAsync(
-        string tenant, HttpContext context, OperatorGate operators, TenantDirectory tenants, ReconciliationScheduler scheduler, AuditLog audit, TimeProvider time)
+        string tenant, HttpContext context, TenantDirectory tenants, ReconciliationScheduler scheduler, AuditLog audit, TimeProvider time)
     {
-        var (identity, refusal) = await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var actor = identity!.Actor;
+        var actor = context.AuthenticatedOperator().Actor;
 
         // Unlike the other operator bodies, any Content-Type: the run start has never looked at it (the documented call
         // is a bare {"instance": ...}), and refusing one without it now would break scripts that work today.
@@ -77,13 +71,8 @@ public static class ReconciliationApi
     [EndpointSummary("Reconciliation runs, latest first")]
     [EndpointDescription("Query: instance (optional), take (1-100, default 20). Each run with its status and counts.")]
     [ProducesResponseType(typeof(ReconciliationRunListing), StatusCodes.Status200OK, "application/json")]
-    public static async Task<IResult> ListAsync(string tenant, HttpContext context, OperatorGate operators, ReconciliationStore store)
+    public static async Task<IResult> ListAsync(string tenant, HttpContext context, ReconciliationStore store)
     {
-        if ((await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false)).Refusal is { } refusal)
-        {
-            return refusal;
-        }
-
         var query = context.Request.Query;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var instance = query["instance"].FirstOrDefault();
@@ -110,13 +99,8 @@ public static class ReconciliationApi
         "row, RFC 4180) with ?format=csv or Accept: text/csv. Streamed: a report of 100,000 rows is never held in memory.")]
     [ProducesResponseType(typeof(ReconciliationReportView), StatusCodes.Status200OK, "application/json", CsvMediaType)]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> GetAsync(string tenant, string runId, HttpContext context, OperatorGate operators, ReconciliationStore store)
+    public static async Task<IResult> GetAsync(string tenant, string runId, HttpContext context, ReconciliationStore store)
     {
-        if ((await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false)).Refusal is { } refusal)
-        {
-            return refusal;
-        }
-
         var format = context.Request.Query["format"].FirstOrDefault();
         if (format is not (null or "json" or "csv"))
         {
