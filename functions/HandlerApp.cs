@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using WmsFunctions.Handler.CustomHandler;
+using WmsFunctions.Handler.Http;
 using WmsFunctions.Handler.Operations;
 using WmsFunctions.Handler.Webhooks;
 using WmsFunctions.Flows.Items;
@@ -58,6 +59,7 @@ public static class HandlerApp
     {
         services.AddWmsCore(configuration);
         services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddSingleton<WebhookGate>();
         services.AddSingleton<OperatorGate>();
         services.AddWebhookOpenApi();
@@ -72,6 +74,10 @@ public static class HandlerApp
 
     public static WebApplication MapWmsFunctions(this WebApplication app)
     {
+        // Before the endpoints: whatever they throw is answered as problem details (see ProblemExceptionHandler).
+        // A request that matches no route throws nothing and keeps its plain 404.
+        app.UseExceptionHandler();
+
         // The host probes readiness with GET / and accepts any answer.
         app.MapGet("/", () => TypedResults.Ok(new Readiness("ready"))).WithName("Readiness").WithSummary("Readiness probe of the Functions host").WithTags("Functions host");
         app.MapOpenApi(WebhookOpenApi.Route);
@@ -83,7 +89,7 @@ public static class HandlerApp
             {
                 HttpTrigger { Audience: HttpAudience.Wms } http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithWebhookRefusals(),
                 HttpTrigger { Audience: HttpAudience.Marketplace } http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithTags("Channels"),
-                HttpTrigger { Audience: HttpAudience.Operator } http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithOperatorRefusals(),
+                HttpTrigger { Audience: HttpAudience.Operator } http => app.MapMethods(route, http.Methods, function.HttpHandler!).RequireOperator(route).WithOperatorRefusals(),
                 HttpTrigger http => app.MapMethods(route, http.Methods, function.HttpHandler!).WithTags("Health"),
                 _ => app.MapPost(route, (HttpContext context) => InvocationEndpoint.InvokeAsync(context, function)).ExcludeFromDescription(),
             };

@@ -3,8 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using WmsFunctions.Pipeline.Webhooks;
 using WmsFunctions.Adapters.ChannelAdvisor;
 using WmsFunctions.Flows.Channels;
-using WmsFunctions.Handler.Operations;
-using WmsFunctions.Handler.Webhooks;
+using WmsFunctions.Handler.Http;
 using WmsFunctions.Platform.Problems;
 
 namespace WmsFunctions.Handler.Channels;
@@ -19,13 +18,8 @@ public static class ChannelsApi
     [EndpointDescription("Query: from, to (ISO 8601 instants, to after from, at most 366 days apart). Per channel and order source: orders, accepted, held (by reason), shipped orders, lines, shipped lines, average hours from order to first shipment.")]
     [ProducesResponseType(typeof(ChannelReportResult), StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status400BadRequest, "application/problem+json")]
-    public static async Task<IResult> ReportAsync(string tenant, HttpContext context, OperatorGate operators, ChannelReport report, ChannelDirectory channels)
+    public static async Task<IResult> ReportAsync(string tenant, HttpContext context, ChannelReport report, ChannelDirectory channels)
     {
-        if ((await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false)).Refusal is { } refusal)
-        {
-            return refusal;
-        }
-
         var query = context.Request.Query;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var from = Instant(query["from"].FirstOrDefault(), "from", errors);
@@ -37,14 +31,13 @@ public static class ChannelsApi
 
         if (errors.Count > 0)
         {
-            return OperatorQuery.Invalid(errors, context);
+            return ProblemResults.InvalidQuery(errors, context);
         }
 
         if (channels.OfTenant(tenant).Count == 0)
         {
-            return WebhookGate.ProblemResult(
-                new Problem("tenant-has-no-channels", 404, "No channels", $"Tenant '{tenant}' sells on no configured channel."),
-                context.Request.Path, context.TraceIdentifier);
+            return ProblemResults.For(
+                new Problem("tenant-has-no-channels", 404, "No channels", $"Tenant '{tenant}' sells on no configured channel."), context);
         }
 
         return TypedResults.Json(await report.BuildAsync(tenant, from, to, context.RequestAborted).ConfigureAwait(false));
@@ -82,10 +75,9 @@ public static class ChannelOrdersWebhook
         string tenant, string channel, HttpContext context, ChannelDirectory channels, MarketplaceAdapters adapters, ChannelOrderIntake intake,
         Microsoft.Extensions.Configuration.IConfiguration configuration, TimeProvider time)
     {
-        var path = context.Request.Path;
         if (!channels.TryGet(tenant, channel, out var found) || found.Options.WebhookSecretSettings.Count == 0)
         {
-            return WebhookGate.ProblemResult(new Problem("unknown-channel", 404, "Unknown channel", $"No channel '{channel}' takes pushed orders for tenant '{tenant}'."), path, context.TraceIdentifier);
+            return ProblemResults.For(new Problem("unknown-channel", 404, "Unknown channel", $"No channel '{channel}' takes pushed orders for tenant '{tenant}'."), context);
         }
 
         var headers = context.Request.Headers;
@@ -96,23 +88,17 @@ public static class ChannelOrdersWebhook
             return Unauthorized(context, "Sign the order with Standard Webhooks: webhook-id, a fresh webhook-timestamp and webhook-signature.");
         }
 
-        if (context.Request.ContentLength > MaxBodyBytes)
+        // Raw bytes, whatever the Content-Type: the signature covers them as sent, and the marketplace's adapter reads its own dialect.
+        if (await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false) is not { } body)
         {
-            return WebhookGate.ProblemResult(Problem.PayloadTooLarge(MaxBodyBytes), path, context.TraceIdentifier);
-        }
-
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        if (buffer.Length > MaxBodyBytes)
-        {
-            return WebhookGate.ProblemResult(Problem.PayloadTooLarge(MaxBodyBytes), path, context.TraceIdentifier);
+            return ProblemResults.For(Problem.PayloadTooLarge(MaxBodyBytes), context);
         }
 
         var secrets = found.Options.WebhookSecretSettings
             .Select(s => StandardWebhooks.TryParseSecret(configuration[s], out var secret) ? secret : null)
             .OfType<byte[]>()
             .ToList();
-        if (!StandardWebhooks.Verify(id, timestamp, signature, buffer.ToArray(), secrets))
+        if (!StandardWebhooks.Verify(id, timestamp, signature, body.Span, secrets))
         {
             return Unauthorized(context, "The webhook-signature does not match the body.");
         }
@@ -120,17 +106,17 @@ public static class ChannelOrdersWebhook
         MarketplaceOrder order;
         try
         {
-            order = adapters.For(found).ReadPushedOrder(buffer.ToArray());
+            order = adapters.For(found).ReadPushedOrder(body.Span);
         }
         catch (System.Text.Json.JsonException error)
         {
-            return WebhookGate.ProblemResult(Problem.MalformedJson(error.Message), path, context.TraceIdentifier);
+            return ProblemResults.For(Problem.MalformedJson(error.Message), context);
         }
 
         var result = await intake.AcceptAsync(found, order, context.RequestAborted).ConfigureAwait(false);
         if (result.Problem is { } problem)
         {
-            return WebhookGate.ProblemResult(problem, path, context.TraceIdentifier);
+            return ProblemResults.For(problem, context);
         }
 
         if (result.Replayed)
@@ -144,6 +130,6 @@ public static class ChannelOrdersWebhook
     private static IResult Unauthorized(HttpContext context, string detail)
     {
         context.Response.Headers.WWWAuthenticate = "StandardWebhooks";
-        return WebhookGate.ProblemResult(Problem.Unauthorized(detail), context.Request.Path, context.TraceIdentifier);
+        return ProblemResults.For(Problem.Unauthorized(detail), context);
     }
 }

@@ -28,11 +28,15 @@ internal static partial class InvocationEndpoint
         catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
         {
             LogFailed(logger, failure, function.Name);
-            await WriteAsync(context, StatusCodes.Status500InternalServerError, new InvocationResult().Log($"{function.Name} failed: {failure.GetType().Name}").ToJson()).ConfigureAwait(false);
+            await WriteAsync(context, StatusCodes.Status500InternalServerError, Failed(function, failure)).ConfigureAwait(false);
         }
     }
 
-    private static Task WriteAsync(HttpContext context, int status, string json)
+    /// <summary>The envelope of a failed invocation: the exception's type only (the host writes Logs to the function's log).</summary>
+    internal static string Failed(FunctionDefinition function, Exception failure) =>
+        new InvocationResult().Log($"{function.Name} failed: {failure.GetType().Name}").ToJson();
+
+    internal static Task WriteAsync(HttpContext context, int status, string json)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";

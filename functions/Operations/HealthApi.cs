@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using WmsFunctions.Handler.Http;
 using WmsFunctions.Operations;
 using WmsFunctions.Platform.Problems;
 
@@ -23,14 +24,9 @@ public static class HealthApi
             return TypedResults.Json(report);
         }
 
-        var details = new ProblemDetails
-        {
-            Type = Problem.TypeUrnPrefix + "not-ready",
-            Title = "Not ready",
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Detail = string.Join("; ", report.Checks.Where(c => c.Status is not ("up" or "ok")).Select(c => $"{c.Name}: {c.Detail}")),
-            Instance = context.Request.Path,
-        };
+        var notReady = new Problem("not-ready", StatusCodes.Status503ServiceUnavailable, "Not ready",
+            string.Join("; ", report.Checks.Where(c => c.Status is not ("up" or "ok")).Select(c => $"{c.Name}: {c.Detail}")));
+        var details = ProblemResults.Details(notReady, context.Request.Path, context.TraceIdentifier);
         details.Extensions["checks"] = report.Checks;
         details.Extensions["lag"] = report.Lag;
         return Results.Problem(details);

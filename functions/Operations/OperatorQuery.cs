@@ -1,13 +1,11 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
-using WmsFunctions.Handler.Webhooks;
-using WmsFunctions.Platform.Problems;
 
 namespace WmsFunctions.Handler.Operations;
 
 /// <summary>
 /// Query-string reading shared by the operator listings: each bad parameter is collected into <c>errors</c>, and all
-/// of them are answered together as one 400 <c>invalid-query</c> problem.
+/// of them are answered together as one 400 <c>invalid-query</c> problem (<see cref="Http.ProblemResults.InvalidQuery"/>).
 /// </summary>
 internal static class OperatorQuery
 {
@@ -22,7 +20,4 @@ internal static class OperatorQuery
 
         return take;
     }
-
-    public static IResult Invalid(Dictionary<string, string[]> errors, HttpContext context) =>
-        WebhookGate.ProblemResult(Problem.InvalidEvent(errors) with { Type = "invalid-query", Title = "The query is invalid" }, context.Request.Path, context.TraceIdentifier);
 }

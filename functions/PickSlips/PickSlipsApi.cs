@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
+using WmsFunctions.Handler.Http;
 using WmsFunctions.Handler.Operations;
 using WmsFunctions.Handler.Webhooks;
 using WmsFunctions.Flows.PickSlips;
@@ -17,19 +18,13 @@ public static class PickSlipsApi
     [EndpointDescription("The slip's state, lines (ordered, shipped, voided, backordered, open), cartons, tracking, deadlines, and every event it handled in order: who sent it, what it did and why.")]
     [ProducesResponseType(typeof(PickSlipWithHistory), StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> GetAsync(string tenant, string pickSlipId, HttpContext context, OperatorGate operators, PickSlipOrchestrator slips)
+    public static async Task<IResult> GetAsync(string tenant, string pickSlipId, HttpContext context, PickSlipOrchestrator slips)
     {
-        if ((await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false)).Refusal is { } refusal)
-        {
-            return refusal;
-        }
-
         var slip = await slips.GetAsync(tenant, pickSlipId, context.RequestAborted).ConfigureAwait(false);
         if (slip is null)
         {
-            return WebhookGate.ProblemResult(
-                new Problem("pick-slip-not-found", 404, "Pick slip not found", $"Tenant '{tenant}' has no pick slip '{pickSlipId}'."),
-                context.Request.Path, context.TraceIdentifier);
+            return ProblemResults.For(
+                new Problem("pick-slip-not-found", 404, "Pick slip not found", $"Tenant '{tenant}' has no pick slip '{pickSlipId}'."), context);
         }
 
         var history = await slips.HistoryAsync(tenant, pickSlipId, context.RequestAborted).ConfigureAwait(false);
@@ -43,13 +38,8 @@ public static class PickSlipsApi
     [EndpointSummary("Pick slips by state and age")]
     [EndpointDescription("Query: state (e.g. sent-to-wms), minAgeMinutes (time in that state, default 0), take (1-200, default 50). Oldest first.")]
     [ProducesResponseType(typeof(PickSlipListing), StatusCodes.Status200OK, "application/json")]
-    public static async Task<IResult> ListAsync(string tenant, HttpContext context, OperatorGate operators, PickSlipOrchestrator slips, TimeProvider time)
+    public static async Task<IResult> ListAsync(string tenant, HttpContext context, PickSlipOrchestrator slips, TimeProvider time)
     {
-        if ((await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false)).Refusal is { } refusal)
-        {
-            return refusal;
-        }
-
         var query = context.Request.Query;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (!Enum.TryParse<PickSlipState>(query["state"].FirstOrDefault()?.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var state)
@@ -68,7 +58,7 @@ public static class PickSlipsApi
 
         if (errors.Count > 0)
         {
-            return OperatorQuery.Invalid(errors, context);
+            return ProblemResults.InvalidQuery(errors, context);
         }
 
         var now = time.GetUtcNow();

@@ -5,8 +5,8 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using WmsFunctions.Pipeline.Audit;
+using WmsFunctions.Handler.Http;
 using WmsFunctions.Handler.Operations;
-using WmsFunctions.Handler.Webhooks;
 using WmsFunctions.Flows.Items;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Json;
@@ -36,32 +36,26 @@ public static class ReconciliationApi
     [ProducesResponseType(typeof(ReconciliationRunView), StatusCodes.Status202Accepted, "application/json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> StartAsync(
-        string tenant, HttpContext context, OperatorGate operators, TenantDirectory tenants, ReconciliationScheduler scheduler, AuditLog audit, TimeProvider time)
+        string tenant, HttpContext context, TenantDirectory tenants, ReconciliationScheduler scheduler, AuditLog audit, TimeProvider time)
     {
-        var (identity, refusal) = await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false);
-        if (refusal is not null)
+        var actor = context.AuthenticatedOperator().Actor;
+
+        // Unlike the other operator bodies, any Content-Type: the run start has never looked at it (the documented call
+        // is a bare {"instance": ...}), and refusing one without it now would break scripts that work today.
+        var (request, problem) = await OperatorRequests.ReadAsync<StartRunRequest>(context, anyContentType: true).ConfigureAwait(false);
+        if (problem is not null)
         {
-            return refusal;
+            return ProblemResults.For(problem, context);
         }
 
-        var actor = identity!.Actor;
-
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
-        if (!InboundJson.TryParse<StartRunRequest>(body.ToArray(), out var request, out var malformed))
+        if (!Codes.IsValid(request!.Instance))
         {
-            return Problem(context, malformed!);
-        }
-
-        if (!Codes.IsValid(request.Instance))
-        {
-            return Problem(context, Platform.Problems.Problem.InvalidEvent(new Dictionary<string, string[]> { ["instance"] = ["Required: the WMS instance to reconcile."] })
-                with { Type = "invalid-request", Title = "The request is invalid" });
+            return ProblemResults.InvalidRequest(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["instance"] = ["Required: the WMS instance to reconcile."] }, context);
         }
 
         if (!tenants.TryGet(tenant, request.Instance!, out _))
         {
-            return Problem(context, new Problem("unknown-instance", 404, "Unknown WMS instance", $"Tenant '{tenant}' has no WMS instance '{request.Instance}'."));
+            return ProblemResults.For(new Problem("unknown-instance", 404, "Unknown WMS instance", $"Tenant '{tenant}' has no WMS instance '{request.Instance}'."), context);
         }
 
         var run = await scheduler.StartAsync(tenant, request.Instance!, ReconciliationScheduler.OperatorTrigger, actor, context.RequestAborted).ConfigureAwait(false);
@@ -77,13 +71,8 @@ public static class ReconciliationApi
     [EndpointSummary("Reconciliation runs, latest first")]
     [EndpointDescription("Query: instance (optional), take (1-100, default 20). Each run with its status and counts.")]
     [ProducesResponseType(typeof(ReconciliationRunListing), StatusCodes.Status200OK, "application/json")]
-    public static async Task<IResult> ListAsync(string tenant, HttpContext context, OperatorGate operators, ReconciliationStore store)
+    public static async Task<IResult> ListAsync(string tenant, HttpContext context, ReconciliationStore store)
     {
-        if ((await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false)).Refusal is { } refusal)
-        {
-            return refusal;
-        }
-
         var query = context.Request.Query;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var instance = query["instance"].FirstOrDefault();
@@ -96,7 +85,7 @@ public static class ReconciliationApi
 
         if (errors.Count > 0)
         {
-            return OperatorQuery.Invalid(errors, context);
+            return ProblemResults.InvalidQuery(errors, context);
         }
 
         var runs = await store.ListAsync(tenant, instance, take, context.RequestAborted).ConfigureAwait(false);
@@ -110,31 +99,23 @@ public static class ReconciliationApi
         "row, RFC 4180) with ?format=csv or Accept: text/csv. Streamed: a report of 100,000 rows is never held in memory.")]
     [ProducesResponseType(typeof(ReconciliationReportView), StatusCodes.Status200OK, "application/json", CsvMediaType)]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> GetAsync(string tenant, string runId, HttpContext context, OperatorGate operators, ReconciliationStore store)
+    public static async Task<IResult> GetAsync(string tenant, string runId, HttpContext context, ReconciliationStore store)
     {
-        if ((await operators.AuthenticateAsync(context, tenant).ConfigureAwait(false)).Refusal is { } refusal)
-        {
-            return refusal;
-        }
-
         var format = context.Request.Query["format"].FirstOrDefault();
         if (format is not (null or "json" or "csv"))
         {
-            return OperatorQuery.Invalid(new Dictionary<string, string[]> { ["format"] = ["json or csv."] }, context);
+            return ProblemResults.InvalidQuery(new Dictionary<string, string[]> { ["format"] = ["json or csv."] }, context);
         }
 
         var run = ReconciliationStore.IsRunId(runId) ? await store.GetAsync(tenant, runId, context.RequestAborted).ConfigureAwait(false) : null;
         if (run is null)
         {
-            return Problem(context, new Problem("reconciliation-run-not-found", 404, "Reconciliation run not found", $"Tenant '{tenant}' has no reconciliation run '{runId}'."));
+            return ProblemResults.For(new Problem("reconciliation-run-not-found", 404, "Reconciliation run not found", $"Tenant '{tenant}' has no reconciliation run '{runId}'."), context);
         }
 
         var csv = format == "csv" || (format is null && context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(CsvMediaType, StringComparison.OrdinalIgnoreCase)));
         return csv ? new CsvReport(run, store.RowsAsync(tenant, run, context.RequestAborted)) : new JsonReport(run, store.RowsAsync(tenant, run, context.RequestAborted));
     }
-
-    private static IResult Problem(HttpContext context, Problem problem) =>
-        WebhookGate.ProblemResult(problem, context.Request.Path, context.TraceIdentifier);
 
     /// <summary>Writes <c>{"run": ..., "rows": [...]}</c> row by row, flushing every batch.</summary>
     private sealed class JsonReport(ReconciliationRunEntity run, IAsyncEnumerable<ReconciliationRowEntity> rows) : IResult

@@ -1,11 +1,9 @@
 using System.Collections.Frozen;
-using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Azure;
-using Microsoft.AspNetCore.Mvc;
+using WmsFunctions.Handler.Http;
 using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Flows.Items;
@@ -35,7 +33,7 @@ public sealed partial class WebhookGate(
     ILogger<WebhookGate> logger)
 {
     public const string ApiKeyHeader = WebhookAuthenticator.ApiKeyHeader;
-    public const string CorrelationHeader = "X-Correlation-Id";
+    public const string CorrelationHeader = Correlation.Header;
     public const string ReplayedHeader = "Idempotent-Replayed";
     public const int MaxBodyBytes = 64 * 1024;
 
@@ -50,8 +48,7 @@ public sealed partial class WebhookGate(
         media ??= WebhookMedia.Json;
         var started = time.GetTimestamp();
         var cancellationToken = context.RequestAborted;
-        var correlationId = CorrelationIdOf(context);
-        context.Response.Headers[CorrelationHeader] = correlationId;
+        var correlationId = Correlation.Begin(context);
 
         if (!tenants.TryGet(tenant, instance, out var wms))
         {
@@ -76,7 +73,7 @@ public sealed partial class WebhookGate(
             return await RefuseAsync(unsupported, wms.Tenant, wms.Id, flow, correlationId, context, started).ConfigureAwait(false);
         }
 
-        var body = await ReadBodyAsync(context.Request, media.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        var body = await RequestBody.ReadAsync(context.Request, media.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
             return await RefuseAsync(Problem.PayloadTooLarge(media.MaxBodyBytes), wms.Tenant, wms.Id, flow, correlationId, context, started).ConfigureAwait(false);
@@ -247,62 +244,7 @@ public sealed partial class WebhookGate(
                 Summary: problem.Detail.Length > 512 ? problem.Detail[..512] : problem.Detail,
                 DurationMs: time.GetElapsedTime(started).TotalMilliseconds),
             context.RequestAborted).ConfigureAwait(false);
-        return ProblemResult(problem, context.Request.Path, correlationId);
-    }
-
-    public static IResult ProblemResult(Problem problem, string path, string correlationId)
-    {
-        var details = new ProblemDetails
-        {
-            Type = Problem.TypeUrnPrefix + problem.Type,
-            Title = problem.Title,
-            Status = problem.Status,
-            Detail = problem.Detail,
-            Instance = path,
-        };
-        details.Extensions["correlationId"] = correlationId;
-        if (problem.Errors is { Count: > 0 } errors)
-        {
-            details.Extensions["errors"] = errors;
-        }
-
-        return Results.Problem(details);
-    }
-
-    /// <summary>The body, or null when it is larger than <paramref name="maxBodyBytes"/>.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int maxBodyBytes, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > maxBodyBytes)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > maxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
-    /// <summary>The caller's correlation id when it is sane, else the W3C trace id, else a new one.</summary>
-    private static string CorrelationIdOf(HttpContext context)
-    {
-        var given = context.Request.Headers[CorrelationHeader].FirstOrDefault();
-        if (given is { Length: > 0 and <= 64 } && given.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-        {
-            return given;
-        }
-
-        return Activity.Current?.TraceId.ToHexString() ?? Guid.NewGuid().ToString("N");
+        return ProblemResults.For(problem, context.Request.Path, correlationId);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook id {WebhookId} of a refused request could not be released; it is taken over after {Lease}")]
@@ -310,18 +252,4 @@ public sealed partial class WebhookGate(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Flow} webhook for {Tenant}/{Instance}: {Status} {ProblemType}")]
     private static partial void LogRefused(ILogger logger, string flow, string tenant, string instance, int status, string problemType);
-}
-
-/// <summary>
-/// What a webhook reads and answers: JSON by default; the X12 webhook takes <c>application/edi-x12</c> and answers
-/// with its 997 in the same type.
-/// </summary>
-public sealed record WebhookMedia(string RequestType, string ResponseType, int MaxBodyBytes, params string[] CharSets)
-{
-    public static WebhookMedia Json { get; } = new("application/json", "application/json", WebhookGate.MaxBodyBytes, "utf-8");
-
-    public bool Accepts(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var media)
-        && string.Equals(media.MediaType, RequestType, StringComparison.OrdinalIgnoreCase)
-        && (media.CharSet is null || CharSets.Contains(media.CharSet, StringComparer.OrdinalIgnoreCase));
 }

@@ -11,7 +11,8 @@ namespace WmsFunctions.Handler.Webhooks;
 /// at functions/openapi/v1.json. Each webhook describes its own request body and 202 answer (attributes on its
 /// <c>*Api</c> method); what every webhook shares is added here: the refusals as RFC 9457 problem details, the
 /// credential headers, and the security schemes an instance can be configured for, each together with the host's
-/// function key.
+/// function key. The schemes and the document's description are in <see cref="OpenApiSecuritySchemes"/>, what
+/// operator endpoints share in <see cref="OperatorOpenApi"/>.
 /// </summary>
 internal static class WebhookOpenApi
 {
@@ -22,19 +23,12 @@ internal static class WebhookOpenApi
     /// <summary>Every refusal a webhook can answer, whatever its flow.</summary>
     public static readonly IReadOnlyList<int> RefusalStatuses = [400, 401, 403, 409, 413, 415, 422];
 
-    private const string FunctionKey = "functionKey";
-    private const string ApiKey = "apiKey";
-    private const string Signature = "standardWebhooks";
-    private const string Bearer = "bearer";
-    private const string OperatorKey = "operatorKey";
-    private const string OperatorBearer = "operatorBearer";
-
     public static IServiceCollection AddWebhookOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(DocumentName, options =>
         {
             options.AddDocumentTransformer((document, _, _) =>
             {
-                Describe(document);
+                OpenApiSecuritySchemes.Describe(document);
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(async (operation, context, cancellationToken) =>
@@ -61,18 +55,11 @@ internal static class WebhookOpenApi
                 else if (metadata.OfType<FunctionDefinition>().Any(f => f.Trigger is HttpTrigger { Audience: HttpAudience.Marketplace }))
                 {
                     // A marketplace signs with the channel's Standard Webhooks secrets (and the host's function key in Azure).
-                    operation.Security =
-                    [
-                        new OpenApiSecurityRequirement
-                        {
-                            [new OpenApiSecuritySchemeReference(FunctionKey, context.Document)] = [],
-                            [new OpenApiSecuritySchemeReference(Signature, context.Document)] = [],
-                        },
-                    ];
+                    operation.Security = [OpenApiSecuritySchemes.WithFunctionKey(OpenApiSecuritySchemes.Signature, context.Document!)];
                 }
                 else if (metadata.OfType<FunctionDefinition>().Any(f => f.IsOperatorEndpoint))
                 {
-                    DescribeOperatorEndpoint(operation, context.Document!);
+                    OperatorOpenApi.DescribeOperatorEndpoint(operation, context.Document!);
                 }
             });
             options.AddSchemaTransformer((schema, context, _) =>
@@ -103,124 +90,14 @@ internal static class WebhookOpenApi
         return endpoint.WithTags("WMS webhooks");
     }
 
-    /// <summary>What every operator endpoint may answer besides its own 200.</summary>
-    public static RouteHandlerBuilder WithOperatorRefusals(this RouteHandlerBuilder endpoint) =>
-        endpoint.ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden).WithTags("Operations");
-
-    private static void DescribeOperatorEndpoint(OpenApiOperation operation, OpenApiDocument document)
-    {
-        OpenApiSecurityRequirement With(string scheme) => new()
-        {
-            [new OpenApiSecuritySchemeReference(FunctionKey, document)] = [],
-            [new OpenApiSecuritySchemeReference(scheme, document)] = [],
-        };
-        operation.Security = [With(OperatorBearer), With(OperatorKey)];
-        foreach (var (status, response) in operation.Responses ?? [])
-        {
-            if (response is OpenApiResponse refusal && OperatorRefusalDescriptions.TryGetValue(status, out var description))
-            {
-                refusal.Description = description;
-            }
-        }
-    }
-
-    private static readonly Dictionary<string, string> OperatorRefusalDescriptions = new(StringComparer.Ordinal)
-    {
-        ["400"] = "invalid-query: a query parameter is missing or out of range (listed in errors).",
-        ["401"] = "unauthorized: no operator credentials, or wrong ones (an invalid, expired or foreign token; an unknown key).",
-        ["403"] = "forbidden: the token lacks the operator role, or the operator may not act for this tenant. Nothing is read or changed.",
-        ["409"] = "failed-sync-not-open, replay-in-progress, not-replayable or illegal-transition: the state does not allow it; nothing changed.",
-        ["422"] = "unknown-sku or unknown-location: the override names a SKU or location the hub does not know.",
-        ["404"] = "Not found: the tenant has no such entity.",
-    };
-
-    private static void Describe(OpenApiDocument document)
-    {
-        document.Info = new OpenApiInfo
-        {
-            Title = "WmsFunctions: WMS -> OMS webhooks and the operations API",
-            Version = DocumentName,
-            Description =
-                "Webhooks a warehouse management system (WMS) calls to report what happened to stock. Each WMS instance " +
-                "authenticates with the one scheme its configuration names (API key, Standard Webhooks signature or OAuth 2.0 " +
-                "bearer JWT); in Azure the host's function key is required as well. An accepted event is answered 202 with what " +
-                "it did; the same eventId again is answered the same way with `Idempotent-Replayed: true`. Every refusal is RFC " +
-                "9457 problem details (`application/problem+json`, `type` = `urn:wmsfunctions:problem:<kind>`) and changes nothing. " +
-                "The operations API (tag Operations) is for people: an operator bearer token (OAuth 2.0, operator role, tenants) " +
-                "or, locally, a development operator key; every change needs a reason and is audited with the operator. `GET /api/health` " +
-                "is the anonymous readiness check.",
-        };
-        document.Servers = []; // the host name differs per deployment: paths are relative to the function app
-        document.Components ??= new OpenApiComponents();
-        document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal)
-        {
-            [FunctionKey] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = "x-functions-key",
-                Description = "The Azure Functions host's function key (authLevel function): checked by the host before the request is forwarded.",
-            },
-            [ApiKey] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = WebhookAuthenticator.ApiKeyHeader,
-                Description = "Instances configured with Scheme ApiKey: the instance's API key (the hub stores only its SHA-256).",
-            },
-            [Signature] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = StandardWebhooks.SignatureHeader,
-                Description =
-                    "Instances configured with Scheme StandardWebhooks (Standard Webhooks 1.0): send `webhook-id` (the message id, the same " +
-                    "on every retry), `webhook-timestamp` (Unix seconds, within 5 minutes of the hub's clock) and `webhook-signature`: " +
-                    "`v1,<base64 HMAC-SHA256 of \"{webhook-id}.{webhook-timestamp}.{raw body}\">` keyed with the base64-decoded part of the " +
-                    "instance's `whsec_` secret; several space-separated signatures while secrets rotate. A webhook-id is bound to one body: " +
-                    "sent again with the same body it gets the original answer, with another body 422 webhook-id-reused.",
-            },
-            [OperatorKey] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = Operations.OperatorGate.KeyHeader,
-                Description =
-                    "The operations API, locally: a development operator key (the hub stores only its SHA-256, under " +
-                    "Hub:Operators:Keys:<name>:ApiKeySha256, with the tenants it may act for).",
-            },
-            [OperatorBearer] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                BearerFormat = "JWT",
-                Description =
-                    "The operations API: an OAuth 2.0 access token (JWT) from the configured identity provider (Hub:Operators:Bearer: issuer, " +
-                    "audience, public signing keys), with the operator role in its roles claim and the tenants it may act for in its tenants " +
-                    "claim (or mapped from another claim by configuration). The audit records the token's subject and name.",
-            },
-            [Bearer] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                BearerFormat = "JWT",
-                Description =
-                    "Instances configured with Scheme Bearer: an OAuth 2.0 access token (JWT) from the configured issuer for the configured " +
-                    "audience, signed with one of the configured public keys by an allowed asymmetric algorithm, with an expiry (30 s skew).",
-            },
-        };
-    }
-
     private static void DescribeWebhook(OpenApiOperation operation, OpenApiDocument document)
     {
-        OpenApiSecurityRequirement With(string scheme) => new()
-        {
-            [new OpenApiSecuritySchemeReference(FunctionKey, document)] = [],
-            [new OpenApiSecuritySchemeReference(scheme, document)] = [],
-        };
-
-        operation.Security = [With(ApiKey), With(Signature), With(Bearer)];
+        operation.Security =
+        [
+            OpenApiSecuritySchemes.WithFunctionKey(OpenApiSecuritySchemes.ApiKey, document),
+            OpenApiSecuritySchemes.WithFunctionKey(OpenApiSecuritySchemes.Signature, document),
+            OpenApiSecuritySchemes.WithFunctionKey(OpenApiSecuritySchemes.Bearer, document),
+        ];
         operation.Parameters ??= [];
         foreach (var path in operation.Parameters.OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Path))
         {
@@ -307,17 +184,4 @@ internal static class WebhookOpenApi
             AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
         };
     }
-}
-
-/// <summary>
-/// The JSON body a webhook reads, for its OpenAPI description only. (An <c>[Consumes]</c> attribute would also make
-/// routing refuse other content types with a bare 415, before the gate could answer with problem details and audit it.)
-/// </summary>
-[AttributeUsage(AttributeTargets.Method)]
-internal sealed class WebhookRequestAttribute(Type type) : Attribute
-{
-    public Type Type { get; } = type;
-
-    /// <summary>The body's media type (the X12 webhook reads application/edi-x12 text).</summary>
-    public string ContentType { get; init; } = "application/json";
 }

@@ -41,6 +41,7 @@ public sealed class HealthTests(AzuriteFixture azurite)
         var body = await OperatorCalls.JsonAsync(response);
         Assert.Equal("urn:wmsfunctions:problem:not-ready", body.GetProperty("type").GetString());
         Assert.Equal("down", body.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "table-storage").GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("correlationId").GetString())); // as every problem the handler answers
         Assert.DoesNotContain("ZG93bg", body.ToString(), StringComparison.Ordinal);
     }
 

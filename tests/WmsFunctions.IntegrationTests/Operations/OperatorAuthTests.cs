@@ -1,9 +1,13 @@
 using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using WmsFunctions.Handler;
+using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.IntegrationTests.Support;
+using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Operations;
@@ -139,5 +143,53 @@ public sealed class OperatorAuthTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task PickSlipEndpoints_AreTenantScopedToo()
     {
         await AssertProblemAsync(await OperatorCalls.GetAsync(_hub, "/api/ops/globex/pick-slips?state=sent-to-wms", key: _acmeOnlyKey), HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    /// <summary>Every function the catalog declares for operators, as a call on tenant <paramref name="tenant"/> (other route values made up).</summary>
+    private static IEnumerable<(string Function, HttpMethod Method, string Path)> OperatorCallsOf(string tenant) =>
+        FunctionCatalog.All.Where(f => f.Trigger is HttpTrigger { Audience: HttpAudience.Operator }).SelectMany(f =>
+        {
+            var path = f.HandlerRoute(FunctionCatalog.RoutePrefix).Replace("{tenant}", tenant, StringComparison.Ordinal);
+            path = Regex.Replace(path, "{[^}]+}", "x-1");
+            return ((HttpTrigger)f.Trigger).Methods.Select(m => (f.Name, new HttpMethod(m), path));
+        });
+
+    /// <summary>A body the endpoint could act on if it ran, so only the missing credentials can refuse it.</summary>
+    private static string? BodyFor(HttpMethod method) => method == HttpMethod.Post ? """{"reason":"check","instance":"east"}""" : null;
+
+    [Fact]
+    public async Task EveryOperatorFunction_WithoutCredentials_Is401ProblemDetails_AndAudited()
+    {
+        var calls = OperatorCallsOf("acme").ToList();
+        Assert.True(calls.Count >= 15, $"only {calls.Count} operator functions in the catalog");
+
+        foreach (var (function, method, path) in calls)
+        {
+            var response = await OperatorCalls.SendAsync(_hub, method, path, BodyFor(method), key: null, bearer: null);
+
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{function} ({method} {path}) answered {(int)response.StatusCode} without credentials");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = await OperatorCalls.JsonAsync(response);
+            Assert.Equal("urn:wmsfunctions:problem:unauthorized", problem.GetProperty("type").GetString());
+            Assert.False(string.IsNullOrEmpty(problem.GetProperty("correlationId").GetString()), function);
+            Assert.Contains("X-Operator-Key", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        }
+
+        var refusals = (await _hub.RowsAsync(HubTable.Audit))
+            .Where(r => r.GetString("Tenant") == AuditLog.UnauthenticatedTenant && r.GetString("Reason") == "unauthorized")
+            .Select(r => r.GetString("Summary")).ToList();
+        Assert.All(calls, call => Assert.Contains(refusals, summary => summary.StartsWith($"{call.Method} {call.Path}:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task EveryOperatorFunction_ForATenantTheKeyIsNotFor_Is403ProblemDetails()
+    {
+        foreach (var (function, method, path) in OperatorCallsOf("globex"))
+        {
+            var response = await OperatorCalls.SendAsync(_hub, method, path, BodyFor(method), _acmeOnlyKey, bearer: null);
+
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{function} ({method} {path}) answered {(int)response.StatusCode} to acme's key");
+            Assert.Equal("urn:wmsfunctions:problem:forbidden", (await OperatorCalls.JsonAsync(response)).GetProperty("type").GetString());
+        }
     }
 }
