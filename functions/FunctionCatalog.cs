@@ -1,16 +1,16 @@
+using WmsFunctions.Flows;
+using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Flows.Reconciliation;
 using WmsFunctions.Handler.Channels;
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Handler.Edi;
 using WmsFunctions.Handler.Operations;
-using WmsFunctions.Flows;
 using WmsFunctions.Handler.Outbound;
 using WmsFunctions.Handler.Outbox;
 using WmsFunctions.Handler.PickSlips;
 using WmsFunctions.Handler.Reconciliation;
 using WmsFunctions.Handler.Webhooks;
 using WmsFunctions.Operations;
-using WmsFunctions.Flows.PickSlips;
-using WmsFunctions.Flows.Reconciliation;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Handler;

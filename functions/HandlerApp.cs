@@ -4,7 +4,6 @@ using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Handler.Http;
 using WmsFunctions.Handler.Operations;
 using WmsFunctions.Handler.Webhooks;
-using WmsFunctions.Flows.Items;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Json;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using WmsFunctions.Adapters.ChannelAdvisor;
 using WmsFunctions.Flows.Channels;
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Pipeline.Events;

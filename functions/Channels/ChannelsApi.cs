@@ -1,9 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
-using WmsFunctions.Pipeline.Webhooks;
-using WmsFunctions.Adapters.ChannelAdvisor;
 using WmsFunctions.Flows.Channels;
 using WmsFunctions.Handler.Http;
+using WmsFunctions.Pipeline.Webhooks;
 using WmsFunctions.Platform.Problems;
 
 namespace WmsFunctions.Handler.Channels;

@@ -1,5 +1,5 @@
-using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Flows.PickSlips;
+using WmsFunctions.Handler.CustomHandler;
 
 namespace WmsFunctions.Handler.PickSlips;
 

@@ -1,9 +1,8 @@
-using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Handler.Http;
 using WmsFunctions.Handler.Operations;
-using WmsFunctions.Handler.Webhooks;
-using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Platform.Problems;
 
 namespace WmsFunctions.Handler.PickSlips;

@@ -3,16 +3,13 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Net.Http.Headers;
-using WmsFunctions.Pipeline.Audit;
+using WmsFunctions.Flows.Reconciliation;
 using WmsFunctions.Handler.Http;
 using WmsFunctions.Handler.Operations;
-using WmsFunctions.Flows.Items;
+using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Json;
 using WmsFunctions.Platform.Problems;
-using WmsFunctions.Flows.Reconciliation;
-using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Handler.Reconciliation;

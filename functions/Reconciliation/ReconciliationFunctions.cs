@@ -1,5 +1,5 @@
-using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Flows.Reconciliation;
+using WmsFunctions.Handler.CustomHandler;
 
 namespace WmsFunctions.Handler.Reconciliation;
 

@@ -5,14 +5,11 @@ using System.Text.Json;
 using Azure;
 using WmsFunctions.Handler.Http;
 using WmsFunctions.Pipeline.Audit;
-using WmsFunctions.Pipeline.FailedSyncs;
-using WmsFunctions.Flows.Items;
 using WmsFunctions.Pipeline.Events;
-using WmsFunctions.Platform.Json;
-using WmsFunctions.Platform.Problems;
-using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Platform.Tenancy;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Pipeline.Webhooks;
+using WmsFunctions.Platform.Problems;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Handler.Webhooks;
 

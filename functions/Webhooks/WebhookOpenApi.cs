@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using WmsFunctions.Handler.CustomHandler;
 using WmsFunctions.Pipeline.Webhooks;

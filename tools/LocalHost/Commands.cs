@@ -7,7 +7,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.IdentityModel.Tokens;
 using WmsFunctions.Pipeline.Webhooks;
 using WmsFunctions.Platform.Storage;
-using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.LocalHost;
 

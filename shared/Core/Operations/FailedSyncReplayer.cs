@@ -1,5 +1,4 @@
 using System.Text;
-using WmsFunctions.Flows.Inventory;
 using WmsFunctions.Flows.OrderChanges;
 using WmsFunctions.Flows.PurchaseOrderReceipts;
 using WmsFunctions.Flows.PurchaseOrders;

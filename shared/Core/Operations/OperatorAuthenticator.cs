@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using WmsFunctions.Pipeline.Webhooks;
-using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Operations;
 

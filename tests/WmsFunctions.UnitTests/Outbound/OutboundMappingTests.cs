@@ -1,11 +1,8 @@
 using CsCheck;
 using WmsFunctions.Adapters.GenericXml;
 using WmsFunctions.Adapters.HubJson;
-using WmsFunctions.Flows;
 using WmsFunctions.Flows.Items;
-using WmsFunctions.Flows.OrderChanges;
 using WmsFunctions.Flows.PurchaseOrders;
-using WmsFunctions.Flows.ReturnAuthorizations;
 using WmsFunctions.Flows.Vendors;
 using WmsFunctions.Gs1;
 using WmsFunctions.Pipeline.Delivery;

@@ -1,9 +1,7 @@
 using Microsoft.Extensions.Options;
-using WmsFunctions.Adapters.GenericXml;
 using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Flows;
 using WmsFunctions.Flows.Items;
-using WmsFunctions.Flows.OrderChanges;
 using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Flows.PurchaseOrders;
 using WmsFunctions.Flows.ReturnAuthorizations;

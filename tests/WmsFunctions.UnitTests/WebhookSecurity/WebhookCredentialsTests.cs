@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using WmsFunctions.Pipeline.Webhooks;
-using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.UnitTests.WebhookSecurity;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
-using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Adapters.X12;
 using WmsFunctions.Pipeline.Delivery;
 

@@ -1,8 +1,6 @@
 using System.Text;
-using WmsFunctions.Adapters.GenericXml;
 using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Edi;
-using WmsFunctions.Gs1;
 using WmsFunctions.Pipeline.Delivery;
 
 using WmsFunctions.Flows;

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
-using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Edi;
 using WmsFunctions.Gs1;
 using WmsFunctions.Pipeline.Delivery;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Edi;
 using WmsFunctions.Platform.Storage;
 

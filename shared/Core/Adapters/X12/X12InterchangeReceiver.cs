@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using WmsFunctions.Adapters.GenericXml;
 using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Edi;
 using WmsFunctions.Edi.Documents;
@@ -12,12 +11,10 @@ using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Flows.PurchaseOrderReceipts;
 using WmsFunctions.Flows.PurchaseOrders;
 using WmsFunctions.Pipeline.Audit;
-using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Json;
 using WmsFunctions.Platform.Problems;
-using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Adapters.X12;
 

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
-using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Edi;
 using WmsFunctions.Gs1;
 using WmsFunctions.Platform.Tenancy;

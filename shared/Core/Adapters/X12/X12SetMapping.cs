@@ -1,5 +1,4 @@
 using System.Globalization;
-using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Edi;
 using WmsFunctions.Edi.Documents;
 using WmsFunctions.Platform.Problems;

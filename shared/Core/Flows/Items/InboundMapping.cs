@@ -1,4 +1,3 @@
-using WmsFunctions.Platform.Json;
 using WmsFunctions.Platform.Problems;
 using WmsFunctions.Platform.Tenancy;
 

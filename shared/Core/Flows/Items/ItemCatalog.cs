@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
-using WmsFunctions.Platform.Json;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Flows.Items;

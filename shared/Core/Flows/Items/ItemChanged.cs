@@ -1,4 +1,3 @@
-using WmsFunctions.Platform.Json;
 
 namespace WmsFunctions.Flows.Items;
 

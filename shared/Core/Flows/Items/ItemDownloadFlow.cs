@@ -1,6 +1,5 @@
 using WmsFunctions.Gs1;
 using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Json;
 
 namespace WmsFunctions.Flows.Items;

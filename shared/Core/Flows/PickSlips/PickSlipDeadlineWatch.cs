@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Storage;
-using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Flows.PickSlips;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Flows.PickSlips;
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json.Serialization;
 using System.Xml;
 using System.Xml.Linq;
 using WmsFunctions.Pipeline.Delivery;

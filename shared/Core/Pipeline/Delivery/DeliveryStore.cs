@@ -1,9 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
-using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Adapters.X12;
 using WmsFunctions.Platform.Storage;
-using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;
 

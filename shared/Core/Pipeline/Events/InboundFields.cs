@@ -1,4 +1,3 @@
-using WmsFunctions.Platform.Json;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Events;

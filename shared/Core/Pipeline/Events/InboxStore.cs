@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using WmsFunctions.Platform.Json;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Pipeline.Events;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
-using WmsFunctions.Platform.Json;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Pipeline.Events;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using WmsFunctions.Pipeline.Audit;
-using WmsFunctions.Platform.Json;
 
 namespace WmsFunctions.Pipeline.Events;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.IdentityModel.Tokens;
-using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Webhooks;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Problems;
 
 namespace WmsFunctions.Platform.Json;
