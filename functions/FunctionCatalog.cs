@@ -90,10 +90,10 @@ public static class FunctionCatalog
         // Reconciliation: the timer queues one run per instance; each run is its own queue invocation; operators start and read runs.
         FunctionDefinition.Invoked<ReconciliationScheduleFunction>(
             "ReconciliationSchedule",
-            new TimerTrigger(ReconciliationScheduleFunction.Input, ReconciliationSettings.ScheduleSetting)),
+            new TimerTrigger(ReconciliationScheduleFunction.Input, ReconciliationRunOptions.ScheduleSetting)),
         FunctionDefinition.Invoked<ReconciliationRunFunction>(
             "ReconciliationRun",
-            new QueueTrigger(ReconciliationRunFunction.Input, ReconciliationSettings.QueueSetting, StorageOptions.ConnectionName)),
+            new QueueTrigger(ReconciliationRunFunction.Input, ReconciliationRunOptions.QueueSetting, StorageOptions.ConnectionName)),
         FunctionDefinition.Operator("ReconciliationStart", new HttpTrigger("ops/{tenant}/reconciliation/runs", "POST"), ReconciliationApi.StartAsync),
         FunctionDefinition.Operator("ReconciliationRuns", new HttpTrigger("ops/{tenant}/reconciliation/runs", "GET"), ReconciliationApi.ListAsync),
         FunctionDefinition.Operator("ReconciliationReport", new HttpTrigger("ops/{tenant}/reconciliation/runs/{runId}", "GET"), ReconciliationApi.GetAsync),
@@ -104,7 +104,7 @@ public static class FunctionCatalog
             new TimerTrigger(ChannelOrderPullFunction.Input, ChannelOrderPullFunction.ScheduleSetting)),
         FunctionDefinition.Invoked<ChannelStockFunction>(
             "ChannelStock",
-            new QueueTrigger(ChannelStockFunction.Input, global::WmsFunctions.Flows.Channels.ChannelsSettings.StockQueueSetting, StorageOptions.ConnectionName),
+            new QueueTrigger(ChannelStockFunction.Input, global::WmsFunctions.Flows.Channels.ChannelStockOptions.StockQueueSetting, StorageOptions.ConnectionName),
             new ServiceBusOutput(ChannelStockFunction.Output, ServiceBusConnection, TopicNameSetting: ChannelStockFunction.TopicSetting)),
         FunctionDefinition.Invoked<ChannelFeedFunction>(
             "ChannelFeed",

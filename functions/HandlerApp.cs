@@ -62,10 +62,10 @@ public static class HandlerApp
         services.AddSingleton<WebhookGate>();
         services.AddSingleton<OperatorGate>();
         services.AddWebhookOpenApi();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = InboundJson.Options.NumberHandling); // as the flows read
-        foreach (var handler in FunctionCatalog.All.Select(f => f.InvocationHandler).OfType<Type>())
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = ContractJson.Options.NumberHandling); // as the flows read
+        foreach (var invoked in FunctionCatalog.All.Select(f => f.InvokedType).OfType<Type>())
         {
-            services.AddScoped(handler);
+            services.AddScoped(invoked);
         }
 
         return services;

@@ -10,7 +10,7 @@ namespace WmsFunctions.Handler.Channels;
 /// Timer-triggered: pulls the orders of every channel updated since its watermark. Accepted orders reach the OMS
 /// through the outbox (the OutboxRelay publishes them), so this function has no output of its own.
 /// </summary>
-public sealed class ChannelOrderPullFunction(ChannelOrderIntake intake) : IFunctionHandler
+public sealed class ChannelOrderPullFunction(ChannelOrderIntake intake) : IInvokedFunction
 {
     public const string Input = "timer";
     public const string ScheduleSetting = "CHANNELS_ORDER_PULL_SCHEDULE";
@@ -29,7 +29,7 @@ public sealed class ChannelOrderPullFunction(ChannelOrderIntake intake) : IFunct
 }
 
 /// <summary>Queue-triggered: a SKU's stock or reservations changed (or its window ended); publishes its availability, throttled.</summary>
-public sealed class ChannelStockFunction(ChannelStockPublisher publisher) : IFunctionHandler
+public sealed class ChannelStockFunction(ChannelStockPublisher publisher) : IInvokedFunction
 {
     public const string Input = "message";
     public const string Output = "channels";
@@ -47,7 +47,7 @@ public sealed class ChannelStockFunction(ChannelStockPublisher publisher) : IFun
 /// Service Bus-triggered on the channels' own subscription of the OMS events topic: every event the hub publishes
 /// to the OMS, read for what it means to the marketplaces (stock pushes, shipments, availability signals).
 /// </summary>
-public sealed class ChannelFeedFunction(ChannelFeedConsumer feed) : IFunctionHandler
+public sealed class ChannelFeedFunction(ChannelFeedConsumer feed) : IInvokedFunction
 {
     public const string Input = "message";
     public const string SubscriptionSetting = "CHANNELS_FEED_SUBSCRIPTION";

@@ -51,7 +51,7 @@ public sealed record ServiceBusOutput(
 
 /// <summary>
 /// One Azure Function: its name (the function folder), trigger, outputs and the code that runs it: a minimal-API
-/// delegate for forwarded HTTP functions, an <see cref="IFunctionHandler"/> for everything else (its type, registered
+/// delegate for forwarded HTTP functions, an <see cref="IInvokedFunction"/> for everything else (its type, registered
 /// in DI, and how one is made for an invocation).
 /// </summary>
 public sealed record FunctionDefinition(
@@ -59,8 +59,8 @@ public sealed record FunctionDefinition(
     Trigger Trigger,
     IReadOnlyList<OutputBinding> Outputs,
     Delegate? HttpHandler,
-    Type? InvocationHandler,
-    Func<IServiceProvider, IFunctionHandler>? CreateHandler = null)
+    Type? InvokedType,
+    Func<IServiceProvider, IInvokedFunction>? CreateInvoked = null)
 {
     /// <summary>
     /// What a forwarded HTTP function's endpoint is described with besides its delegate's own attributes (a flow's
@@ -83,9 +83,9 @@ public sealed record FunctionDefinition(
     public static FunctionDefinition Anonymous(string name, HttpTrigger trigger, Delegate handler) =>
         new(name, trigger with { Audience = HttpAudience.Anonymous, AuthLevel = "anonymous" }, [], handler, null);
 
-    public static FunctionDefinition Invoked<THandler>(string name, Trigger trigger, params OutputBinding[] outputs)
-        where THandler : IFunctionHandler =>
-        new(name, trigger, outputs, null, typeof(THandler), services => services.GetRequiredService<THandler>());
+    public static FunctionDefinition Invoked<TFunction>(string name, Trigger trigger, params OutputBinding[] outputs)
+        where TFunction : IInvokedFunction =>
+        new(name, trigger, outputs, null, typeof(TFunction), services => services.GetRequiredService<TFunction>());
 
     public bool IsForwardedHttp => Trigger is HttpTrigger;
 

@@ -16,7 +16,7 @@ internal static partial class InvocationEndpoint
         try
         {
             var invocation = await Invocation.ReadAsync(context.Request, function.Name, cancellationToken).ConfigureAwait(false);
-            var handler = function.CreateHandler!(services);
+            var handler = function.CreateInvoked!(services);
             var result = await handler.HandleAsync(invocation, cancellationToken).ConfigureAwait(false);
             await WriteAsync(context, StatusCodes.Status200OK, result.ToJson()).ConfigureAwait(false);
         }

@@ -46,7 +46,7 @@ public sealed class InvocationResult
 }
 
 /// <summary>A non-HTTP function: one handler per flow, resolved from DI for each invocation.</summary>
-public interface IFunctionHandler
+public interface IInvokedFunction
 {
     Task<InvocationResult> HandleAsync(Invocation invocation, CancellationToken cancellationToken);
 }

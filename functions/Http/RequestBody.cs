@@ -77,6 +77,6 @@ public static class RequestBody
             return (null, null);
         }
 
-        return InboundJson.TryParse<T>(bytes, out var value, out var problem) ? (value, null) : (null, problem);
+        return ContractJson.TryParse<T>(bytes, out var value, out var problem) ? (value, null) : (null, problem);
     }
 }

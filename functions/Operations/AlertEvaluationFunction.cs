@@ -4,7 +4,7 @@ using WmsFunctions.Operations;
 namespace WmsFunctions.Handler.Operations;
 
 /// <summary>Timer-triggered (ALERTS_SCHEDULE): measures every tenant against its alert thresholds and sends one alert per incident change.</summary>
-public sealed class AlertEvaluationFunction(AlertEvaluator evaluator) : IFunctionHandler
+public sealed class AlertEvaluationFunction(AlertEvaluator evaluator) : IInvokedFunction
 {
     public const string Input = "timer";
     public const string Alerts = "alerts";

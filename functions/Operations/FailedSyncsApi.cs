@@ -47,10 +47,13 @@ public static class FailedSyncsApi
         var status = FailedSyncStatus.Open;
         if (query["status"].FirstOrDefault() is { } statusText)
         {
-            status = FailedSyncStatus.All.FirstOrDefault(s => s.Equals(statusText, StringComparison.OrdinalIgnoreCase)) ?? "";
-            if (status.Length == 0)
+            if (FailedSyncStatuses.TryParse(statusText, out var named))
             {
-                errors["status"] = [$"One of {string.Join(", ", FailedSyncStatus.All.Select(s => s.ToLowerInvariant()))}."];
+                status = named;
+            }
+            else
+            {
+                errors["status"] = [$"One of {string.Join(", ", Enum.GetValues<FailedSyncStatus>().Select(s => s.Name()))}."];
             }
         }
 
@@ -238,7 +241,7 @@ public static class FailedSyncsApi
         CloseAsync(FailedSyncStatus.Ignored, tenant, id, context, store, audit, time);
 
     private static async Task<IResult> CloseAsync(
-        string status, string tenant, string id, HttpContext context, FailedSyncStore store, AuditLog audit, TimeProvider time)
+        FailedSyncStatus status, string tenant, string id, HttpContext context, FailedSyncStore store, AuditLog audit, TimeProvider time)
     {
         var who = context.AuthenticatedOperator();
 
@@ -265,9 +268,9 @@ public static class FailedSyncsApi
         }
 
         await audit.WriteAsync(
-            new AuditEntry(tenant, time.GetUtcNow(), "operations", status.ToLowerInvariant(), Instance: entity.Instance, EntityType: entity.EntityType,
+            new AuditEntry(tenant, time.GetUtcNow(), "operations", status.Name(), Instance: entity.Instance, EntityType: entity.EntityType,
                 EntityId: entity.EntityId, EventId: entity.MessageId, CorrelationId: entity.CorrelationId, Reason: request.Reason,
-                Summary: $"{entity.Flow} failed sync ({entity.ReasonCode}) {status.ToLowerInvariant()}", Actor: who.Actor),
+                Summary: $"{entity.Flow} failed sync ({entity.ReasonCode}) {status.Name()}", Actor: who.Actor),
             $"{status}|{id}",
             context.RequestAborted).ConfigureAwait(false);
         return TypedResults.Json(FailedSyncView.Of(entity));

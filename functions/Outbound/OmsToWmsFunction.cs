@@ -8,7 +8,7 @@ namespace WmsFunctions.Handler.Outbound;
 /// subscription): the host's message goes through the flow's dispatcher run, and the outcome per instance comes back
 /// as log lines (no payload, no personal data).
 /// </summary>
-public sealed class OmsToWmsFunction(IOutboundFlow flow) : IFunctionHandler
+public sealed class OmsToWmsFunction(IOutboundFlow flow) : IInvokedFunction
 {
     /// <summary>The trigger binding's name in function.json.</summary>
     public const string Input = "message";

@@ -4,7 +4,7 @@ using WmsFunctions.Pipeline.Events;
 namespace WmsFunctions.Handler.Outbox;
 
 /// <summary>Queue-triggered: completes an accepted inbound event if needed and publishes its CloudEvent to the OMS.</summary>
-public sealed class OutboxRelayFunction(OutboxRelay relay) : IFunctionHandler
+public sealed class OutboxRelayFunction(OutboxRelay relay) : IInvokedFunction
 {
     public const string Input = "message";
     public const string Output = "toOms";

@@ -4,7 +4,7 @@ using WmsFunctions.Handler.CustomHandler;
 namespace WmsFunctions.Handler.PickSlips;
 
 /// <summary>Timer-triggered: finds slips whose deadline passed and queues one escalation check each.</summary>
-public sealed class PickSlipDeadlineScanFunction(PickSlipDeadlineWatch watch) : IFunctionHandler
+public sealed class PickSlipDeadlineScanFunction(PickSlipDeadlineWatch watch) : IInvokedFunction
 {
     public const string Input = "timer";
 
@@ -16,7 +16,7 @@ public sealed class PickSlipDeadlineScanFunction(PickSlipDeadlineWatch watch) : 
 }
 
 /// <summary>Queue-triggered: escalates one overdue slip once, telling the OMS and raising an alert.</summary>
-public sealed class PickSlipEscalationFunction(PickSlipDeadlineWatch watch) : IFunctionHandler
+public sealed class PickSlipEscalationFunction(PickSlipDeadlineWatch watch) : IInvokedFunction
 {
     public const string Input = "message";
     public const string ToOms = "toOms";

@@ -4,7 +4,7 @@ using WmsFunctions.Handler.CustomHandler;
 namespace WmsFunctions.Handler.PickSlips;
 
 /// <summary>Queue-triggered: a pick slip handed off by pick slip out starts (or voids) its orchestration; the OMS hears the status.</summary>
-public sealed class PickSlipHandOffFunction(PickSlipHandOffConsumer consumer) : IFunctionHandler
+public sealed class PickSlipHandOffFunction(PickSlipHandOffConsumer consumer) : IInvokedFunction
 {
     public const string Input = "message";
     public const string ToOms = "toOms";

@@ -4,7 +4,7 @@ using WmsFunctions.Handler.CustomHandler;
 namespace WmsFunctions.Handler.Reconciliation;
 
 /// <summary>Timer-triggered (RECONCILIATION_SCHEDULE): one queued run per scheduled WMS instance.</summary>
-public sealed class ReconciliationScheduleFunction(ReconciliationScheduler scheduler) : IFunctionHandler
+public sealed class ReconciliationScheduleFunction(ReconciliationScheduler scheduler) : IInvokedFunction
 {
     public const string Input = "timer";
 
@@ -25,7 +25,7 @@ public sealed class ReconciliationScheduleFunction(ReconciliationScheduler sched
 /// Queue-triggered (RECONCILIATION_QUEUE): runs one instance's reconciliation. A WMS that cannot be reached fails the
 /// invocation (the queue delivers the message again, then moves it to the poison queue); a finished run is left alone.
 /// </summary>
-public sealed class ReconciliationRunFunction(ReconciliationRunner runner) : IFunctionHandler
+public sealed class ReconciliationRunFunction(ReconciliationRunner runner) : IInvokedFunction
 {
     public const string Input = "message";
 

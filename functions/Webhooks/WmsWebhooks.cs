@@ -14,7 +14,7 @@ internal static class WmsWebhooks
         FunctionDefinition.Webhook(
             flow.Function,
             new HttpTrigger($"wms/{{tenant}}/{{instance}}/{flow.Route}", "POST"),
-            (string tenant, string instance, HttpContext context, WebhookGate gate, InboundEventProcessor pipeline) =>
+            (string tenant, string instance, HttpContext context, WebhookGate gate, EventPipeline pipeline) =>
                 gate.RunAsync(context, tenant, instance, flow.Name, (request, cancellationToken) =>
                     pipeline.ReceiveAsync((IInboundFlow)context.RequestServices.GetRequiredService(flow.FlowType), request, cancellationToken)),
             Describe(flow.Contract));

@@ -62,7 +62,7 @@ public static class WmsCoreServices
         services.AddSingleton<StockReads>();
         services.AddSingleton<InboxStore>();
         services.AddSingleton<OutboxMessages>();
-        services.AddSingleton<InboundEventProcessor>();
+        services.AddSingleton<EventPipeline>();
         services.AddSingleton<OutboxRelay>();
 
         // WMS -> OMS flows: a handler (validate, map, accept) and a flow (apply) each.
@@ -121,7 +121,7 @@ public static class WmsCoreServices
         // Channels: marketplaces behind one adapter seam, availability per SKU and channel, order intake, feedback.
         services.AddTenantSection<TenantChannelsOptions>(TenantChannelsOptions.Section, AbsentSection.Defaults);
         services.AddSingleton<IValidateOptions<PerTenant<TenantChannelsOptions>>>(new ChannelOptionsValidator(configuration));
-        services.AddOptions<ChannelsSettings>().Configure(settings => ChannelsSettings.Configure(settings, configuration));
+        services.AddOptions<ChannelStockOptions>().Configure(settings => ChannelStockOptions.Configure(settings, configuration));
         services.AddHttpClient(ChannelAdvisorAdapter.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan) // the pipeline times out
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = TimeSpan.FromSeconds(5), AllowAutoRedirect = false });
         services.AddSingleton<IMarketplaceAdapter, ChannelAdvisorAdapter>();
@@ -141,7 +141,7 @@ public static class WmsCoreServices
         services.AddSingleton<ReconciliationOptionsValidator>();
         services.AddSingleton<IValidateOptions<PerInstance<InstanceReconciliationOptions>>>(sp => sp.GetRequiredService<ReconciliationOptionsValidator>());
         services.AddSingleton<IValidateOptions<PerTenant<OmsStockOptions>>>(sp => sp.GetRequiredService<ReconciliationOptionsValidator>());
-        services.AddOptions<ReconciliationSettings>().Configure(options => ReconciliationSettings.Configure(options, configuration));
+        services.AddOptions<ReconciliationRunOptions>().Configure(options => ReconciliationRunOptions.Configure(options, configuration));
         services.AddSingleton<IWmsStockDialect, HubJsonStockDialect>();
         services.AddSingleton<IWmsStockDialect, GenericXmlStockDialect>();
         services.AddSingleton<WmsStockPull>();

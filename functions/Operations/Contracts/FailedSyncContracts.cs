@@ -12,7 +12,7 @@ public sealed record FailedSyncView(
 {
     public static FailedSyncView Of(FailedSyncEntity e) => new(
         FailedSyncStore.IdOf(e), e.Tenant, e.Instance, e.Direction, e.Flow, e.EntityType, e.EntityId, e.MessageId, e.ReasonCode, e.Detail,
-        e.CorrelationId, e.FirstSeenAt, e.LastSeenAt, e.Attempts, e.Status.ToLowerInvariant(), e.StatusReason, e.StatusBy, e.StatusAt, e.Replays);
+        e.CorrelationId, e.FirstSeenAt, e.LastSeenAt, e.Attempts, e.Status.Name(), e.StatusReason, e.StatusBy, e.StatusAt, e.Replays);
 }
 
 /// <summary>One page of failed syncs; <c>continuation</c> asks for the next.</summary>

@@ -51,7 +51,7 @@ public sealed class FailedSyncReplayer
         TimeProvider time,
         IEnumerable<IOutboundFlow> outbound,
         IEnumerable<IInboundFlow> inbound,
-        InboundEventProcessor pipeline)
+        EventPipeline pipeline)
     {
         _store = store;
         _tenants = tenants;
@@ -78,7 +78,7 @@ public sealed class FailedSyncReplayer
 
         if (DirectionOf(candidate.Flow) is null || (_inbound.ContainsKey(candidate.Flow) && !_tenants.TryGet(tenant, candidate.Instance, out _)))
         {
-            return new ReplayOutcome(id, ReplayOutcome.NotReplayable, candidate.Status, candidate.ReasonCode,
+            return new ReplayOutcome(id, ReplayOutcome.NotReplayable, candidate.Status.ToString(), candidate.ReasonCode,
                 $"Flow '{candidate.Flow}' cannot be replayed from a stored message (e.g. a pick-slip flag): resolve it once handled.");
         }
 
@@ -88,9 +88,9 @@ public sealed class FailedSyncReplayer
             case ReplayStart.NotFound:
                 return new ReplayOutcome(id, ReplayOutcome.NotFound, null, null, "No such failed sync.");
             case ReplayStart.NotOpen:
-                return new ReplayOutcome(id, ReplayOutcome.NotOpen, entity!.Status, entity.ReasonCode, $"It is {entity.Status}: nothing replayed.");
+                return new ReplayOutcome(id, ReplayOutcome.NotOpen, entity!.Status.ToString(), entity.ReasonCode, $"It is {entity.Status}: nothing replayed.");
             case ReplayStart.InProgress:
-                return new ReplayOutcome(id, ReplayOutcome.InProgress, entity!.Status, entity.ReasonCode, "Another replay of it is running: nothing replayed.");
+                return new ReplayOutcome(id, ReplayOutcome.InProgress, entity!.Status.ToString(), entity.ReasonCode, "Another replay of it is running: nothing replayed.");
         }
 
         var replaying = entity!;
@@ -125,7 +125,7 @@ public sealed class FailedSyncReplayer
                 Summary: $"{replaying.Flow} failed sync replayed: {FailedSyncStore.Excerpt(summary, 300)}", Attempt: finished.Replays, Actor: actor),
             $"replay|{id}|{finished.Replays}",
             cancellationToken).ConfigureAwait(false);
-        return new ReplayOutcome(id, outcome, finished.Status, finished.ReasonCode, summary);
+        return new ReplayOutcome(id, outcome, finished.Status.ToString(), finished.ReasonCode, summary);
     }
 
     private static async Task<(bool, string?, string?, string)> ReplayOutboundAsync(

@@ -34,7 +34,7 @@ public sealed record OverrideAnswer(string OverrideId, string Outcome, string Ac
 /// refused before anything is written.
 /// </summary>
 public sealed class OperatorOverrides(
-    TenantDirectory tenants, ItemCatalog items, InboundEventProcessor processor, PickSlipOrchestrator slips, PickSlipDeadlineDirectory deadlineDirectory,
+    TenantDirectory tenants, ItemCatalog items, EventPipeline pipeline, PickSlipOrchestrator slips, PickSlipDeadlineDirectory deadlineDirectory,
     AuditLog audit, TimeProvider time)
 {
     public const string StockFlow = "operator-stock";
@@ -60,9 +60,9 @@ public sealed class OperatorOverrides(
         var now = time.GetUtcNow();
         var command = new OperatorStockCommand(actor, request.Reason, now, request.Location,
             new StockChange(area.Warehouse!, area.Area!, request.Sku, StockChangeKind.Count, request.Quantity));
-        var result = await processor.AcceptAsync(
+        var result = await pipeline.AcceptAsync(
             new InboundEvent(tenant, wms.Id, StockFlow, request.OverrideId,
-                InboundJson.Hash(new { request.Location, request.Sku, request.Quantity }), JsonSerializer.Serialize(command, InboundJson.Options), correlationId),
+                ContractJson.Hash(new { request.Location, request.Sku, request.Quantity }), JsonSerializer.Serialize(command, ContractJson.Options), correlationId),
             cancellationToken).ConfigureAwait(false);
         if (result.Problem is null && !result.Replayed)
         {
@@ -94,9 +94,9 @@ public sealed class OperatorOverrides(
                 $"Pick slip '{request.PickSlipId}' is {slip.State.Name()}: marking it {request.Action} would not apply ({decision.Summary}). Nothing was changed."));
         }
 
-        var result = await processor.AcceptAsync(
+        var result = await pipeline.AcceptAsync(
             new InboundEvent(tenant, wms.Id, PickSlipFlow, request.OverrideId,
-                InboundJson.Hash(new { request.PickSlipId, request.Action, request.Unreserve }), JsonSerializer.Serialize(command, InboundJson.Options), correlationId),
+                ContractJson.Hash(new { request.PickSlipId, request.Action, request.Unreserve }), JsonSerializer.Serialize(command, ContractJson.Options), correlationId),
             cancellationToken).ConfigureAwait(false);
         if (result.Problem is null && !result.Replayed)
         {
@@ -130,7 +130,7 @@ public sealed class OperatorStockFlow(StockLedger ledger) : IInboxFlow
 
     public async Task<InboundOutcome> ApplyAsync(InboxEntity record, CancellationToken cancellationToken)
     {
-        var command = JsonSerializer.Deserialize<OperatorStockCommand>(record.Command, InboundJson.Options)
+        var command = JsonSerializer.Deserialize<OperatorStockCommand>(record.Command, ContractJson.Options)
             ?? throw new InvalidOperationException($"Inbox row for override '{record.EventId}' holds no command.");
         var result = (await ledger.ApplyAsync(
             new StockEventRef(record.Tenant, record.Instance, Name, record.EventId, command.OccurredAt, "override", "OPERATOR"),
@@ -153,7 +153,7 @@ public sealed class OperatorStockFlow(StockLedger ledger) : IInboxFlow
                 actor = command.Actor, reason = command.Reason, location = command.Location,
                 movements = new[] { new { warehouse = result.Warehouse, sku = result.Sku, quantity = result.Quantity, onHandAfter = result.OnHandAfter, applied = result.Applied } },
             });
-        return new InboundOutcome(answer.Outcome, 200, JsonSerializer.Serialize(answer, InboundJson.Options), omsEvent, summary);
+        return new InboundOutcome(answer.Outcome, 200, JsonSerializer.Serialize(answer, ContractJson.Options), omsEvent, summary);
     }
 }
 
@@ -168,7 +168,7 @@ public sealed class OperatorPickSlipFlow(PickSlipOrchestrator slips, PickSlipDea
 
     public async Task<InboundOutcome> ApplyAsync(InboxEntity record, CancellationToken cancellationToken)
     {
-        var command = JsonSerializer.Deserialize<OperatorPickSlipCommand>(record.Command, InboundJson.Options)
+        var command = JsonSerializer.Deserialize<OperatorPickSlipCommand>(record.Command, ContractJson.Options)
             ?? throw new InvalidOperationException($"Inbox row for override '{record.EventId}' holds no command.");
         var deadlines = deadlineDirectory.For(record.Tenant, record.Instance, command.ServiceLevel)
             ?? throw new InvalidOperationException($"WMS instance {record.Tenant}/{record.Instance} is no longer configured.");
@@ -189,7 +189,7 @@ public sealed class OperatorPickSlipFlow(PickSlipOrchestrator slips, PickSlipDea
         };
         var state = result.Slip?.State.Name() ?? slip.State.Name();
         var answer = new OverrideAnswer(record.EventId, outcome, command.Actor, command.Reason, result.Summary, state);
-        return new InboundOutcome(outcome, 200, JsonSerializer.Serialize(answer, InboundJson.Options), result.StatusEvent,
+        return new InboundOutcome(outcome, 200, JsonSerializer.Serialize(answer, ContractJson.Options), result.StatusEvent,
             $"{command.PickSlipId} marked {command.Action} by {command.Actor}: {result.Summary}");
     }
 }

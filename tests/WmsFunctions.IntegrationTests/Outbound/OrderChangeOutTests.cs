@@ -1,4 +1,5 @@
 using WmsFunctions.IntegrationTests.Support;
+using WmsFunctions.Pipeline.FailedSyncs;
 
 namespace WmsFunctions.IntegrationTests.Outbound;
 
@@ -57,7 +58,7 @@ public sealed class OrderChangeOutTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal((200, 200), (first.Status, again.Status));
         Assert.Single(_hub.East.Requests);
         var failed = Assert.Single(await _hub.FailedSyncsAsync("east", "order-changes"));
-        Assert.Equal(("order-batched", "O-3", "oc-b", 1, "Open"), (failed.ReasonCode, failed.EntityId, failed.MessageId, failed.Attempts, failed.Status));
+        Assert.Equal(("order-batched", "O-3", "oc-b", 1, FailedSyncStatus.Open), (failed.ReasonCode, failed.EntityId, failed.MessageId, failed.Attempts, failed.Status));
         Assert.Equal("HTTP 409: {\"type\":\"urn:wms:problem:order-batched\",\"title\":\"Refused\",\"status\":409,\"detail\":\"Order O-3 is in wave 7\"}", failed.Detail);
         Assert.Equal("order-batched", (await _hub.AuditAsync("order-changes")).First(a => a.GetString("Outcome") == "refused").GetString("Reason"));
     }

@@ -129,11 +129,11 @@ public class InventoryValidationTests
     public void Hash_OfARequestWithoutTheNewFields_IsUnchanged()
     {
         // Events received before item transfers existed must still match their retries (same hash as then).
-        var hash = WmsFunctions.Platform.Json.InboundJson.Hash(Adjust());
+        var hash = WmsFunctions.Platform.Json.ContractJson.Hash(Adjust());
 
-        var json = System.Text.Json.JsonSerializer.Serialize(Adjust(), WmsFunctions.Platform.Json.InboundJson.Options);
+        var json = System.Text.Json.JsonSerializer.Serialize(Adjust(), WmsFunctions.Platform.Json.ContractJson.Options);
         Assert.DoesNotContain("toSku", json, StringComparison.Ordinal);
         Assert.DoesNotContain("vendorId", json, StringComparison.Ordinal);
-        Assert.NotEqual(hash, WmsFunctions.Platform.Json.InboundJson.Hash(Adjust() with { ToSku = "x" }));
+        Assert.NotEqual(hash, WmsFunctions.Platform.Json.ContractJson.Hash(Adjust() with { ToSku = "x" }));
     }
 }

@@ -35,7 +35,7 @@ public sealed partial class X12InterchangeReceiver(
     PickConfirmationFlow pickConfirmations,
     PurchaseOrderReceiptFlow receipts,
     InventoryTransactionFlow inventory,
-    InboundEventProcessor pipeline,
+    EventPipeline pipeline,
     ItemCatalog items,
     PurchaseOrderStore purchaseOrders,
     FailedSyncStore failedSyncs,
@@ -165,7 +165,7 @@ public sealed partial class X12InterchangeReceiver(
         // Every SKU the set names must be known before any of its events is applied: a set is applied whole or not at all.
         for (var i = 0; i < events.Count; i++)
         {
-            var sku = JsonSerializer.SerializeToElement(events[i].Request, InboundJson.Options).TryGetProperty("sku", out var value) ? value.GetString() : null;
+            var sku = JsonSerializer.SerializeToElement(events[i].Request, ContractJson.Options).TryGetProperty("sku", out var value) ? value.GetString() : null;
             if (sku is not null && !await items.ExistsAsync(context.Request.Instance.Tenant, lookup.OmsSku(sku), cancellationToken).ConfigureAwait(false))
             {
                 return new X12SetRejection(Problem.UnknownSku(sku, lookup.OmsSku(sku)), events[i].SegmentId, events[i].Occurrence);
@@ -176,7 +176,7 @@ public sealed partial class X12InterchangeReceiver(
         {
             var result = await pipeline.ReceiveAsync(
                 FlowFor(mapped.Flow),
-                new InboundRequest(context.Request.Instance, JsonSerializer.SerializeToUtf8Bytes(mapped.Request, InboundJson.Options), context.Request.CorrelationId),
+                new InboundRequest(context.Request.Instance, JsonSerializer.SerializeToUtf8Bytes(mapped.Request, ContractJson.Options), context.Request.CorrelationId),
                 cancellationToken).ConfigureAwait(false);
             if (result.Problem is { } problem)
             {
@@ -221,7 +221,7 @@ public sealed partial class X12InterchangeReceiver(
             {
                 var result = await pipeline.ReceiveAsync(
                     pickConfirmations,
-                    new InboundRequest(instance, JsonSerializer.SerializeToUtf8Bytes(X12SetMapping.Acknowledged(eventId, row.EntityId, context.IssuedAt), InboundJson.Options), context.Request.CorrelationId),
+                    new InboundRequest(instance, JsonSerializer.SerializeToUtf8Bytes(X12SetMapping.Acknowledged(eventId, row.EntityId, context.IssuedAt), ContractJson.Options), context.Request.CorrelationId),
                     cancellationToken).ConfigureAwait(false);
                 if (result.Problem is { } problem)
                 {

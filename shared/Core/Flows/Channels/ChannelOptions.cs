@@ -132,7 +132,7 @@ public sealed class ChannelOrderOptions
 }
 
 /// <summary>Settings of the channels flows shared by all tenants (app settings).</summary>
-public sealed class ChannelsSettings
+public sealed class ChannelStockOptions
 {
     public const string StockQueueSetting = "CHANNELS_STOCK_QUEUE";
     public const string PublishWindowSetting = "CHANNELS_PUBLISH_WINDOW_SECONDS";
@@ -142,7 +142,7 @@ public sealed class ChannelsSettings
     /// <summary>At most one availability publication per SKU per window; the last change in a window is published when it ends.</summary>
     public TimeSpan PublishWindow { get; set; } = TimeSpan.FromSeconds(60);
 
-    public static void Configure(ChannelsSettings settings, IConfiguration configuration)
+    public static void Configure(ChannelStockOptions settings, IConfiguration configuration)
     {
         settings.StockQueue = configuration[StockQueueSetting] ?? settings.StockQueue;
         if (int.TryParse(configuration[PublishWindowSetting], System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)

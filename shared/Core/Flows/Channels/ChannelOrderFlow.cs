@@ -62,7 +62,7 @@ public sealed class ChannelOrderFlow(
 
     public async Task<InboundOutcome> ApplyAsync(InboxEntity record, CancellationToken cancellationToken)
     {
-        var command = JsonSerializer.Deserialize<ChannelOrderCommand>(record.Command, InboundJson.Options)
+        var command = JsonSerializer.Deserialize<ChannelOrderCommand>(record.Command, ContractJson.Options)
             ?? throw new InvalidOperationException($"Inbox row for event '{record.EventId}' holds no command.");
         if (!channels.TryGet(record.Tenant, command.Channel, out var channel))
         {
@@ -309,7 +309,7 @@ public sealed class ChannelOrderFlow(
         new(
             outcome,
             202,
-            JsonSerializer.Serialize(new ChannelOrderAnswer(order.Id, channel.Id, outcome, reason, detail), InboundJson.Options),
+            JsonSerializer.Serialize(new ChannelOrderAnswer(order.Id, channel.Id, outcome, reason, detail), ContractJson.Options),
             omsEvent,
             $"order {order.Id} from {channel.Id}: {outcome}{(reason is null ? "" : $" ({reason})")}");
 }

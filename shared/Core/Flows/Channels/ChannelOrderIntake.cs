@@ -25,7 +25,7 @@ public sealed partial class ChannelOrderIntake(
     HubStorage storage,
     ChannelDirectory channels,
     MarketplaceAdapters adapters,
-    InboundEventProcessor processor,
+    EventPipeline pipeline,
     TimeProvider time,
     ILogger<ChannelOrderIntake> logger)
 {
@@ -94,14 +94,14 @@ public sealed partial class ChannelOrderIntake(
     {
         var command = new ChannelOrderCommand(channel.Id, order);
         var eventId = $"{order.Id}@{order.UpdatedAt.UtcTicks}";
-        var result = await processor.AcceptAsync(
+        var result = await pipeline.AcceptAsync(
             new InboundEvent(
                 channel.Tenant,
                 channel.InstanceName,
                 ChannelOrderFlow.FlowName,
                 eventId,
-                InboundJson.Hash(command),
-                JsonSerializer.Serialize(command, InboundJson.Options),
+                ContractJson.Hash(command),
+                JsonSerializer.Serialize(command, ContractJson.Options),
                 $"{channel.Tenant}/channels/{channel.Id}/orders/{eventId}"),
             cancellationToken).ConfigureAwait(false);
         if (result.Problem is { } problem)

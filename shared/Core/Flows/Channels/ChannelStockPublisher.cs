@@ -29,7 +29,7 @@ public sealed record AvailabilityChanged(string Sku, long Sequence, DateTimeOffs
 
 /// <summary>
 /// Publishes a SKU's available-to-sell to the channels when its stock or reservations change, throttled per SKU:
-/// at most one publication per <see cref="ChannelsSettings.PublishWindow"/>, always of the figure computed at
+/// at most one publication per <see cref="ChannelStockOptions.PublishWindow"/>, always of the figure computed at
 /// publication time (the latest). A change inside a window marks the SKU pending and schedules one flush message
 /// for the window's end (queued before the mark is written, so a mark never exists without its flush); the flush
 /// publishes the then-latest figure. Nothing is lost, a busy SKU costs one publication per window.
@@ -43,7 +43,7 @@ public sealed partial class ChannelStockPublisher(
     MarketplaceAdapters adapters,
     ChannelProducts products,
     FailedSyncStore failedSyncs,
-    IOptions<ChannelsSettings> settings,
+    IOptions<ChannelStockOptions> settings,
     TimeProvider time,
     ILogger<ChannelStockPublisher> logger)
 {

@@ -250,7 +250,7 @@ public sealed class InventoryTransactionFlow(ItemCatalog items, TimeProvider tim
         return new InboundOutcome(
             status,
             202,
-            JsonSerializer.Serialize(new InventoryTransactionAnswer(record.EventId, status, movements), InboundJson.Options),
+            JsonSerializer.Serialize(new InventoryTransactionAnswer(record.EventId, status, movements), ContractJson.Options),
             omsEvent,
             $"{command.Type.Name()}: {summary}");
     }

@@ -299,7 +299,7 @@ public sealed class PickConfirmationFlow(PickSlipOrchestrator slips, TimeProvide
         return new InboundOutcome(
             outcome,
             202,
-            JsonSerializer.Serialize(answer, InboundJson.Options),
+            JsonSerializer.Serialize(answer, ContractJson.Options),
             result.StatusEvent,
             $"{command.Type.ToString().ToLowerInvariant()} {command.PickSlipId}: {result.Summary}{(result.FlagReason is null ? "" : $" [flagged: {result.FlagReason}]")}{(stockMoved ? "; stock moved" : "")}");
     }

@@ -211,7 +211,7 @@ public sealed class PurchaseOrderReceiptFlow(ItemCatalog items, PurchaseOrderSto
         return new InboundOutcome(
             status,
             202,
-            JsonSerializer.Serialize(new PurchaseOrderReceiptAnswer(record.EventId, status, flags, line, movements), InboundJson.Options),
+            JsonSerializer.Serialize(new PurchaseOrderReceiptAnswer(record.EventId, status, flags, line, movements), ContractJson.Options),
             omsEvent,
             Summary(line, flags, results));
     }

@@ -62,7 +62,7 @@ public sealed class ReconciliationCorrectionFlow(StockLedger ledger) : IInboxFlo
 
     public async Task<InboundOutcome> ApplyAsync(InboxEntity record, CancellationToken cancellationToken)
     {
-        var correction = JsonSerializer.Deserialize<ReconciliationCorrection>(record.Command, InboundJson.Options)
+        var correction = JsonSerializer.Deserialize<ReconciliationCorrection>(record.Command, ContractJson.Options)
             ?? throw new InvalidOperationException($"Inbox row {record.EventId} holds no correction.");
         var results = await ledger.ApplyAsync(
             new StockEventRef(record.Tenant, record.Instance, FlowName, record.EventId, correction.AsOf, "reconciliation-overlay", ReasonCode),
@@ -85,6 +85,6 @@ public sealed class ReconciliationCorrectionFlow(StockLedger ledger) : IInboxFlo
         var summary = result.Applied
             ? $"{correction.Warehouse}/{correction.Sku} area {correction.Area}: set to the WMS's {correction.WmsOnHand} (+{correction.InFlight} in flight) by run {correction.RunId}, change {result.Quantity}, on hand {result.OnHandAfter}"
             : $"{correction.Warehouse}/{correction.Sku} area {correction.Area}: a newer count exists, correction of run {correction.RunId} superseded";
-        return new InboundOutcome(outcome, 200, JsonSerializer.Serialize(data, InboundJson.Options), omsEvent, summary);
+        return new InboundOutcome(outcome, 200, JsonSerializer.Serialize(data, ContractJson.Options), omsEvent, summary);
     }
 }

@@ -10,7 +10,7 @@ namespace WmsFunctions.Flows.Reconciliation;
 /// audited and sent to the OMS like any WMS event. The event id is made of the run, warehouse, area and SKU: a run
 /// that is retried (a new attempt) finds its earlier corrections applied and never books one twice.
 /// </summary>
-public sealed class ReconciliationCorrections(InboundEventProcessor processor)
+public sealed class ReconciliationCorrections(EventPipeline pipeline)
 {
     /// <summary>Books the correction of one difference; answers its event id and whether it changed the hub's stock.</summary>
     public async Task<(string EventId, bool Applied)> CorrectAsync(
@@ -20,11 +20,11 @@ public sealed class ReconciliationCorrections(InboundEventProcessor processor)
         var correction = new ReconciliationCorrection(
             run.RunId, comparison.Warehouse, comparison.Area, comparison.Sku, asOf, comparison.WmsOnHand ?? 0, comparison.HubOnHand ?? 0,
             comparison.InFlight, (comparison.WmsOnHand ?? 0) + comparison.InFlight);
-        var result = await processor.AcceptAsync(
+        var result = await pipeline.AcceptAsync(
             new InboundEvent(run.Tenant, run.Instance, ReconciliationCorrectionFlow.FlowName, eventId, ReconciliationCorrectionFlow.RequestHash(eventId),
-                JsonSerializer.Serialize(correction, InboundJson.Options), run.RunId),
+                JsonSerializer.Serialize(correction, ContractJson.Options), run.RunId),
             cancellationToken).ConfigureAwait(false);
-        var applied = result.Problem is null && result.Body is { } body && JsonSerializer.Deserialize<InventoryReconciled>(body, InboundJson.Options)?.Applied == true;
+        var applied = result.Problem is null && result.Body is { } body && JsonSerializer.Deserialize<InventoryReconciled>(body, ContractJson.Options)?.Applied == true;
         return (eventId, applied);
     }
 }

@@ -58,7 +58,7 @@ public sealed class OmsStockOptions
 }
 
 /// <summary>Settings of reconciliation that are not per tenant: the queue that runs one instance's reconciliation.</summary>
-public sealed class ReconciliationSettings
+public sealed class ReconciliationRunOptions
 {
     public const string QueueSetting = "RECONCILIATION_QUEUE";
 
@@ -69,7 +69,7 @@ public sealed class ReconciliationSettings
     /// <summary>Movements applied this long before the WMS's as-of may still have happened after it (clock skew, the webhook's future tolerance).</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
-    public static void Configure(ReconciliationSettings settings, IConfiguration configuration) =>
+    public static void Configure(ReconciliationRunOptions settings, IConfiguration configuration) =>
         settings.Queue = configuration[QueueSetting] is { Length: > 0 } queue ? queue : settings.Queue;
 }
 

@@ -72,7 +72,7 @@ internal sealed class ReconciliationReporter(
             Flagged = flagged,
             Movements = JsonSerializer.Serialize(
                 movements.Take(options.RecentMovements).Select(m => new MovementView(m.AppliedAt, m.OccurredAt, m.Area, m.Instance, m.Flow, m.EventId, m.Kind, m.Quantity, m.OnHandAfter, m.Applied)),
-                InboundJson.Options),
+                ContractJson.Options),
         };
 
         if (flagged)

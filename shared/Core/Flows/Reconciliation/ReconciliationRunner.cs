@@ -26,7 +26,7 @@ public sealed partial class ReconciliationRunner(
     OutboundDirectory outbound,
     IOptions<PerInstance<InstanceReconciliationOptions>> instanceOptions,
     IOptions<PerTenant<OmsStockOptions>> omsStock,
-    IOptions<ReconciliationSettings> reconciliation,
+    IOptions<ReconciliationRunOptions> reconciliation,
     WmsStockPull pull,
     StockReads stock,
     ReconciliationCorrections corrections,

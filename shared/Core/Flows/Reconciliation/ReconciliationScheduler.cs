@@ -33,7 +33,7 @@ public sealed record ReconciliationRequest(string Tenant, string Instance, strin
 /// poison queue apply to each run on its own.
 /// </summary>
 public sealed class ReconciliationScheduler(
-    HubStorage storage, ReconciliationStore store, TenantDirectory tenants, IOptions<PerInstance<InstanceReconciliationOptions>> instanceOptions, IOptions<PerTenant<OmsStockOptions>> omsStock, IOptions<ReconciliationSettings> settings, TimeProvider time)
+    HubStorage storage, ReconciliationStore store, TenantDirectory tenants, IOptions<PerInstance<InstanceReconciliationOptions>> instanceOptions, IOptions<PerTenant<OmsStockOptions>> omsStock, IOptions<ReconciliationRunOptions> settings, TimeProvider time)
 {
     public const string TimerTrigger = "timer";
     public const string OperatorTrigger = "operator";

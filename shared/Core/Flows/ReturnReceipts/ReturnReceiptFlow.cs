@@ -174,7 +174,7 @@ public sealed class ReturnReceiptFlow(ItemCatalog items, TimeProvider time, Stoc
         return new InboundOutcome(
             status,
             202,
-            JsonSerializer.Serialize(new ReturnReceiptAnswer(record.EventId, status, command.ReturnAuthorization, lines, totals), InboundJson.Options),
+            JsonSerializer.Serialize(new ReturnReceiptAnswer(record.EventId, status, command.ReturnAuthorization, lines, totals), ContractJson.Options),
             omsEvent,
             summary);
     }

@@ -117,7 +117,7 @@ public sealed partial class OutboundDispatcher(
             return await RejectAsync(flow, delivery, message.Tenant, message.Id, message.CorrelationId, "unsupported-type", $"Type '{message.Type}' is not one of {expected}.", started, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!InboundJson.TryParse<TData>(Encoding.UTF8.GetBytes(message.Data.GetRawText()), out var data, out var malformed))
+        if (!ContractJson.TryParse<TData>(Encoding.UTF8.GetBytes(message.Data.GetRawText()), out var data, out var malformed))
         {
             return await RejectAsync(flow, delivery, message.Tenant, message.Id, message.CorrelationId, "malformed-message", "data: " + malformed!.Detail, started, cancellationToken).ConfigureAwait(false);
         }

@@ -43,8 +43,8 @@ public sealed record InboundFlowDefinition(string Name, string Function, string 
 public sealed record WebhookContract(string Summary, string Description, Type Request, Type Answer, params int[] ExtraRefusals);
 
 /// <summary>
-/// A WMS -> OMS flow: reads what its webhook receives (the <see cref="InboundEventProcessor"/> accepts it into the inbox,
-/// see <see cref="InboundEventProcessor.ReceiveAsync"/>), then applies it from there.
+/// A WMS -> OMS flow: reads what its webhook receives (the <see cref="EventPipeline"/> accepts it into the inbox,
+/// see <see cref="EventPipeline.ReceiveAsync"/>), then applies it from there.
 /// </summary>
 public interface IInboundFlow : IInboxFlow
 {
@@ -64,7 +64,7 @@ public sealed record InboundRead(InboundEvent? Event, Problem? Problem);
 /// One WMS -> OMS flow in two steps: intake (the event as the WMS sent it, validated and mapped to the OMS's codes, as
 /// a command) and apply (the command's effects, exactly once, from the inbox row). What every flow does around them
 /// (parse strictly, hash the request, store the command) is written once here, and accepting the event once in the
-/// <see cref="InboundEventProcessor"/>.
+/// <see cref="EventPipeline"/>.
 /// </summary>
 public abstract class InboundFlow<TRequest, TCommand> : IInboundFlow
     where TRequest : class
@@ -76,7 +76,7 @@ public abstract class InboundFlow<TRequest, TCommand> : IInboundFlow
 
     public async Task<InboundRead> ReadAsync(InboundRequest request, CancellationToken cancellationToken)
     {
-        if (!InboundJson.TryParse<TRequest>(request.Body, out var body, out var malformed))
+        if (!ContractJson.TryParse<TRequest>(request.Body, out var body, out var malformed))
         {
             return new InboundRead(null, malformed);
         }
@@ -93,8 +93,8 @@ public abstract class InboundFlow<TRequest, TCommand> : IInboundFlow
                 request.Instance.Id,
                 Name,
                 intake.EventId!,
-                InboundJson.Hash(body),
-                JsonSerializer.Serialize(intake.Command, InboundJson.Options),
+                ContractJson.Hash(body),
+                JsonSerializer.Serialize(intake.Command, ContractJson.Options),
                 request.CorrelationId),
             null);
     }
@@ -102,7 +102,7 @@ public abstract class InboundFlow<TRequest, TCommand> : IInboundFlow
     public Task<InboundOutcome> ApplyAsync(InboxEntity record, CancellationToken cancellationToken) =>
         ApplyAsync(
             record,
-            JsonSerializer.Deserialize<TCommand>(record.Command, InboundJson.Options)
+            JsonSerializer.Deserialize<TCommand>(record.Command, ContractJson.Options)
                 ?? throw new InvalidOperationException($"Inbox row for {Name} event '{record.EventId}' holds no command."),
             cancellationToken);
 

@@ -9,7 +9,7 @@ namespace WmsFunctions.Pipeline.Events;
 /// failure here is answered 500, the queue message comes back, and after maxDequeueCount it lands in the
 /// poison queue for a person.
 /// </summary>
-public sealed partial class OutboxRelay(InboxStore inbox, InboundEventProcessor processor, AuditLog audit, ILogger<OutboxRelay> logger)
+public sealed partial class OutboxRelay(InboxStore inbox, EventPipeline pipeline, AuditLog audit, ILogger<OutboxRelay> logger)
 {
     public async Task<IReadOnlyList<string>> RelayAsync(InboxRef reference, CancellationToken cancellationToken)
     {
@@ -22,7 +22,7 @@ public sealed partial class OutboxRelay(InboxStore inbox, InboundEventProcessor 
         }
 
         var finishedHere = record.Status != InboxStatus.Applied;
-        record = await processor.CompleteAsync(record, cancellationToken).ConfigureAwait(false);
+        record = await pipeline.CompleteAsync(record, cancellationToken).ConfigureAwait(false);
         if (finishedHere)
         {
             LogFinishedByRelay(logger, record.Flow, record.EventId, record.Tenant, record.Instance);

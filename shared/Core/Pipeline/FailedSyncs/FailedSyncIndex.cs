@@ -58,7 +58,7 @@ public sealed record FailedSyncListQuery(
     string? Instance = null,
     string? Flow = null,
     string? ReasonCode = null,
-    string Status = FailedSyncStatus.Open,
+    FailedSyncStatus Status = FailedSyncStatus.Open,
     DateTimeOffset? OlderThan = null,
     DateTimeOffset? NewerThan = null,
     int Take = 50,
@@ -131,7 +131,7 @@ public sealed partial class FailedSyncStore
     public async Task<FailedSyncPage> ListAsync(FailedSyncListQuery query, CancellationToken cancellationToken)
     {
         var take = Math.Clamp(query.Take, 1, 200);
-        if (query.Instance is null && FailedSyncStatus.IsOpen(query.Status))
+        if (query.Instance is null && query.Status.IsOpen())
         {
             return await ListOpenThroughIndexAsync(query, take, cancellationToken).ConfigureAwait(false);
         }
@@ -158,7 +158,7 @@ public sealed partial class FailedSyncStore
             }
         }
 
-        filters.Add(TableClient.CreateQueryFilter($"Status eq {query.Status}"));
+        filters.Add(TableClient.CreateQueryFilter($"Status eq {query.Status.ToString()}"));
         if (query.ReasonCode is { } reason)
         {
             filters.Add(TableClient.CreateQueryFilter($"ReasonCode eq {reason}"));
@@ -221,7 +221,7 @@ public sealed partial class FailedSyncStore
             return (ReplayStart.InProgress, current);
         }
 
-        if (!FailedSyncStatus.IsOpen(current.Status))
+        if (!current.Status.IsOpen())
         {
             return (ReplayStart.NotOpen, current);
         }
@@ -229,7 +229,7 @@ public sealed partial class FailedSyncStore
         var table = await storage.TableAsync(HubTable.FailedSyncs, cancellationToken).ConfigureAwait(false);
         var update = new TableEntity(current.PartitionKey, current.RowKey)
         {
-            [nameof(FailedSyncEntity.Status)] = FailedSyncStatus.Replaying,
+            [nameof(FailedSyncEntity.Status)] = nameof(FailedSyncStatus.Replaying),
             [nameof(FailedSyncEntity.ReplayLeaseUntil)] = now + ReplayLease,
             [nameof(FailedSyncEntity.StatusBy)] = actor,
             [nameof(FailedSyncEntity.StatusAt)] = now,
@@ -263,7 +263,7 @@ public sealed partial class FailedSyncStore
             var now = time.GetUtcNow();
             var update = new TableEntity(current.PartitionKey, current.RowKey)
             {
-                [nameof(FailedSyncEntity.Status)] = succeeded ? FailedSyncStatus.Replayed : FailedSyncStatus.Open,
+                [nameof(FailedSyncEntity.Status)] = (succeeded ? FailedSyncStatus.Replayed : FailedSyncStatus.Open).ToString(),
                 [nameof(FailedSyncEntity.StatusBy)] = actor,
                 [nameof(FailedSyncEntity.StatusAt)] = now,
                 [nameof(FailedSyncEntity.StatusReason)] = Excerpt(summary, 500),
@@ -301,7 +301,7 @@ public sealed partial class FailedSyncStore
 
     /// <summary>Resolves or ignores an open failed sync with the operator's reason; false when it is not open (or changed meanwhile).</summary>
     public async Task<(bool Closed, FailedSyncEntity? Entity)> CloseAsync(
-        string tenant, string id, string status, string reason, string actor, CancellationToken cancellationToken)
+        string tenant, string id, FailedSyncStatus status, string reason, string actor, CancellationToken cancellationToken)
     {
         var current = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         if (current is null)
@@ -321,7 +321,7 @@ public sealed partial class FailedSyncStore
             await table.UpdateEntityAsync(
                 new TableEntity(current.PartitionKey, current.RowKey)
                 {
-                    [nameof(FailedSyncEntity.Status)] = status,
+                    [nameof(FailedSyncEntity.Status)] = status.ToString(),
                     [nameof(FailedSyncEntity.StatusReason)] = reason,
                     [nameof(FailedSyncEntity.StatusBy)] = actor,
                     [nameof(FailedSyncEntity.StatusAt)] = now,
@@ -384,7 +384,7 @@ public sealed partial class FailedSyncStore
                 var current = entity is not null && entity.Status == query.Status
                     && (query.ReasonCode is null || entity.ReasonCode == query.ReasonCode)
                     && entity.FirstSeenAt == hit.FirstSeenAt;
-                if (entity is null || !FailedSyncStatus.IsOpen(entity.Status) || entity.FirstSeenAt != hit.FirstSeenAt
+                if (entity is null || !entity.Status.IsOpen() || entity.FirstSeenAt != hit.FirstSeenAt
                     || (query.ReasonCode is not null && entity.ReasonCode != query.ReasonCode))
                 {
                     await TryDeleteAsync(index, hit, cancellationToken).ConfigureAwait(false); // stale: the failure left the open queue, changed reason, or was never new

@@ -12,27 +12,48 @@ public static class FailedSyncDirection
     public const string WmsToOms = "wms-to-oms";
 }
 
-public static class FailedSyncStatus
+/// <summary>Where a failed sync stands (stored by name; the operator API spells it in lower case).</summary>
+public enum FailedSyncStatus
 {
     /// <summary>Waiting for a person: listed, counted by the alerts, replayable.</summary>
-    public const string Open = "Open";
+    Open,
 
     /// <summary>An operator's replay is running (under a lease, so a replay that died is taken over).</summary>
-    public const string Replaying = "Replaying";
+    Replaying,
 
     /// <summary>Replayed successfully: the original message went through.</summary>
-    public const string Replayed = "Replayed";
+    Replayed,
 
     /// <summary>Closed by an operator: fixed by other means (the reason says how).</summary>
-    public const string Resolved = "Resolved";
+    Resolved,
 
     /// <summary>Closed by an operator: deliberately not synchronised (the reason says why).</summary>
-    public const string Ignored = "Ignored";
+    Ignored,
+}
 
-    public static readonly IReadOnlyList<string> All = [Open, Replaying, Replayed, Resolved, Ignored];
-
+public static class FailedSyncStatuses
+{
     /// <summary>Still a person's to deal with (kept in the index tables).</summary>
-    public static bool IsOpen(string status) => status is Open or Replaying;
+    public static bool IsOpen(this FailedSyncStatus status) => status is FailedSyncStatus.Open or FailedSyncStatus.Replaying;
+
+    /// <summary>As the operator API spells it: open, replaying, replayed, resolved, ignored.</summary>
+    public static string Name(this FailedSyncStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>A status by its name, in any case (never by number).</summary>
+    public static bool TryParse(string name, out FailedSyncStatus status)
+    {
+        foreach (var candidate in Enum.GetValues<FailedSyncStatus>())
+        {
+            if (string.Equals(candidate.ToString(), name, StringComparison.OrdinalIgnoreCase))
+            {
+                status = candidate;
+                return true;
+            }
+        }
+
+        status = default;
+        return false;
+    }
 }
 
 /// <summary>
@@ -99,7 +120,7 @@ public sealed class FailedSyncEntity : ITableEntity
 
     public int Attempts { get; set; }
 
-    public string Status { get; set; } = FailedSyncStatus.Open;
+    public FailedSyncStatus Status { get; set; } = FailedSyncStatus.Open;
 
     public int BodyChunks { get; set; }
 
@@ -134,7 +155,7 @@ public sealed record FailedSyncQuery(
     DateTimeOffset? FirstSeenFrom = null,
     DateTimeOffset? FirstSeenTo = null,
     string? ReasonCode = null,
-    string? Status = null);
+    FailedSyncStatus? Status = null);
 
 public sealed partial class FailedSyncStore(HubStorage storage, TimeProvider time)
 {
@@ -182,9 +203,9 @@ public sealed partial class FailedSyncStore(HubStorage storage, TimeProvider tim
             };
 
             // Failing again reopens it (a replay that failed, a resolved message that came back); a running replay decides itself.
-            if (existing.GetString(nameof(FailedSyncEntity.Status)) != FailedSyncStatus.Replaying)
+            if (existing.GetString(nameof(FailedSyncEntity.Status)) != nameof(FailedSyncStatus.Replaying))
             {
-                update[nameof(FailedSyncEntity.Status)] = FailedSyncStatus.Open;
+                update[nameof(FailedSyncEntity.Status)] = nameof(FailedSyncStatus.Open);
             }
 
             var reopened = IndexView(existing, entity.ReasonCode);
@@ -228,7 +249,7 @@ public sealed partial class FailedSyncStore(HubStorage storage, TimeProvider tim
 
         if (query.Status is { } status)
         {
-            filters.Add(TableClient.CreateQueryFilter($"Status eq {status}"));
+            filters.Add(TableClient.CreateQueryFilter($"Status eq {status.ToString()}"));
         }
 
         var found = new List<FailedSyncEntity>();
@@ -283,7 +304,7 @@ public sealed partial class FailedSyncStore(HubStorage storage, TimeProvider tim
             [nameof(FailedSyncEntity.FirstSeenAt)] = entity.FirstSeenAt,
             [nameof(FailedSyncEntity.LastSeenAt)] = entity.LastSeenAt,
             [nameof(FailedSyncEntity.Attempts)] = entity.Attempts,
-            [nameof(FailedSyncEntity.Status)] = entity.Status,
+            [nameof(FailedSyncEntity.Status)] = entity.Status.ToString(),
         };
         var chunks = 0;
         for (var offset = 0; offset < body.Length; offset += FailedSyncEntity.BodyChunkChars, chunks++)

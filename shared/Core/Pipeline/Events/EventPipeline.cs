@@ -36,12 +36,12 @@ public sealed record InboundResult(int Status, string? Body, Problem? Problem, b
 /// 4. release the outbox message, so the relay publishes at once;
 /// 5. answer. Nothing is acknowledged before steps 1-3 are durable.
 /// </summary>
-public sealed partial class InboundEventProcessor(
+public sealed partial class EventPipeline(
     InboxStore inbox,
     OutboxMessages outbox,
     IEnumerable<IInboxFlow> flows,
     TimeProvider time,
-    ILogger<InboundEventProcessor> logger)
+    ILogger<EventPipeline> logger)
 {
     private readonly Dictionary<string, IInboxFlow> _flows = flows.ToDictionary(f => f.Name, StringComparer.Ordinal);
 

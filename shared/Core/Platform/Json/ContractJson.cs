@@ -6,7 +6,7 @@ using WmsFunctions.Platform.Problems;
 namespace WmsFunctions.Platform.Json;
 
 /// <summary>Reading the hub's JSON contracts: strict types, bounded depth, field paths in every error.</summary>
-public static class InboundJson
+public static class ContractJson
 {
     public const int MaxDepth = 16;
 

@@ -7,7 +7,7 @@ using WmsFunctions.Pipeline.FailedSyncs;
 namespace WmsFunctions.IntegrationTests.Operations;
 
 /// <summary>The failed-sync queue through the operator API: filters, paging, resolve and ignore with a reason.</summary>
-public sealed class FailedSyncQueueTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class FailedSyncsApiTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.UtcNow.AddHours(-3);
     private readonly FakeTimeProvider _clock = new(Start);
