@@ -1,5 +1,6 @@
 using System.Reflection;
 using WmsFunctions.Platform.Storage;
+using WmsFunctions.UnitTests.Support;
 
 namespace WmsFunctions.UnitTests.Architecture;
 
@@ -26,6 +27,14 @@ public sealed class DependencyRuleTests
         var cycles = LayerRules.Core.Cycles(CoreReferences);
 
         Assert.True(cycles.Count == 0, "Modules that use each other:\n" + string.Join('\n', cycles));
+    }
+
+    [Fact]
+    public void Core_NoSourceNamesAHigherLayer()
+    {
+        var upward = SourceReferences.Upward(LayerRules.Core, Repository.CoreSources());
+
+        Assert.True(upward.Count == 0, "A lower layer names a higher one:\n" + string.Join('\n', upward));
     }
 
     [Fact]
@@ -72,6 +81,33 @@ public sealed class DependencyRuleTests
         Assert.Equal(
             ["[F.Flows.High, F.Flows.Other]: F.Flows.High -> F.Flows.Other (Order -> Invoice); F.Flows.Other -> F.Flows.High (Invoice -> Order)".Replace("F.", "WmsFunctions.UnitTests.Architecture.Fixtures.", StringComparison.Ordinal)],
             cycles);
+    }
+
+    [Fact]
+    public void SourceReferences_AUsingOrAQualifiedConstantOfAHigherLayer_IsReported_ACommentIsNot()
+    {
+        const string source = """
+            using System.Text;
+            using WmsFunctions.Platform.Storage;
+            using static WmsFunctions.Flows.Items.ItemCatalog;
+            using Alias = WmsFunctions.Operations.AlertEvaluator;
+
+            namespace WmsFunctions.Platform.Tenancy;
+
+            /// <see cref="WmsFunctions.Adapters.X12.X12Dialect"/> in a comment is no dependency
+            public static class Codes
+            {
+                public const string Name = WmsFunctions.Pipeline.Delivery.WmsDialects.Default;
+            }
+            """;
+
+        Assert.Equal(
+            [
+                "Codes.cs: WmsFunctions.Platform.Tenancy uses WmsFunctions.Flows.Items.ItemCatalog",
+                "Codes.cs: WmsFunctions.Platform.Tenancy uses WmsFunctions.Operations.AlertEvaluator",
+                "Codes.cs: WmsFunctions.Platform.Tenancy uses WmsFunctions.Pipeline.Delivery.WmsDialects.Default",
+            ],
+            SourceReferences.Upward(LayerRules.Core, [("Codes.cs", source)]));
     }
 
     [Fact]

@@ -47,6 +47,28 @@ public class ChannelRulesTests
     }
 
     [Fact]
+    public void Validator_AnAdapterNoOneRegistered_IsRefusedAtStartUp_ALeftOutOneIsTheOnlyAdapter()
+    {
+        var channels = new TenantChannelsOptions();
+        var options = new PerTenant<TenantChannelsOptions>().Set("acme", channels);
+        channels.Marketplaces["a"] = new ChannelOptions { Adapter = "chanadvisor", BaseUrl = "https://a.test", AccessTokenSetting = "A_TOKEN", DistributionCenters = { ["1"] = ["DC1"] } };
+        channels.Marketplaces["b"] = new ChannelOptions { BaseUrl = "https://b.test", AccessTokenSetting = "B_TOKEN", DistributionCenters = { ["1"] = ["DC1"] } };
+        var adapters = new MarketplaceAdapters([new NamedOnly("channeladvisor")]);
+
+        var result = new ChannelOptionsValidator(adapters: adapters).Validate(null, options);
+
+        Assert.Equal(["Hub:Tenants:acme:Channels:Marketplaces:a:Adapter 'chanadvisor' is not a registered marketplace adapter: one of channeladvisor."], result.Failures);
+        Assert.Equal("channeladvisor", adapters.For(new Channel("acme", "b", channels.Marketplaces["b"])).Name);
+    }
+
+    [Fact]
+    public void Adapters_WithSeveralRegistered_AChannelMustNameOne() =>
+        Assert.Equal(
+            ("is required: one of channeladvisor, other.", null),
+            (new MarketplaceAdapters([new NamedOnly("other"), new NamedOnly("channeladvisor")]).Check(null),
+             new MarketplaceAdapters([new NamedOnly("other"), new NamedOnly("channeladvisor")]).Check("OTHER")));
+
+    [Fact]
     public void UnitsBySku_CountsBundlesAsTheirComponents() =>
         Assert.Equal(
             new Dictionary<string, long> { ["MUG"] = 5, ["TEA"] = 4 },
@@ -79,4 +101,20 @@ public class ChannelRulesTests
 
             return totals.Values.Sum() <= ats.Sum() && channels.All(c => totals[c.Id] <= reach[c.Id]);
         });
+
+    /// <summary>An adapter that only has a name: what the registration check looks at.</summary>
+    private sealed class NamedOnly(string name) : IMarketplaceAdapter
+    {
+        public string Name => name;
+
+        public Task<MarketplaceOrderPage> PullOrdersAsync(Channel channel, DateTimeOffset updatedSince, string? nextLink, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task ReportShipmentAsync(Channel channel, MarketplaceShipment shipment, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task UpdateStockAsync(Channel channel, string productId, StockUpdateType type, IReadOnlyList<DcQuantity> updates, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public MarketplaceOrder ReadPushedOrder(ReadOnlySpan<byte> body) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<string>> FindProductIdsAsync(Channel channel, string sku, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
 }

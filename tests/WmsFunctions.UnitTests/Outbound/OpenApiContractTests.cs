@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using WmsFunctions.Adapters.HubJson;
 using WmsFunctions.Flows;
 using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.UnitTests.Support;
 
 namespace WmsFunctions.UnitTests.Outbound;
 
@@ -29,7 +30,7 @@ public sealed class OpenApiContractTests
     [Fact]
     public void CheckedInContract_IsWhatTheRegisteredFlowsGenerate()
     {
-        var file = Path.Combine(RepoRoot(), HubJsonContract.CheckedInPath);
+        var file = Path.Combine(Repository.Root, HubJsonContract.CheckedInPath);
         if (Environment.GetEnvironmentVariable(RegenerateSetting) == "1")
         {
             File.WriteAllText(file, Generated);
@@ -221,18 +222,5 @@ public sealed class OpenApiContractTests
         {
             Declared(items, path + "[]", declared);
         }
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "WmsFunctions.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("WmsFunctions.sln not found");
     }
 }

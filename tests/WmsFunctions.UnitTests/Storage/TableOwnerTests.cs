@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using WmsFunctions.Platform.Storage;
+using WmsFunctions.UnitTests.Support;
 
 namespace WmsFunctions.UnitTests.Storage;
 
@@ -20,7 +21,7 @@ public class TableOwnerTests
     [Fact]
     public void HubTableMentions_UnderSharedCore_StayInOneModulePerTable()
     {
-        var owners = Owners(CoreSources().ToList());
+        var owners = Owners(Repository.CoreSources().ToList());
 
         // A module counts as a second owner unless every file of it that names the table is an exception.
         var offenders = owners
@@ -38,7 +39,7 @@ public class TableOwnerTests
     [Fact]
     public void Exceptions_EachFile_StillNamesItsTable()
     {
-        var sources = CoreSources().ToDictionary(s => s.File, s => s.Text, StringComparer.Ordinal);
+        var sources = Repository.CoreSources().ToDictionary(s => s.File, s => s.Text, StringComparer.Ordinal);
 
         var stale = Exceptions
             .Where(e => !sources.TryGetValue(e.Key.File, out var text) || !Mentions(text, e.Key.Table))
@@ -97,29 +98,5 @@ public class TableOwnerTests
     {
         var folders = file.Split('/')[..^1];
         return folders.Length == 0 ? "." : string.Join('/', folders.Take(2));
-    }
-
-    /// <summary>Every C# source of the core (build output left out), with its path relative to shared/Core in '/' form.</summary>
-    private static IEnumerable<(string File, string Text)> CoreSources()
-    {
-        var core = Path.Combine(RepoRoot(), "shared", "Core");
-        return Directory.EnumerateFiles(core, "*.cs", SearchOption.AllDirectories)
-            .Select(path => Path.GetRelativePath(core, path).Replace(Path.DirectorySeparatorChar, '/'))
-            .Where(file => !file.StartsWith("bin/", StringComparison.Ordinal) && !file.StartsWith("obj/", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .Select(file => (file, File.ReadAllText(Path.Combine(core, file))));
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "WmsFunctions.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("WmsFunctions.sln not found");
     }
 }

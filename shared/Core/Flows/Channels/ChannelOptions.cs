@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using WmsFunctions.Adapters.ChannelAdvisor;
 using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Pipeline.Webhooks;
 using WmsFunctions.Platform.Tenancy;
@@ -32,8 +31,11 @@ public sealed class TenantChannelsOptions
 /// <summary>One marketplace account (a channel): where it is, what it is shown, what the hub pulls and pushes.</summary>
 public sealed class ChannelOptions
 {
-    /// <summary>The marketplace dialect; one adapter per dialect (<see cref="IMarketplaceAdapter.Name"/>).</summary>
-    public string Adapter { get; set; } = ChannelAdvisorAdapter.AdapterName;
+    /// <summary>
+    /// The marketplace dialect: a registered adapter's <see cref="IMarketplaceAdapter.Name"/>. May be left out while
+    /// only one adapter is registered (today's: channeladvisor).
+    /// </summary>
+    public string? Adapter { get; set; }
 
     /// <summary>The order source the OMS and the reports see (e.g. "Amazon US").</summary>
     public string? OrderSource { get; set; }
@@ -153,7 +155,8 @@ public sealed class ChannelStockOptions
 }
 
 /// <summary>A channel configuration that cannot work fails the start.</summary>
-public sealed class ChannelOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<PerTenant<TenantChannelsOptions>>
+public sealed class ChannelOptionsValidator(IConfiguration? configuration = null, MarketplaceAdapters? adapters = null)
+    : IValidateOptions<PerTenant<TenantChannelsOptions>>
 {
     public ValidateOptionsResult Validate(string? name, PerTenant<TenantChannelsOptions> options)
     {
@@ -163,6 +166,11 @@ public sealed class ChannelOptionsValidator(IConfiguration? configuration = null
             foreach (var (id, channel) in channels.Marketplaces)
             {
                 var where = $"Hub:Tenants:{tenantId}:Channels:Marketplaces:{id}";
+                if (adapters?.Check(channel.Adapter) is { } adapterProblem)
+                {
+                    errors.Add($"{where}:Adapter {adapterProblem}");
+                }
+
                 if (!Codes.IsValid(id) || id.Contains('|', StringComparison.Ordinal))
                 {
                     errors.Add($"{where}: invalid channel id.");

@@ -99,9 +99,21 @@ public sealed class MarketplaceAdapters(IEnumerable<IMarketplaceAdapter> adapter
     private readonly Dictionary<string, IMarketplaceAdapter> _byName = adapters.ToDictionary(a => a.Name, StringComparer.OrdinalIgnoreCase);
 
     public IMarketplaceAdapter For(Channel channel) =>
-        _byName.TryGetValue(channel.Options.Adapter, out var adapter)
-            ? adapter
-            : throw new InvalidOperationException($"No marketplace adapter '{channel.Options.Adapter}' for channel {channel.Key}.");
+        Find(channel.Options.Adapter)
+            ?? throw new InvalidOperationException($"No marketplace adapter '{channel.Options.Adapter}' for channel {channel.Key}.");
+
+    /// <summary>Why a channel's Adapter names no registered adapter (checked at start-up), or null when it does.</summary>
+    public string? Check(string? name) =>
+        Find(name) is not null ? null
+        : string.IsNullOrEmpty(name) ? $"is required: one of {Names()}."
+        : $"'{name}' is not a registered marketplace adapter: one of {Names()}.";
+
+    /// <summary>The adapter a channel names, or the only one when it names none.</summary>
+    private IMarketplaceAdapter? Find(string? name) =>
+        string.IsNullOrEmpty(name) ? (_byName.Count == 1 ? _byName.Values.Single() : null)
+        : _byName.GetValueOrDefault(name);
+
+    private string Names() => string.Join(", ", _byName.Keys.Order(StringComparer.Ordinal));
 }
 
 /// <summary>The tenants' channels from configuration.</summary>

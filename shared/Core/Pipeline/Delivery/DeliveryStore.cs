@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using WmsFunctions.Adapters.X12;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Pipeline.Delivery;

@@ -1,4 +1,3 @@
-using WmsFunctions.Adapters.X12;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;

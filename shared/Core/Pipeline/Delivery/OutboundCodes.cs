@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using WmsFunctions.Adapters.X12;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
-using WmsFunctions.Adapters.X12;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
-using WmsFunctions.Adapters.X12;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;

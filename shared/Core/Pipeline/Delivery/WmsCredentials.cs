@@ -4,8 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using WmsFunctions.Adapters.HubJson;
-using WmsFunctions.Adapters.X12;
 
 namespace WmsFunctions.Pipeline.Delivery;
 

@@ -3,8 +3,6 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
-using WmsFunctions.Adapters.HubJson;
-using WmsFunctions.Adapters.X12;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;
