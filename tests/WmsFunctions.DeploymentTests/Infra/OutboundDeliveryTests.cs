@@ -1,3 +1,4 @@
+using WmsFunctions.Flows;
 using WmsFunctions.Handler;
 using WmsFunctions.Pipeline.Delivery;
 
@@ -15,7 +16,7 @@ public sealed class OutboundDeliveryTests(BicepWorkspace workspace)
 
         var triggers = FunctionJsonBinding.Of(FunctionCatalog.All).Where(b => b.Type == "serviceBusTrigger").ToList();
 
-        Assert.Equal(7, triggers.Count); // the six OMS -> WMS flows and the channels' feed
+        Assert.Equal(HubFlows.OmsToWms.Count + 1, triggers.Count); // every OMS -> WMS flow and the channels' feed
         foreach (var trigger in triggers)
         {
             var id = $"{ns}/topics/{trigger.EntityName("topicName", snapshot.AppSettings)}/subscriptions/{trigger.EntityName("subscriptionName", snapshot.AppSettings)}";

@@ -5,6 +5,7 @@ using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Testing;
 using Polly.Timeout;
+using WmsFunctions.Flows;
 using WmsFunctions.Pipeline.Delivery;
 
 namespace WmsFunctions.UnitTests.Outbound;
@@ -94,7 +95,7 @@ public sealed class OutboundEnvelopeTests
                 $"{where}:Adapter 'edi-x12' has no outbound adapter (known: hub-json, generic-xml, x12).",
                 $"{where}:Outbound:Auth:ApiKeySetting must name the app setting that holds the API key.",
                 $"{where}:Outbound:BaseUrl must use https (plain http only on loopback).",
-                $"{where}:Outbound:Flows names an unknown flow 'shipments' (known: items, vendors, purchase-orders, pick-slips, order-changes, return-authorizations).",
+                $"{where}:Outbound:Flows names an unknown flow 'shipments' (known: {string.Join(", ", HubFlows.OmsToWms.Select(f => f.Name))}).",
                 $"{where}:Outbound:Resilience:MaxRetryAttempts must be between 0 and 10.",
                 $"{where}:SkuAliases: OMS SKU '100234' has several WMS SKUs; the outbound direction needs one.",
             ],
