@@ -64,27 +64,16 @@ public static class AuditApi
 
         var take = OperatorQuery.Take(query, errors, fallback: 100, max: 500);
 
-        var continuation = query["continuation"].FirstOrDefault();
-        if (!AuditLog.TryReadContinuation(continuation))
-        {
-            errors["continuation"] = ["Not a continuation this API gave out."];
-        }
-
+        var continuation = OperatorQuery.Continuation(query, errors, AuditLog.TryReadContinuation);
         if (errors.Count > 0)
         {
             return ProblemResults.InvalidQuery(errors, context);
         }
 
-        AuditPage page;
-        try
-        {
-            page = await audit.QueryPageAsync(new AuditQuery(tenant, from, to, correlationId, entityType, entityId, instance, take, continuation), context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (Azure.RequestFailedException bad) when (bad.Status == 400 && continuation is not null)
-        {
-            return ProblemResults.InvalidQuery(new Dictionary<string, string[]> { ["continuation"] = ["Not a continuation this API gave out."] }, context);
-        }
-
-        return TypedResults.Json(new AuditListing(page.Entries.Select(AuditEntryView.Of).ToArray(), page.Continuation));
+        return await OperatorQuery.PageAsync(
+            continuation,
+            context,
+            () => audit.QueryPageAsync(new AuditQuery(tenant, from, to, correlationId, entityType, entityId, instance, take, continuation), context.RequestAborted),
+            page => new AuditListing(page.Entries.Select(AuditEntryView.Of).ToArray(), page.Continuation)).ConfigureAwait(false);
     }
 }

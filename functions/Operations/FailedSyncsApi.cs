@@ -85,28 +85,17 @@ public static class FailedSyncsApi
 
         var take = OperatorQuery.Take(query, errors, fallback: 50, max: 200);
 
-        var continuation = query["continuation"].FirstOrDefault();
-        if (continuation is { Length: > 2048 })
-        {
-            errors["continuation"] = ["Not a continuation this API gave out."];
-        }
-
+        var continuation = OperatorQuery.Continuation(query, errors, c => c.Length <= 2048);
         if (errors.Count > 0)
         {
             return ProblemResults.InvalidQuery(errors, context);
         }
 
-        FailedSyncPage page;
-        try
-        {
-            page = await store.ListAsync(new FailedSyncListQuery(tenant, instance, flow, reason, status, olderThan, newerThan, take, continuation), context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (Azure.RequestFailedException bad) when (bad.Status == 400 && continuation is not null)
-        {
-            return ProblemResults.InvalidQuery(new Dictionary<string, string[]> { ["continuation"] = ["Not a continuation this API gave out."] }, context);
-        }
-
-        return TypedResults.Json(new FailedSyncListing(page.Items.Select(FailedSyncView.Of).ToArray(), page.Continuation));
+        return await OperatorQuery.PageAsync(
+            continuation,
+            context,
+            () => store.ListAsync(new FailedSyncListQuery(tenant, instance, flow, reason, status, olderThan, newerThan, take, continuation), context.RequestAborted),
+            page => new FailedSyncListing(page.Items.Select(FailedSyncView.Of).ToArray(), page.Continuation)).ConfigureAwait(false);
     }
 
     [EndpointSummary("One failed sync with its audit trail")]
