@@ -1,0 +1,23 @@
+using WmsFunctions.Flows.Reconciliation;
+
+namespace WmsFunctions.UnitTests.Storage;
+
+/// <summary>The text each state is stored and answered as: existing rows, clients and the OMS hold it, so it never changes.</summary>
+public sealed class StatusNamesTests
+{
+    [Fact]
+    public void RunStatus_IsStoredAndShownInLowerCase_Hyphenated() =>
+        Assert.Equal(["queued", "running", "completed", "failed", "not-supported"], Enum.GetValues<RunStatus>().Select(s => s.Name()));
+
+    [Fact]
+    public void RunStatus_ParsesEachStoredName_AndNoOtherSpelling()
+    {
+        Assert.All(Enum.GetValues<RunStatus>(), s => Assert.Equal(s, RunStatuses.Parse(s.Name())));
+        Assert.Throws<FormatException>(() => RunStatuses.Parse("NotSupported"));
+        Assert.Throws<FormatException>(() => RunStatuses.Parse("Completed"));
+    }
+
+    [Fact]
+    public void RunStatus_OnlyCompletedAndNotSupportedAreFinal() =>
+        Assert.Equal([RunStatus.Completed, RunStatus.NotSupported], Enum.GetValues<RunStatus>().Where(s => s.IsFinal()));
+}
