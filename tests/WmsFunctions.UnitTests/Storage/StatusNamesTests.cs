@@ -1,3 +1,4 @@
+using WmsFunctions.Flows.Channels;
 using WmsFunctions.Flows.Reconciliation;
 
 namespace WmsFunctions.UnitTests.Storage;
@@ -20,4 +21,16 @@ public sealed class StatusNamesTests
     [Fact]
     public void RunStatus_OnlyCompletedAndNotSupportedAreFinal() =>
         Assert.Equal([RunStatus.Completed, RunStatus.NotSupported], Enum.GetValues<RunStatus>().Where(s => s.IsFinal()));
+
+    [Fact]
+    public void ChannelOrderStatus_IsStoredInLowerCase()
+    {
+        Assert.Equal(["accepted", "held"], Enum.GetValues<ChannelOrderStatus>().Select(s => s.Name()));
+        Assert.All(Enum.GetValues<ChannelOrderStatus>(), s => Assert.Equal(s, ChannelOrderStatuses.Parse(s.Name())));
+        Assert.Throws<FormatException>(() => ChannelOrderStatuses.Parse("Accepted"));
+    }
+
+    [Fact]
+    public void ChannelOrder_IsHeldUntilAccepted() =>
+        Assert.Equal((ChannelOrderStatus.Held, "held"), (new ChannelOrderEntity().Status, new ChannelOrderEntity().StatusName));
 }
