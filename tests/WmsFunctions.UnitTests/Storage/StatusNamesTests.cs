@@ -1,4 +1,5 @@
 using WmsFunctions.Flows.Channels;
+using WmsFunctions.Flows.PurchaseOrders;
 using WmsFunctions.Flows.Reconciliation;
 
 namespace WmsFunctions.UnitTests.Storage;
@@ -33,4 +34,8 @@ public sealed class StatusNamesTests
     [Fact]
     public void ChannelOrder_IsHeldUntilAccepted() =>
         Assert.Equal((ChannelOrderStatus.Held, "held"), (new ChannelOrderEntity().Status, new ChannelOrderEntity().StatusName));
+
+    [Fact]
+    public void PurchaseOrderStatus_IsStoredByName() =>
+        Assert.Equal(["Open", "Cancelled"], Enum.GetValues<PurchaseOrderStatus>().Select(s => s.ToString()));
 }
