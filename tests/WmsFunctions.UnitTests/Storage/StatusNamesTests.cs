@@ -1,4 +1,5 @@
 using WmsFunctions.Flows.Channels;
+using WmsFunctions.Flows.PurchaseOrderReceipts;
 using WmsFunctions.Flows.PurchaseOrders;
 using WmsFunctions.Flows.Reconciliation;
 
@@ -38,4 +39,8 @@ public sealed class StatusNamesTests
     [Fact]
     public void PurchaseOrderStatus_IsStoredByName() =>
         Assert.Equal(["Open", "Cancelled"], Enum.GetValues<PurchaseOrderStatus>().Select(s => s.ToString()));
+
+    [Fact]
+    public void ReceiptLineStatus_IsAnsweredInLowerCase_Hyphenated() =>
+        Assert.Equal(["partial", "complete", "over-received", "cancelled"], Enum.GetValues<ReceiptLineStatus>().Select(s => s.Name()));
 }
