@@ -218,7 +218,7 @@ public sealed record ReconciliationRunView(
     ReconciliationCounts Counts)
 {
     public static ReconciliationRunView Of(ReconciliationRunEntity run) => new(
-        run.RunId, run.Tenant, run.Instance, run.Status, run.Trigger, run.RequestedBy, run.RequestedAt, run.StartedAt, run.FinishedAt, run.Attempt,
+        run.RunId, run.Tenant, run.Instance, run.StatusName, run.Trigger, run.RequestedBy, run.RequestedAt, run.StartedAt, run.FinishedAt, run.Attempt,
         run.AsOf, run.TrustWms, run.ToleranceUnits, run.TolerancePercent, run.OmsFigures, run.Error,
         new ReconciliationCounts(run.Pages, run.Compared, run.Equal, run.Different, run.Flagged, run.Corrected, run.Unmapped, run.OnlyInWms, run.OnlyInHub, run.Rows));
 }

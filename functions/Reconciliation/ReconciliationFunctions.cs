@@ -36,6 +36,6 @@ public sealed class ReconciliationRunFunction(ReconciliationRunner runner) : IIn
         var run = await runner.RunAsync(request, cancellationToken).ConfigureAwait(false);
         return new InvocationResult().Log(run is null
             ? $"run {request.RunId}: nothing to do"
-            : $"run {run.RunId} of {run.Tenant}/{run.Instance}: {run.Status}, {run.Compared} compared, {run.Different} different, {run.Flagged} flagged, {run.Corrected} corrected, {run.Unmapped} unmapped");
+            : $"run {run.RunId} of {run.Tenant}/{run.Instance}: {run.StatusName}, {run.Compared} compared, {run.Different} different, {run.Flagged} flagged, {run.Corrected} corrected, {run.Unmapped} unmapped");
     }
 }

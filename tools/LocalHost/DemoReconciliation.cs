@@ -33,13 +33,13 @@ internal static class DemoReconciliation
         var store = services.GetRequiredService<ReconciliationStore>();
         var run = await services.GetRequiredService<ReconciliationScheduler>().StartAsync(tenant, instance, ReconciliationScheduler.OperatorTrigger, "demo", cancellationToken);
         var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (!RunStatus.IsFinal(run.Status) && run.Status != RunStatus.Failed && DateTimeOffset.UtcNow < deadline)
+        while (!run.Status.IsFinal() && run.Status != RunStatus.Failed && DateTimeOffset.UtcNow < deadline)
         {
             await Task.Delay(250, cancellationToken);
             run = (await store.GetAsync(tenant, run.RunId, cancellationToken))!;
         }
 
-        Console.WriteLine($"  run {run.RunId}: {run.Status}{(run.Error is null ? "" : " (" + run.Error + ")")}; {run.Pages} pages, {run.Compared} compared, " +
+        Console.WriteLine($"  run {run.RunId}: {run.StatusName}{(run.Error is null ? "" : " (" + run.Error + ")")}; {run.Pages} pages, {run.Compared} compared, " +
             $"{run.Equal} equal, {run.Different} different ({run.OnlyInWms} only in the WMS, {run.OnlyInHub} only in the hub), {run.Flagged} flagged, " +
             $"{run.Corrected} corrected, {run.Unmapped} unmapped; OMS figures: {run.OmsFigures}");
         await foreach (var row in store.RowsAsync(tenant, run, cancellationToken))

@@ -5,6 +5,7 @@ using WmsFunctions.Flows.Channels;
 using WmsFunctions.Flows.Stock;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Pipeline.Webhooks;
+using WmsFunctions.Platform.Storage;
 using static WmsFunctions.IntegrationTests.Support.LoopbackMarketplace;
 
 namespace WmsFunctions.IntegrationTests.Channels;
@@ -121,6 +122,8 @@ public sealed class ChannelOrderIntakeTests(AzuriteFixture azurite) : IAsyncLife
         Assert.Equal("fraud-hold", (await _hub.OrderAsync("amazon", "1"))!.HoldReason);
         Assert.Equal(ChannelOrderStatus.Accepted, (await _hub.OrderAsync("amazon", "2"))!.Status);
         Assert.Equal("backorder", (await _hub.OrderAsync("amazon", "4"))!.HoldReason);
+        var stored = (await _hub.Hub.RowsAsync(HubTable.Channels)).Where(r => r.PartitionKey == "acme").ToDictionary(r => r.RowKey, r => r.GetString("Status"));
+        Assert.Equal(("held", "accepted", "held"), (stored[ChannelKeys.Order("amazon", "1")], stored[ChannelKeys.Order("amazon", "2")], stored[ChannelKeys.Order("amazon", "4")])); // the column keeps the text existing rows have
         var flagged = await _hub.FailedSyncsAsync("amazon");
         Assert.Equal(["backorder", "fraud-hold", "payment-hold"], flagged.Select(f => f.ReasonCode).Order(StringComparer.Ordinal));
         var sock = await _hub.AvailabilityAsync("SOCK");

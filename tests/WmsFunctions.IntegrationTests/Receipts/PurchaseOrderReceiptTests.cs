@@ -31,7 +31,7 @@ public sealed class PurchaseOrderReceiptTests(AzuriteFixture azurite) : IAsyncLi
 
     public ValueTask DisposeAsync() => _hub.DisposeAsync();
 
-    private async Task SeedPurchaseOrderAsync(string po, string warehouse, string status, params (int Line, string Sku, long Expected, string Status)[] lines)
+    private async Task SeedPurchaseOrderAsync(string po, string warehouse, PurchaseOrderStatus status, params (int Line, string Sku, long Expected, PurchaseOrderStatus Status)[] lines)
     {
         var table = await _hub.Services.GetRequiredService<HubStorage>().TableAsync(HubTable.PurchaseOrders, TestContext.Current.CancellationToken);
         var partition = PurchaseOrderHeaderEntity.PartitionFor("acme", po);

@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -43,10 +44,34 @@ public sealed class ChannelWatermarkEntity : ITableEntity
     public DateTimeOffset PulledAt { get; set; }
 }
 
-public static class ChannelOrderStatus
+/// <summary>What the hub decided about a marketplace order (stored as its <see cref="ChannelOrderStatuses.Name"/>).</summary>
+public enum ChannelOrderStatus
 {
-    public const string Accepted = "accepted";
-    public const string Held = "held";
+    /// <summary>Reserved in the warehouses its SKUs were placed in and handed on to the OMS.</summary>
+    Accepted,
+
+    /// <summary>Not handed on: the hold reason and detail say why; a later version of the order is decided again.</summary>
+    Held,
+}
+
+public static class ChannelOrderStatuses
+{
+    /// <summary>As stored: accepted, held.</summary>
+    public static string Name(this ChannelOrderStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>A status by its <see cref="Name"/>, exactly as stored.</summary>
+    public static ChannelOrderStatus Parse(string name)
+    {
+        foreach (var status in Enum.GetValues<ChannelOrderStatus>())
+        {
+            if (string.Equals(status.Name(), name, StringComparison.Ordinal))
+            {
+                return status;
+            }
+        }
+
+        throw new FormatException($"'{name}' is not a channel order status.");
+    }
 }
 
 /// <summary>One order line as the hub keeps it: the marketplace item, its components, and how many the marketplace was told shipped.</summary>
@@ -70,7 +95,17 @@ public sealed class ChannelOrderEntity : ITableEntity
 
     public string OrderSource { get; set; } = "";
 
-    public string Status { get; set; } = "";
+    /// <summary>Held until the hub accepts the order: a row is never taken as accepted by default.</summary>
+    [IgnoreDataMember]
+    public ChannelOrderStatus Status { get; set; } = ChannelOrderStatus.Held;
+
+    /// <summary>The column "Status": <see cref="Status"/> by its <see cref="ChannelOrderStatuses.Name"/> (accepted, held).</summary>
+    [DataMember(Name = nameof(Status))]
+    public string StatusName
+    {
+        get => Status.Name();
+        set => Status = ChannelOrderStatuses.Parse(value);
+    }
 
     public string? HoldReason { get; set; }
 

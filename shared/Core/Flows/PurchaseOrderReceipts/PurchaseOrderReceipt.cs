@@ -74,12 +74,30 @@ public static class ReceiptFlags
     public const string CancelledLine = "cancelled-line";
 }
 
-public static class ReceiptLineStatus
+/// <summary>A PO line after a receipt (in answers and events as its <see cref="ReceiptLineStatuses.Name"/>).</summary>
+public enum ReceiptLineStatus
 {
-    public const string Partial = "partial";
-    public const string Complete = "complete";
-    public const string OverReceived = "over-received";
-    public const string Cancelled = "cancelled";
+    /// <summary>Less has arrived in all than the line expects.</summary>
+    Partial,
+
+    /// <summary>Exactly what the line expects has arrived.</summary>
+    Complete,
+
+    /// <summary>More has arrived in all than the line expects (flagged as an over-receipt).</summary>
+    OverReceived,
+
+    /// <summary>The OMS has cancelled the line or its PO (flagged, whatever the quantities).</summary>
+    Cancelled,
+}
+
+public static class ReceiptLineStatuses
+{
+    /// <summary>As the WMS's answer and the OMS event spell it: partial, complete, over-received, cancelled.</summary>
+    public static string Name(this ReceiptLineStatus status) => status switch
+    {
+        ReceiptLineStatus.OverReceived => "over-received",
+        _ => status.ToString().ToLowerInvariant(),
+    };
 }
 
 /// <summary>The PO line after this receipt: what it expects, what this receipt added and what has arrived in all.</summary>

@@ -191,7 +191,7 @@ public sealed class PurchaseOrderReceiptFlow(ItemCatalog items, PurchaseOrderSto
             : ReceiptLineStatus.Partial;
         var line = new ReceiptLineView(
             command.PoNumber, command.LineNumber, command.Sku, command.ExpectedQuantity, command.Quantity, command.DamagedQuantity,
-            totals.ReceivedBefore, totals.ReceivedAfter, totals.DamagedAfter, overReceived, lineStatus, command.DamagedWarehouse);
+            totals.ReceivedBefore, totals.ReceivedAfter, totals.DamagedAfter, overReceived, lineStatus.Name(), command.DamagedWarehouse);
         var movements = results
             .Select(r => new MovementView(r.Warehouse, r.Sku, r.Quantity, r.OnHandAfter, r.Applied, r.SupersededByCountAt))
             .ToArray();

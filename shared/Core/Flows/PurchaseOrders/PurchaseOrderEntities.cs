@@ -10,10 +10,14 @@ namespace WmsFunctions.Flows.PurchaseOrders;
 // The outbound purchase-order flow (OMS -> WMS) writes them; the PO receipt flow (WMS -> OMS) reads the
 // expected quantities to tell partial from complete and to flag over-receipts.
 
-public static class PurchaseOrderStatus
+/// <summary>Whether the OMS still expects the goods of a PO or of one of its lines (stored by name).</summary>
+public enum PurchaseOrderStatus
 {
-    public const string Open = "Open";
-    public const string Cancelled = "Cancelled";
+    /// <summary>Expected; a receipt that names no line (X12) goes to the first open line of its SKU.</summary>
+    Open,
+
+    /// <summary>Cancelled by the OMS (or no longer listed by it): a receipt against it is accepted and flagged.</summary>
+    Cancelled,
 }
 
 public sealed class PurchaseOrderHeaderEntity : ITableEntity
@@ -37,7 +41,7 @@ public sealed class PurchaseOrderHeaderEntity : ITableEntity
     /// <summary>The OMS location the goods are expected at.</summary>
     public string Warehouse { get; set; } = "";
 
-    public string Status { get; set; } = PurchaseOrderStatus.Open;
+    public PurchaseOrderStatus Status { get; set; } = PurchaseOrderStatus.Open;
 
     /// <summary>The OMS's version (or modified time as ticks) of the PO: an older one never overwrites a newer one.</summary>
     public long Version { get; set; }
@@ -80,7 +84,7 @@ public sealed class PurchaseOrderLineEntity : ITableEntity
 
     public DateTimeOffset? ExpectedDate { get; set; }
 
-    public string Status { get; set; } = PurchaseOrderStatus.Open;
+    public PurchaseOrderStatus Status { get; set; } = PurchaseOrderStatus.Open;
 
     public static string RowFor(int lineNumber) =>
         RowPrefix + lineNumber.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);

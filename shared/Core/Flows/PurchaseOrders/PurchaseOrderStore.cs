@@ -69,7 +69,7 @@ public sealed class PurchaseOrderStore(HubStorage storage, TimeProvider time)
                 {
                     actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(partition, old.RowKey)
                     {
-                        [nameof(PurchaseOrderLineEntity.Status)] = PurchaseOrderStatus.Cancelled,
+                        [nameof(PurchaseOrderLineEntity.Status)] = PurchaseOrderStatus.Cancelled.ToString(),
                     }));
                 }
             }
@@ -128,7 +128,7 @@ public sealed class PurchaseOrderStore(HubStorage storage, TimeProvider time)
                 {
                     LineNumber = row.GetInt32(nameof(PurchaseOrderLineEntity.LineNumber)) ?? 0,
                     Sku = row.GetString(nameof(PurchaseOrderLineEntity.Sku)) ?? "",
-                    Status = row.GetString(nameof(PurchaseOrderLineEntity.Status)) ?? PurchaseOrderStatus.Open,
+                    Status = row.GetString(nameof(PurchaseOrderLineEntity.Status)) is { } status ? Enum.Parse<PurchaseOrderStatus>(status) : PurchaseOrderStatus.Open,
                 });
             }
         }

@@ -44,9 +44,9 @@ public sealed partial class ReconciliationRunner(
             return null;
         }
 
-        if (RunStatus.IsFinal(run.Status))
+        if (run.Status.IsFinal())
         {
-            LogAlreadyFinished(logger, run.RunId, run.Status);
+            LogAlreadyFinished(logger, run.RunId, run.StatusName);
             return run;
         }
 
@@ -120,7 +120,7 @@ public sealed partial class ReconciliationRunner(
             : null;
     }
 
-    private async Task<ReconciliationRunEntity> FinishAsync(ReconciliationRunEntity run, string status, string? error, CancellationToken cancellationToken)
+    private async Task<ReconciliationRunEntity> FinishAsync(ReconciliationRunEntity run, RunStatus status, string? error, CancellationToken cancellationToken)
     {
         run.Status = status;
         run.Error = error;

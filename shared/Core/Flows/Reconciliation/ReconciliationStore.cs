@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.Serialization;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
@@ -7,19 +8,50 @@ using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Flows.Reconciliation;
 
-public static class RunStatus
+/// <summary>Where a reconciliation run stands (stored, and shown to operators, as its <see cref="RunStatuses.Name"/>).</summary>
+public enum RunStatus
 {
-    public const string Queued = "queued";
-    public const string Running = "running";
-    public const string Completed = "completed";
+    /// <summary>Requested and on the queue; no attempt has started yet.</summary>
+    Queued,
+
+    /// <summary>An attempt is comparing the WMS's stock with the hub's.</summary>
+    Running,
+
+    /// <summary>The last attempt compared everything and wrote its report: a final state.</summary>
+    Completed,
 
     /// <summary>The last attempt failed; the queue may run it again (a transient failure) or it stays failed.</summary>
-    public const string Failed = "failed";
+    Failed,
 
     /// <summary>The instance cannot be reconciled (no Outbound BaseUrl, or its dialect lists no stock): a final state.</summary>
-    public const string NotSupported = "not-supported";
+    NotSupported,
+}
 
-    public static bool IsFinal(string status) => status is Completed or NotSupported;
+public static class RunStatuses
+{
+    /// <summary>Nothing more happens to the run: it completed, or the instance cannot be reconciled.</summary>
+    public static bool IsFinal(this RunStatus status) => status is RunStatus.Completed or RunStatus.NotSupported;
+
+    /// <summary>As stored and as the operator API spells it: queued, running, completed, failed, not-supported.</summary>
+    public static string Name(this RunStatus status) => status switch
+    {
+        RunStatus.NotSupported => "not-supported",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>A status by its <see cref="Name"/>, exactly as stored.</summary>
+    public static RunStatus Parse(string name)
+    {
+        foreach (var status in Enum.GetValues<RunStatus>())
+        {
+            if (string.Equals(status.Name(), name, StringComparison.Ordinal))
+            {
+                return status;
+            }
+        }
+
+        throw new FormatException($"'{name}' is not a reconciliation run status.");
+    }
 }
 
 /// <summary>
@@ -45,7 +77,16 @@ public sealed class ReconciliationRunEntity : ITableEntity
 
     public string Instance { get; set; } = "";
 
-    public string Status { get; set; } = RunStatus.Queued;
+    [IgnoreDataMember]
+    public RunStatus Status { get; set; } = RunStatus.Queued;
+
+    /// <summary>The column "Status", and the text operators and logs see: <see cref="Status"/> by its <see cref="RunStatuses.Name"/>.</summary>
+    [DataMember(Name = nameof(Status))]
+    public string StatusName
+    {
+        get => Status.Name();
+        set => Status = RunStatuses.Parse(value);
+    }
 
     /// <summary>"timer" or "operator".</summary>
     public string Trigger { get; set; } = "";
