@@ -1,7 +1,10 @@
 using WmsFunctions.Flows.Channels;
+using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Flows.PurchaseOrderReceipts;
 using WmsFunctions.Flows.PurchaseOrders;
 using WmsFunctions.Flows.Reconciliation;
+using WmsFunctions.Pipeline.FailedSyncs;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.UnitTests.Storage;
 
@@ -43,4 +46,26 @@ public sealed class StatusNamesTests
     [Fact]
     public void ReceiptLineStatus_IsAnsweredInLowerCase_Hyphenated() =>
         Assert.Equal(["partial", "complete", "over-received", "cancelled"], Enum.GetValues<ReceiptLineStatus>().Select(s => s.Name()));
+
+    [Fact]
+    public void PickSlipState_IsStoredAndAnsweredInLowerCase_Hyphenated() =>
+        Assert.Equal(
+            ["generated", "sent-to-wms", "acknowledged", "picked", "packed", "partially-shipped", "shipped", "voided", "closed"],
+            Enum.GetValues<PickSlipState>().Select(s => s.Name()));
+
+    [Fact]
+    public void FailedSyncStatus_IsAnsweredInLowerCase_AndReadInAnyCase()
+    {
+        Assert.Equal(["open", "replaying", "replayed", "resolved", "ignored"], Enum.GetValues<FailedSyncStatus>().Select(s => s.Name()));
+        Assert.Equal((true, FailedSyncStatus.Resolved), (FailedSyncStatuses.TryParse("RESOLVED", out var resolved), resolved));
+        Assert.False(FailedSyncStatuses.TryParse("1", out _));
+    }
+
+    [Fact]
+    public void StateNames_ParseOnlyTheSpelledName_NeverANumber()
+    {
+        Assert.Equal(PickSlipState.PartiallyShipped, StateNames.Parse<PickSlipState>("partially-shipped"));
+        Assert.Equal("'5' is not a PickSlipState.", Assert.Throws<FormatException>(() => StateNames.Parse<PickSlipState>("5")).Message);
+        Assert.Throws<FormatException>(() => StateNames.Parse<PickSlipState>("partiallyshipped"));
+    }
 }

@@ -57,21 +57,10 @@ public enum ChannelOrderStatus
 public static class ChannelOrderStatuses
 {
     /// <summary>As stored: accepted, held.</summary>
-    public static string Name(this ChannelOrderStatus status) => status.ToString().ToLowerInvariant();
+    public static string Name(this ChannelOrderStatus status) => StateNames.Of(status);
 
     /// <summary>A status by its <see cref="Name"/>, exactly as stored.</summary>
-    public static ChannelOrderStatus Parse(string name)
-    {
-        foreach (var status in Enum.GetValues<ChannelOrderStatus>())
-        {
-            if (string.Equals(status.Name(), name, StringComparison.Ordinal))
-            {
-                return status;
-            }
-        }
-
-        throw new FormatException($"'{name}' is not a channel order status.");
-    }
+    public static ChannelOrderStatus Parse(string name) => StateNames.Parse<ChannelOrderStatus>(name);
 }
 
 /// <summary>One order line as the hub keeps it: the marketplace item, its components, and how many the marketplace was told shipped.</summary>

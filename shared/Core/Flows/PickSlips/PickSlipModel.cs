@@ -1,3 +1,5 @@
+using WmsFunctions.Platform.Storage;
+
 namespace WmsFunctions.Flows.PickSlips;
 
 /// <summary>
@@ -23,12 +25,8 @@ public static class PickSlipStates
 
     public static bool IsTerminal(this PickSlipState state) => state >= PickSlipState.Shipped;
 
-    public static string Name(this PickSlipState state) => state switch
-    {
-        PickSlipState.SentToWms => "sent-to-wms",
-        PickSlipState.PartiallyShipped => "partially-shipped",
-        _ => state.ToString().ToLowerInvariant(),
-    };
+    /// <summary>As stored and answered: generated, sent-to-wms, ..., partially-shipped, shipped, voided, closed.</summary>
+    public static string Name(this PickSlipState state) => StateNames.Of(state);
 }
 
 /// <summary>One line of a slip and what became of its quantity. Open = ordered - shipped - voided - backordered.</summary>

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using WmsFunctions.Flows.Inventory;
 using WmsFunctions.Flows.Stock;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Flows.PurchaseOrderReceipts;
 
@@ -93,11 +94,7 @@ public enum ReceiptLineStatus
 public static class ReceiptLineStatuses
 {
     /// <summary>As the WMS's answer and the OMS event spell it: partial, complete, over-received, cancelled.</summary>
-    public static string Name(this ReceiptLineStatus status) => status switch
-    {
-        ReceiptLineStatus.OverReceived => "over-received",
-        _ => status.ToString().ToLowerInvariant(),
-    };
+    public static string Name(this ReceiptLineStatus status) => StateNames.Of(status);
 }
 
 /// <summary>The PO line after this receipt: what it expects, what this receipt added and what has arrived in all.</summary>

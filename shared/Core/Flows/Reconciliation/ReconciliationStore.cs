@@ -33,25 +33,10 @@ public static class RunStatuses
     public static bool IsFinal(this RunStatus status) => status is RunStatus.Completed or RunStatus.NotSupported;
 
     /// <summary>As stored and as the operator API spells it: queued, running, completed, failed, not-supported.</summary>
-    public static string Name(this RunStatus status) => status switch
-    {
-        RunStatus.NotSupported => "not-supported",
-        _ => status.ToString().ToLowerInvariant(),
-    };
+    public static string Name(this RunStatus status) => StateNames.Of(status);
 
     /// <summary>A status by its <see cref="Name"/>, exactly as stored.</summary>
-    public static RunStatus Parse(string name)
-    {
-        foreach (var status in Enum.GetValues<RunStatus>())
-        {
-            if (string.Equals(status.Name(), name, StringComparison.Ordinal))
-            {
-                return status;
-            }
-        }
-
-        throw new FormatException($"'{name}' is not a reconciliation run status.");
-    }
+    public static RunStatus Parse(string name) => StateNames.Parse<RunStatus>(name);
 }
 
 /// <summary>

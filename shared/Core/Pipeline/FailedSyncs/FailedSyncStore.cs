@@ -37,23 +37,10 @@ public static class FailedSyncStatuses
     public static bool IsOpen(this FailedSyncStatus status) => status is FailedSyncStatus.Open or FailedSyncStatus.Replaying;
 
     /// <summary>As the operator API spells it: open, replaying, replayed, resolved, ignored.</summary>
-    public static string Name(this FailedSyncStatus status) => status.ToString().ToLowerInvariant();
+    public static string Name(this FailedSyncStatus status) => StateNames.Of(status);
 
     /// <summary>A status by its name, in any case (never by number).</summary>
-    public static bool TryParse(string name, out FailedSyncStatus status)
-    {
-        foreach (var candidate in Enum.GetValues<FailedSyncStatus>())
-        {
-            if (string.Equals(candidate.ToString(), name, StringComparison.OrdinalIgnoreCase))
-            {
-                status = candidate;
-                return true;
-            }
-        }
-
-        status = default;
-        return false;
-    }
+    public static bool TryParse(string name, out FailedSyncStatus status) => StateNames.TryParse(name, StringComparison.OrdinalIgnoreCase, out status);
 }
 
 /// <summary>
