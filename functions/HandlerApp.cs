@@ -93,6 +93,10 @@ public static class HandlerApp
                 _ => app.MapPost(route, (HttpContext context) => InvocationEndpoint.InvokeAsync(context, function)).ExcludeFromDescription(),
             };
             endpoint.WithName(function.Name).WithMetadata(function).WithMetadata([.. function.EndpointMetadata]);
+            if (function.Trigger is HttpTrigger)
+            {
+                endpoint.ProducesProblem(StatusCodes.Status500InternalServerError); // what ProblemExceptionHandler answers
+            }
         }
 
         return app;

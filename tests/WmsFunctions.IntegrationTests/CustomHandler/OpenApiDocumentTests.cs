@@ -78,6 +78,25 @@ public sealed class OpenApiDocumentTests(AzuriteFixture azurite) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task EveryForwardedOperation_DescribesTheUnexpectedFailure_AsProblemDetails()
+    {
+        var paths = JsonNode.Parse(await ServedAsync())!["paths"]!.AsObject();
+        var forwarded = FunctionCatalog.All.Where(f => f.IsForwardedHttp).ToList();
+
+        Assert.NotEmpty(forwarded);
+        foreach (var function in forwarded)
+        {
+            foreach (var method in ((HttpTrigger)function.Trigger).Methods)
+            {
+                var operation = paths[function.HandlerRoute(FunctionCatalog.RoutePrefix)]![method.ToLowerInvariant()]!;
+                Assert.True(
+                    (string?)operation["responses"]!["500"]?["content"]?["application/problem+json"]?["schema"]?["$ref"] == "#/components/schemas/ProblemDetails",
+                    $"{function.Name} ({method}) does not describe its 500 problem answer");
+            }
+        }
+    }
+
+    [Fact]
     public async Task SecuritySchemes_NameTheHeadersTheGateReads()
     {
         var schemes = JsonNode.Parse(await ServedAsync())!["components"]!["securitySchemes"]!;
