@@ -107,7 +107,9 @@ public sealed class GenericXmlDocuments : IWmsDocumentWriter<GenericXmlBody>
         xml.WriteAttributeString("active", Flag(vendor.Active));
         if (vendor.Address is { } a)
         {
-            WriteAddress(xml, "Address", a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country);
+            xml.WriteStartElement("Address");
+            AddressAttributes(xml, a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country);
+            xml.WriteEndElement();
         }
 
         xml.WriteStartElement("Contacts");
@@ -134,11 +136,7 @@ public sealed class GenericXmlDocuments : IWmsDocumentWriter<GenericXmlBody>
         Optional(xml, "expectedDate", Date(po.ExpectedDate));
         foreach (var line in po.Lines)
         {
-            xml.WriteStartElement("Line");
-            xml.WriteAttributeString("lineNumber", Number(line.LineNumber));
-            xml.WriteAttributeString("sku", line.Sku);
-            xml.WriteAttributeString("quantity", Number(line.Quantity));
-            xml.WriteAttributeString("unit", line.Unit);
+            StartLine(xml, line.LineNumber, line.Sku, line.Quantity, line.Unit);
             Optional(xml, "expectedDate", Date(line.ExpectedDate));
             xml.WriteAttributeString("cancelled", Flag(line.Cancelled));
             xml.WriteEndElement();
@@ -162,23 +160,14 @@ public sealed class GenericXmlDocuments : IWmsDocumentWriter<GenericXmlBody>
             xml.WriteStartElement("ShipTo");
             xml.WriteAttributeString("name", s.Name);
             Optional(xml, "company", s.Company);
-            xml.WriteAttributeString("line1", s.Line1);
-            Optional(xml, "line2", s.Line2);
-            xml.WriteAttributeString("city", s.City);
-            Optional(xml, "region", s.Region);
-            xml.WriteAttributeString("postalCode", s.PostalCode);
-            xml.WriteAttributeString("country", s.Country);
+            AddressAttributes(xml, s.Line1, s.Line2, s.City, s.Region, s.PostalCode, s.Country);
             Optional(xml, "phone", s.Phone);
             xml.WriteEndElement();
         }
 
         foreach (var line in slip.Lines)
         {
-            xml.WriteStartElement("Line");
-            xml.WriteAttributeString("lineNumber", Number(line.LineNumber));
-            xml.WriteAttributeString("sku", line.Sku);
-            xml.WriteAttributeString("quantity", Number(line.Quantity));
-            xml.WriteAttributeString("unit", line.Unit);
+            StartLine(xml, line.LineNumber, line.Sku, line.Quantity, line.Unit);
             xml.WriteAttributeString("backordered", Flag(line.Backordered));
             xml.WriteEndElement();
         }
@@ -194,11 +183,7 @@ public sealed class GenericXmlDocuments : IWmsDocumentWriter<GenericXmlBody>
         Optional(xml, "reason", change.Reason);
         foreach (var line in change.Lines)
         {
-            xml.WriteStartElement("Line");
-            xml.WriteAttributeString("lineNumber", Number(line.LineNumber));
-            xml.WriteAttributeString("sku", line.Sku);
-            xml.WriteAttributeString("quantity", Number(line.Quantity));
-            xml.WriteAttributeString("unit", line.Unit);
+            StartLine(xml, line.LineNumber, line.Sku, line.Quantity, line.Unit);
             xml.WriteEndElement();
         }
 
@@ -214,11 +199,7 @@ public sealed class GenericXmlDocuments : IWmsDocumentWriter<GenericXmlBody>
         Optional(xml, "reason", ra.Reason);
         foreach (var line in ra.Lines)
         {
-            xml.WriteStartElement("Line");
-            xml.WriteAttributeString("lineNumber", Number(line.LineNumber));
-            xml.WriteAttributeString("sku", line.Sku);
-            xml.WriteAttributeString("quantity", Number(line.Quantity));
-            xml.WriteAttributeString("unit", line.Unit);
+            StartLine(xml, line.LineNumber, line.Sku, line.Quantity, line.Unit);
             Optional(xml, "reason", line.Reason);
             xml.WriteEndElement();
         }
@@ -226,16 +207,25 @@ public sealed class GenericXmlDocuments : IWmsDocumentWriter<GenericXmlBody>
         xml.WriteEndElement();
     }
 
-    private static void WriteAddress(XmlWriter xml, string element, string line1, string? line2, string city, string? region, string postalCode, string country)
+    /// <summary>Opens a document line with what every line has; the caller adds its own attributes and closes it.</summary>
+    private static void StartLine(XmlWriter xml, int lineNumber, string sku, long quantity, string unit)
     {
-        xml.WriteStartElement(element);
+        xml.WriteStartElement("Line");
+        xml.WriteAttributeString("lineNumber", Number(lineNumber));
+        xml.WriteAttributeString("sku", sku);
+        xml.WriteAttributeString("quantity", Number(quantity));
+        xml.WriteAttributeString("unit", unit);
+    }
+
+    /// <summary>A postal address as attributes of the element being written (a vendor's Address, a slip's ShipTo).</summary>
+    private static void AddressAttributes(XmlWriter xml, string line1, string? line2, string city, string? region, string postalCode, string country)
+    {
         xml.WriteAttributeString("line1", line1);
         Optional(xml, "line2", line2);
         xml.WriteAttributeString("city", city);
         Optional(xml, "region", region);
         xml.WriteAttributeString("postalCode", postalCode);
         xml.WriteAttributeString("country", country);
-        xml.WriteEndElement();
     }
 
     private static void Optional(XmlWriter xml, string name, string? value)
