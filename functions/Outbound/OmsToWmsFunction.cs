@@ -45,5 +45,5 @@ public sealed class OmsToWmsFunction(IOutboundFlow flow) : IInvokedFunction
             [],
             null,
             null,
-            services => new OmsToWmsFunction(services.GetServices<IOutboundFlow>().Single(f => f.Definition.Name == flow.Name)));
+            services => new OmsToWmsFunction((IOutboundFlow)services.GetRequiredService(flow.FlowType)));
 }

@@ -141,7 +141,7 @@ public sealed class X12OptionsValidator(IOptions<HubOptions> hub, IOptions<PerIn
         {
             foreach (var (instanceId, instance) in tenant.Instances)
             {
-                var where = $"Hub:Tenants:{tenantId}:Instances:{instanceId}";
+                var where = HubSections.InstancePath(tenantId, instanceId);
                 var settings = options.Find(tenantId, instanceId);
                 if (instance.Adapter != AdapterName)
                 {

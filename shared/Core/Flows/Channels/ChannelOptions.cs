@@ -163,9 +163,10 @@ public sealed class ChannelOptionsValidator(IConfiguration? configuration = null
         var errors = new List<string>();
         foreach (var (tenantId, channels) in options.All)
         {
+            var section = HubSections.Path(tenantId, TenantChannelsOptions.Section);
             foreach (var (id, channel) in channels.Marketplaces)
             {
-                var where = $"Hub:Tenants:{tenantId}:Channels:Marketplaces:{id}";
+                var where = $"{section}:Marketplaces:{id}";
                 if (adapters?.Check(channel.Adapter) is { } adapterProblem)
                 {
                     errors.Add($"{where}:Adapter {adapterProblem}");
@@ -222,17 +223,17 @@ public sealed class ChannelOptionsValidator(IConfiguration? configuration = null
             var shared = channels.Marketplaces.Values.Where(c => !c.Allocation.Priority).Sum(c => c.Allocation.Percent);
             if (shared > 100)
             {
-                errors.Add($"Hub:Tenants:{tenantId}:Channels: the channels' shares add up to {shared}%; at most 100% can be shared.");
+                errors.Add($"{section}: the channels' shares add up to {shared}%; at most 100% can be shared.");
             }
 
             if (channels.SafetyStock.Values.Any(v => v < 0) || channels.DefaultSafetyStock < 0)
             {
-                errors.Add($"Hub:Tenants:{tenantId}:Channels: safety stock cannot be negative.");
+                errors.Add($"{section}: safety stock cannot be negative.");
             }
 
             if (channels.Bundles.Values.Any(b => b.Count == 0 || b.Values.Any(q => q < 1)))
             {
-                errors.Add($"Hub:Tenants:{tenantId}:Channels:Bundles: each bundle needs components with quantities of 1 or more.");
+                errors.Add($"{section}:Bundles: each bundle needs components with quantities of 1 or more.");
             }
         }
 

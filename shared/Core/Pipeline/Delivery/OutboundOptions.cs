@@ -120,7 +120,7 @@ public sealed class OutboundOptionsValidator(
         {
             if (hub.Value.Tenants.GetValueOrDefault(tenant)?.Instances.GetValueOrDefault(instance) is { } core)
             {
-                Validate($"Hub:Tenants:{tenant}:Instances:{instance}", core, outbound, errors);
+                Validate(HubSections.InstancePath(tenant, instance), core, outbound, errors);
             }
         }
 

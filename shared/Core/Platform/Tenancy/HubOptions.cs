@@ -69,7 +69,7 @@ public sealed partial class HubOptionsValidator : IValidateOptions<HubOptions>
 
             foreach (var (instanceId, instance) in tenant.Instances)
             {
-                var where = $"Hub:Tenants:{tenantId}:Instances:{instanceId}";
+                var where = HubSections.InstancePath(tenantId, instanceId);
                 if (!IdPattern().IsMatch(instanceId))
                 {
                     errors.Add($"{where}: instance id must be lower-case letters, digits and '-' (at most 40).");

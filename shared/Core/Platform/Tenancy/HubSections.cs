@@ -67,8 +67,10 @@ public enum AbsentSection
 public static class HubSections
 {
     /// <summary>Where an instance's section lives, as configuration names it (validators start their messages with it).</summary>
-    public static string Path(string tenant, string instance, string section) =>
-        $"{HubOptions.SectionName}:Tenants:{tenant}:Instances:{instance}:{section}";
+    public static string Path(string tenant, string instance, string section) => $"{InstancePath(tenant, instance)}:{section}";
+
+    /// <summary>Where an instance lives in configuration: <c>Hub:Tenants:{tenant}:Instances:{instance}</c>.</summary>
+    public static string InstancePath(string tenant, string instance) => $"{HubOptions.SectionName}:Tenants:{tenant}:Instances:{instance}";
 
     public static string Path(string tenant, string section) => $"{HubOptions.SectionName}:Tenants:{tenant}:{section}";
 
