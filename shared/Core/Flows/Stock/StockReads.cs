@@ -81,30 +81,6 @@ public sealed class StockReads(HubStorage storage)
         return found;
     }
 
-    /// <summary>The newest movements of one SKU in one location, for explaining its stock.</summary>
-    public async Task<IReadOnlyList<StockMovementEntity>> RecentMovementsAsync(
-        string tenant, string warehouse, string sku, int take, CancellationToken cancellationToken)
-    {
-        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
-        var prefix = StockMovementEntity.RowPrefixFor(sku);
-        var movements = new List<StockMovementEntity>(take);
-        var query = table.QueryAsync<StockMovementEntity>(
-            m => m.PartitionKey == StockSnapshotEntity.PartitionFor(tenant, warehouse)
-                 && m.RowKey.CompareTo(prefix) >= 0 && m.RowKey.CompareTo(TableKeys.PrefixEnd(prefix)) < 0,
-            maxPerPage: take,
-            cancellationToken: cancellationToken);
-        await foreach (var movement in query.ConfigureAwait(false))
-        {
-            movements.Add(movement);
-            if (movements.Count == take)
-            {
-                break;
-            }
-        }
-
-        return movements;
-    }
-
     private async ValueTask<TableClient> TableAsync(CancellationToken cancellationToken) =>
         _stock ??= await storage.TableAsync(HubTable.Stock, cancellationToken).ConfigureAwait(false);
 }
