@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using WmsFunctions.Flows.Channels;
 using WmsFunctions.Handler.Http;
 using WmsFunctions.Pipeline.Webhooks;
+using WmsFunctions.Platform.Json;
 using WmsFunctions.Platform.Problems;
 
 namespace WmsFunctions.Handler.Channels;
@@ -100,6 +101,12 @@ public static class ChannelOrdersWebhook
         if (!StandardWebhooks.Verify(id, timestamp, signature, body.Span, secrets))
         {
             return Unauthorized(context, "The webhook-signature does not match the body.");
+        }
+
+        // A name given twice (compared ignoring case) is refused whatever the dialect: see ContractJson.
+        if (ContractJson.DuplicateProperty(body.Span) is { } duplicate)
+        {
+            return ProblemResults.For(Problem.MalformedJson(ContractJson.DuplicateDetail(duplicate)), context);
         }
 
         MarketplaceOrder order;

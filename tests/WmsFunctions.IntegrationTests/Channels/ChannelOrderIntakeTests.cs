@@ -151,6 +151,25 @@ public sealed class ChannelOrderIntakeTests(AzuriteFixture azurite) : IAsyncLife
         Assert.Empty(await _hub.Hub.RelayAsync()); // nothing more reached the OMS
     }
 
+    [Theory]
+    [InlineData("\"Quantity\":1", "\"Quantity\":1,\"Quantity\":9")]
+    [InlineData("\"Quantity\":1", "\"Quantity\":1,\"quantity\":9")]
+    public async Task PushedOrder_WithANameGivenTwice_IsMalformedJson_AndChangesNothing(string field, string twice)
+    {
+        var body = Order("3002", T0, T0.AddMinutes(1), items: Item(1, "MUG", 1)).ToJsonString();
+        Assert.Contains(field, body, StringComparison.Ordinal);
+
+        var response = await PushAsync(body.Replace(field, twice, StringComparison.Ordinal), sign: true);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        Assert.Equal("urn:wmsfunctions:problem:malformed-json", problem.GetProperty("type").GetString());
+        Assert.Contains("is given more than once", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(await _hub.Hub.RowsAsync(HubTable.Channels), r => r.RowKey.Contains("3002", StringComparison.Ordinal));
+        Assert.DoesNotContain(await _hub.Hub.RowsAsync(HubTable.Inbox), r => r.RowKey.Contains("3002", StringComparison.Ordinal) || r.PartitionKey.Contains("3002", StringComparison.Ordinal));
+        Assert.Empty(await _hub.Hub.RelayAsync());
+    }
+
     [Fact]
     public async Task PushedOrders_RacingForTheLastUnits_AreDecidedAsIfOneAfterAnother_NoneOversold()
     {

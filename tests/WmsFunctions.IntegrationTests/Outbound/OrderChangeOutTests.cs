@@ -13,7 +13,7 @@ public sealed class OrderChangeOutTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _hub.DisposeAsync();
 
-    private static object Modified(string orderId, long version, string warehouse = "DC1") => new
+    internal static object Modified(string orderId, long version, string warehouse = "DC1") => new
     {
         orderId,
         version,

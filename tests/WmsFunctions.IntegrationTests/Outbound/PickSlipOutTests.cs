@@ -12,7 +12,7 @@ public sealed class PickSlipOutTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _hub.DisposeAsync();
 
-    private static object Generated(string id, long version, string warehouse = "DC1", bool reprint = false, string carrier = "UPS") => new
+    internal static object Generated(string id, long version, string warehouse = "DC1", bool reprint = false, string carrier = "UPS") => new
     {
         pickSlipId = id,
         orderId = "O-9",

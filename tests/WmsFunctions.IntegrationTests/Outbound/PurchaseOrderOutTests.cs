@@ -14,7 +14,7 @@ public sealed class PurchaseOrderOutTests(AzuriteFixture azurite) : IAsyncLifeti
 
     public ValueTask DisposeAsync() => _hub.DisposeAsync();
 
-    private static object Po(long version, string warehouse = "DC1", string poNumber = "PO-1001", bool withSecondLine = true, long firstQuantity = 10) => new
+    internal static object Po(long version, string warehouse = "DC1", string poNumber = "PO-1001", bool withSecondLine = true, long firstQuantity = 10) => new
     {
         poNumber,
         version,

@@ -11,7 +11,7 @@ public sealed class ReturnAuthorizationOutTests(AzuriteFixture azurite) : IAsync
 
     public ValueTask DisposeAsync() => _hub.DisposeAsync();
 
-    private static object Ra(string raNumber, long version, string warehouse) => new
+    internal static object Ra(string raNumber, long version, string warehouse) => new
     {
         raNumber,
         orderId = "O-9",

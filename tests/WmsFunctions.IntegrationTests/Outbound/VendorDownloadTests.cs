@@ -11,7 +11,7 @@ public sealed class VendorDownloadTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _hub.DisposeAsync();
 
-    private static object Vendor(long version) => new
+    internal static object Vendor(long version) => new
     {
         vendorId = "V-77",
         version,

@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using WmsFunctions.Platform.Json;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;
@@ -35,6 +37,8 @@ public sealed record OmsMessage(
 
     public const int MaxBodyChars = 256 * 1024;
 
+    private const int MaxDepth = 32;
+
     /// <summary>Reads the envelope; on failure says why (a failed sync, not a retry: the message will not get better).</summary>
     public static bool TryParse(string body, out OmsMessage message, out string? error)
     {
@@ -45,10 +49,18 @@ public sealed record OmsMessage(
             return false;
         }
 
+        // A name given twice (compared ignoring case), in the envelope or its data, is refused: the hub would act on one
+        // spelling while every other reader of the message sees another (see ContractJson).
+        if (ContractJson.DuplicateProperty(Encoding.UTF8.GetBytes(body), MaxDepth) is { } duplicate)
+        {
+            error = "Not a valid CloudEvent: " + ContractJson.DuplicateDetail(duplicate);
+            return false;
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException json)
         {

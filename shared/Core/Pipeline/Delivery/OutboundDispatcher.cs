@@ -119,14 +119,15 @@ public sealed partial class OutboundDispatcher(
 
         if (!ContractJson.TryParse<TData>(Encoding.UTF8.GetBytes(message.Data.GetRawText()), out var data, out var malformed))
         {
-            return await RejectAsync(flow, delivery, message.Tenant, message.Id, message.CorrelationId, "malformed-message", "data: " + malformed!.Detail, started, cancellationToken).ConfigureAwait(false);
+            return malformed!.Errors is { } fields // a field's validation error found while reading (a time without its offset)
+                ? await RejectAsync(flow, delivery, message.Tenant, message.Id, message.CorrelationId, "invalid-message", Describe(fields), started, cancellationToken).ConfigureAwait(false)
+                : await RejectAsync(flow, delivery, message.Tenant, message.Id, message.CorrelationId, "malformed-message", "data: " + malformed.Detail, started, cancellationToken).ConfigureAwait(false);
         }
 
         var errors = flow.Validate(type, data);
         if (errors.Count > 0)
         {
-            var detail = string.Join("; ", errors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
-            return await RejectAsync(flow, delivery, message.Tenant, message.Id, message.CorrelationId, "invalid-message", detail, started, cancellationToken).ConfigureAwait(false);
+            return await RejectAsync(flow, delivery, message.Tenant, message.Id, message.CorrelationId, "invalid-message", Describe(errors), started, cancellationToken).ConfigureAwait(false);
         }
 
         var entity = flow.Describe(type, data);
@@ -238,6 +239,10 @@ public sealed partial class OutboundDispatcher(
         await AuditAsync(context, instance, "refused", reason, excerpt, started, claim.Attempt, cancellationToken).ConfigureAwait(false);
         return InstanceDelivery.Refused;
     }
+
+    /// <summary>A failed sync's detail for field errors: "field: error" in field order.</summary>
+    private static string Describe(IReadOnlyDictionary<string, string[]> errors) =>
+        string.Join("; ", errors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
 
     private async Task<DispatchSummary> RejectAsync<TData>(
         OutboundFlow<TData> flow, OutboundDelivery delivery, string? tenant, string? messageId, string? correlationId,

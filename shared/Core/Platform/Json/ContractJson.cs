@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -6,6 +7,12 @@ using WmsFunctions.Platform.Problems;
 namespace WmsFunctions.Platform.Json;
 
 /// <summary>Reading the hub's JSON contracts: strict types, bounded depth, field paths in every error.</summary>
+/// <remarks>
+/// Property names bind exactly as the contract spells them (camelCase), and a name given twice in one object is refused,
+/// compared ignoring case: with "last one wins" (or a case-insensitive binder) <c>{"quantity":1,"Quantity":50}</c>
+/// applies 50 while any reader of the first key (a log, a person, another parser) sees 1, so the event applied would
+/// not be the event shown.
+/// </remarks>
 public static class ContractJson
 {
     public const int MaxDepth = 16;
@@ -16,12 +23,20 @@ public static class ContractJson
         AllowTrailingCommas = false,
         ReadCommentHandling = JsonCommentHandling.Disallow,
         NumberHandling = JsonNumberHandling.Strict,
+        PropertyNameCaseInsensitive = false,
+        AllowDuplicateProperties = false,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
     public static bool TryParse<T>(ReadOnlyMemory<byte> body, out T value, out Problem? problem)
         where T : class
     {
+        if (DuplicateProperty(body.Span, MaxDepth) is { } duplicate)
+        {
+            (value, problem) = (null!, Problem.MalformedJson(DuplicateDetail(duplicate)));
+            return false;
+        }
+
         try
         {
             var parsed = JsonSerializer.Deserialize<T>(body.Span, Options);
@@ -44,6 +59,76 @@ public static class ContractJson
             return false;
         }
     }
+
+    /// <summary>
+    /// The path of the first property whose name its object already holds (compared ignoring case), at any depth, or
+    /// null when every name is unique. Also null for text that is not JSON (or nests deeper than
+    /// <paramref name="maxDepth"/>): the parser that follows reports that with its position.
+    /// </summary>
+    public static string? DuplicateProperty(ReadOnlySpan<byte> json, int maxDepth = MaxDepth)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow });
+        var scopes = new Stack<Scope>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        var scope = scopes.Peek();
+                        var name = reader.GetString()!;
+                        if (!scope.Names!.Add(name))
+                        {
+                            return $"{scope.Path}.{name}";
+                        }
+
+                        scope.Last = name;
+                        continue;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        scopes.Pop();
+                        continue;
+                }
+
+                // A value: an array counts its elements; a container is named from where it was opened.
+                scopes.TryPeek(out var parent);
+                if (parent is { Names: null })
+                {
+                    parent.Index++;
+                }
+
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    var path = parent is null ? "$"
+                        : parent.Names is null ? $"{parent.Path}[{parent.Index.ToString(CultureInfo.InvariantCulture)}]"
+                        : $"{parent.Path}.{parent.Last}";
+                    scopes.Push(new Scope(path, reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.OrdinalIgnoreCase) : null));
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return null;
+    }
+
+    private sealed class Scope(string path, HashSet<string>? names)
+    {
+        public string Path { get; } = path;
+
+        /// <summary>The names seen so far in an object; null in an array.</summary>
+        public HashSet<string>? Names { get; } = names;
+
+        public string? Last { get; set; }
+
+        public int Index { get; set; } = -1;
+    }
+
+    /// <summary>The malformed-json detail for a name given twice.</summary>
+    public static string DuplicateDetail(string path) =>
+        $"'{path}' is given more than once (property names are compared ignoring case, and bound exactly as the contract spells them): send each property once.";
 
     /// <summary>Hash of the parsed request, so the same event sent with other whitespace or field order still matches.</summary>
     public static string Hash<T>(T request) =>
