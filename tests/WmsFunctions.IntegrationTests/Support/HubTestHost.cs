@@ -156,9 +156,9 @@ public sealed class HubTestHost : IAsyncDisposable
         return await Http.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
-    /// <summary>Posts an inventory transaction as acme's east instance.</summary>
+    /// <summary>Posts an inventory transaction as acme's east instance, its names in the contract's camelCase (they bind exactly).</summary>
     public Task<HttpResponseMessage> PostInventoryAsync(object transaction, string tenant = "acme", string instance = "east", string? apiKey = null) =>
-        PostAsync($"/api/wms/{tenant}/{instance}/inventory-transactions", apiKey ?? ApiKeys.AcmeEast, JsonSerializer.Serialize(transaction));
+        PostAsync($"/api/wms/{tenant}/{instance}/inventory-transactions", apiKey ?? ApiKeys.AcmeEast, JsonSerializer.Serialize(transaction, JsonSerializerOptions.Web));
 
     /// <summary>Runs the outbox relay over every visible outbox message; returns the bodies sent to the OMS topic.</summary>
     public async Task<IReadOnlyList<string>> RelayAsync()
