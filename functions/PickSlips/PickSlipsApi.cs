@@ -4,6 +4,7 @@ using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Handler.Http;
 using WmsFunctions.Handler.Operations;
 using WmsFunctions.Platform.Problems;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Handler.PickSlips;
 
@@ -19,11 +20,13 @@ public static class PickSlipsApi
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> GetAsync(string tenant, string pickSlipId, HttpContext context, PickSlipOrchestrator slips)
     {
-        var slip = await slips.GetAsync(tenant, pickSlipId, context.RequestAborted).ConfigureAwait(false);
+        // A pick slip id is a code (the OMS's are refused otherwise): anything else names no slip and is not looked up.
+        var slip = Codes.IsValid(pickSlipId) ? await slips.GetAsync(tenant, pickSlipId, context.RequestAborted).ConfigureAwait(false) : null;
         if (slip is null)
         {
+            var shown = pickSlipId.Length > 100 ? pickSlipId[..100] : pickSlipId;
             return ProblemResults.For(
-                new Problem("pick-slip-not-found", 404, "Pick slip not found", $"Tenant '{tenant}' has no pick slip '{pickSlipId}'."), context);
+                new Problem("pick-slip-not-found", 404, "Pick slip not found", $"Tenant '{tenant}' has no pick slip '{shown}'."), context);
         }
 
         var history = await slips.HistoryAsync(tenant, pickSlipId, context.RequestAborted).ConfigureAwait(false);

@@ -84,7 +84,10 @@ public sealed partial class FailedSyncStore
     public static string IdOf(FailedSyncEntity entity) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes(TableKeys.Join(TableKeys.Escape(entity.Instance), entity.RowKey)));
 
-    /// <summary>The (escaped instance partition part, row key) of an id, or false for an id that cannot be ours.</summary>
+    /// <summary>
+    /// The (partition, row key) of an id, or false for an id that cannot be ours: not base64url, no instance and row
+    /// parts, or keys the hub never writes (see <see cref="TableKeys.CouldBeKey"/>).
+    /// </summary>
     public static bool TryParseId(string tenant, string id, out string partition, out string rowKey)
     {
         partition = rowKey = "";
@@ -112,7 +115,8 @@ public sealed partial class FailedSyncStore
 
         partition = TableKeys.Join(TableKeys.Escape(tenant), text[..split]);
         rowKey = text[(split + 1)..];
-        return true;
+        return TableKeys.CouldBeKey(partition) && TableKeys.CouldBeKey(rowKey); // e.g. a '/' storage would refuse: no such failed sync
+
     }
 
     public async Task<FailedSyncEntity?> GetAsync(string tenant, string id, CancellationToken cancellationToken)

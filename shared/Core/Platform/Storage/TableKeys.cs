@@ -40,6 +40,20 @@ public static class TableKeys
 
     public static string Join(params ReadOnlySpan<string> escapedParts) => string.Join(Separator, escapedParts);
 
+    /// <summary>Table Storage's limit on a PartitionKey or RowKey (1 KiB).</summary>
+    public const int MaxKeyLength = 1024;
+
+    private static readonly SearchValues<char> NeverInAKey = SearchValues.Create("/\\#?");
+
+    /// <summary>
+    /// Whether <paramref name="key"/> could be a key the hub wrote: within the length limit, and without a character
+    /// <see cref="Escape"/> never leaves (the ones Table Storage refuses in keys: '/', backslash, '#', '?' and control
+    /// characters). A key from outside (an id an operator sends) that fails this names no row: look nothing up, since
+    /// storage would refuse the request itself (a 400 that would surface as a 500).
+    /// </summary>
+    public static bool CouldBeKey(string key) =>
+        key.Length <= MaxKeyLength && !key.AsSpan().ContainsAny(NeverInAKey) && !key.Any(char.IsControl);
+
     /// <summary>Row keys that sort newest first: ticks counted down from the maximum.</summary>
     public static string NewestFirst(DateTimeOffset at) =>
         (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
