@@ -120,6 +120,27 @@ public sealed class OperatorAuthTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains("expired", (await OperatorCalls.JsonAsync(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    /// <summary>A token signed by the operators' identity provider with this header, and a valid payload but for <paramref name="exp"/>.</summary>
+    private string HandSigned(string header, string? exp = null)
+    {
+        static string Part(string json) => Base64UrlEncoder.Encode(System.Text.Encoding.UTF8.GetBytes(json));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var payload = $$"""{"iss":"{{Issuer}}","aud":"{{Audience}}","sub":"user-42","roles":["wms.operator"],"tenants":["tid-acme"],"iat":{{now}},"nbf":{{now}},"exp":{{exp ?? (now + 600).ToString(System.Globalization.CultureInfo.InvariantCulture)}}}""";
+        var signed = $"{Part(header)}.{Part(payload)}";
+        return $"{signed}.{Base64UrlEncoder.Encode(_idp.SignData(System.Text.Encoding.ASCII.GetBytes(signed), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))}";
+    }
+
+    [Fact]
+    public async Task TokenWithACritHeader_OrAnExpiryAsAString_Is401()
+    {
+        const string Header = """{"alg":"RS256","kid":"ops-1","typ":"JWT"}""";
+        var expiry = $"\"{DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds()}\"";
+
+        await AssertProblemAsync(await ResolveAsync("acme", null, HandSigned(Header)), HttpStatusCode.NotFound, "failed-sync-not-found"); // the same token, plain, gets in
+        await AssertProblemAsync(await ResolveAsync("acme", null, HandSigned("""{"alg":"RS256","kid":"ops-1","typ":"JWT","crit":["x-ext"],"x-ext":1}""")), HttpStatusCode.Unauthorized, "unauthorized");
+        await AssertProblemAsync(await ResolveAsync("acme", null, HandSigned(Header, expiry)), HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
     [Fact]
     public async Task TokenForAnotherAudience_Is401()
     {

@@ -164,6 +164,43 @@ public sealed class BearerTokensTests : IDisposable
         Assert.NotNull(await ValidateAsync(Token(_otherKey, "any", Now), credentials));
     }
 
+    /// <summary>A token signed RS256 with <see cref="_key"/> (kid k1), its header and payload exactly as given.</summary>
+    private string HandSigned(string header, string payload)
+    {
+        static string Part(string json) => Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(json));
+        var signed = $"{Part(header)}.{Part(payload)}";
+        var signature = _key.SignData(Encoding.ASCII.GetBytes(signed), System.Security.Cryptography.HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return $"{signed}.{Base64UrlEncoder.Encode(signature)}";
+    }
+
+    private static string Payload(string? exp = null, string? nbf = null, string? iat = null) =>
+        $$"""{"iss":"{{Issuer}}","aud":"{{Audience}}","sub":"wms-east","iat":{{iat ?? Now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}},"nbf":{{nbf ?? Now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}},"exp":{{exp ?? Now.AddMinutes(10).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}}}""";
+
+    private const string Header = """{"alg":"RS256","kid":"k1","typ":"JWT"}""";
+
+    [Fact]
+    public async Task Validate_HandSignedToken_IsValid() => // the tokens below differ from this one only where they say
+        Assert.Null(await ValidateAsync(HandSigned(Header, Payload())));
+
+    [Theory]
+    [InlineData("""{"alg":"RS256","kid":"k1","typ":"JWT","crit":["exp-ext"],"exp-ext":true}""")] // an extension the hub does not understand
+    [InlineData("""{"alg":"RS256","kid":"k1","typ":"JWT","crit":[]}""")] // an empty list must not be sent (RFC 7515 4.1.11)
+    [InlineData("""{"alg":"RS256","kid":"k1","typ":"JWT","crit":["alg"]}""")] // nor one naming a standard parameter
+    public async Task Validate_CritHeader_IsRefused(string header) =>
+        Assert.Equal("The token names critical header parameters (crit) the hub does not understand.", await ValidateAsync(HandSigned(header, Payload())));
+
+    [Theory]
+    [InlineData("exp")]
+    [InlineData("nbf")]
+    [InlineData("iat")]
+    public async Task Validate_TimeClaimAsAString_IsRefused(string claim)
+    {
+        var quoted = $"\"{Now.AddMinutes(claim == "exp" ? 10 : 0).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
+        var payload = claim switch { "exp" => Payload(exp: quoted), "nbf" => Payload(nbf: quoted), _ => Payload(iat: quoted) };
+
+        Assert.Equal($"The token's '{claim}' is not a NumericDate (a JSON number of seconds).", await ValidateAsync(HandSigned(Header, payload)));
+    }
+
     [Theory]
     [InlineData("Bearer abc.def.ghi", "abc.def.ghi")]
     [InlineData("bearer abc.def.ghi", "abc.def.ghi")]

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -6,7 +7,8 @@ namespace WmsFunctions.Pipeline.Webhooks;
 /// <summary>
 /// Validates OAuth 2.0 bearer JWTs (RFC 6750, RFC 7519) against an instance's <see cref="BearerCredentials"/>: signed
 /// with one of its public keys by an allowed algorithm, its issuer and audience (and subject, when configured),
-/// an expiry that is required, all times judged by the hub's <see cref="TimeProvider"/> with <see cref="ClockSkew"/>.
+/// an expiry that is required, all times judged by the hub's <see cref="TimeProvider"/> with <see cref="ClockSkew"/>;
+/// no critical header extensions and times only as NumericDate numbers (see <see cref="Unsupported"/>).
 /// </summary>
 public sealed class BearerTokens(TimeProvider time)
 {
@@ -40,9 +42,15 @@ public sealed class BearerTokens(TimeProvider time)
             return ("The token is not a valid signed JWT.", null);
         }
 
-        if (!credentials.Algorithms.Contains(_handler.ReadJsonWebToken(token).Alg, StringComparer.Ordinal))
+        var read = _handler.ReadJsonWebToken(token);
+        if (!credentials.Algorithms.Contains(read.Alg, StringComparer.Ordinal))
         {
             return ("The token's signature algorithm is not accepted.", null); // checked again by the library: this only names the reason
+        }
+
+        if (Unsupported(read) is { } unsupported)
+        {
+            return (unsupported, null);
         }
 
         var parameters = new TokenValidationParameters
@@ -75,6 +83,51 @@ public sealed class BearerTokens(TimeProvider time)
         }
 
         return (null, validated);
+    }
+
+    /// <summary>
+    /// What the library lets through and the RFCs refuse: a <c>crit</c> header (RFC 7515 4.1.11: a recipient must
+    /// refuse a token whose critical extensions it does not understand, and the hub understands none; an empty list or
+    /// one naming a standard parameter is not allowed at all), and <c>exp</c>, <c>nbf</c> or <c>iat</c> that is not a
+    /// NumericDate (RFC 7519 2 and 4.1.4-6: a JSON number of seconds; the library also reads a string).
+    /// </summary>
+    private static string? Unsupported(JsonWebToken token)
+    {
+        try
+        {
+            using (var header = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(token.EncodedHeader)))
+            {
+                if (header.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    return "The token is not a valid signed JWT.";
+                }
+
+                if (header.RootElement.TryGetProperty("crit", out _))
+                {
+                    return "The token names critical header parameters (crit) the hub does not understand.";
+                }
+            }
+
+            using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(token.EncodedPayload));
+            if (payload.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return "The token is not a valid signed JWT.";
+            }
+
+            foreach (var claim in (ReadOnlySpan<string>)["exp", "nbf", "iat"])
+            {
+                if (payload.RootElement.TryGetProperty(claim, out var value) && value.ValueKind != JsonValueKind.Number)
+                {
+                    return $"The token's '{claim}' is not a NumericDate (a JSON number of seconds).";
+                }
+            }
+
+            return null;
+        }
+        catch (Exception unreadable) when (unreadable is JsonException or FormatException or ArgumentException)
+        {
+            return "The token is not a valid signed JWT.";
+        }
     }
 
     private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
