@@ -184,7 +184,18 @@ public sealed class StrictJsonOmsMessageTests(AzuriteFixture azurite) : IAsyncLi
         await AssertRefusedAsync(definition.Function, flow, body);
     }
 
-    private async Task AssertRefusedAsync(string function, string flow, string body)
+    [Theory]
+    [InlineData("2026-11-23T10:00:00")]
+    [InlineData("2026-11-23")]
+    public async Task OmsMessage_WhoseTimeHasNoOffset_IsAMalformedFailedSync_AndNothingIsSent(string time)
+    {
+        var body = StrictJsonSamples.Outbound[ItemDownloadFlow.Name].Replace("\"time\":\"2026-11-23T10:00:00Z\"", $"\"time\":\"{time}\"", StringComparison.Ordinal);
+        Assert.Contains(time + "\"", body, StringComparison.Ordinal);
+
+        await AssertRefusedAsync("ItemDownload", ItemDownloadFlow.Name, body, "'time' must be an RFC 3339 timestamp with its offset");
+    }
+
+    private async Task AssertRefusedAsync(string function, string flow, string body, string why = "is given more than once")
     {
         var invocation = await _hub.SendAsync(function, body);
 
@@ -194,7 +205,7 @@ public sealed class StrictJsonOmsMessageTests(AzuriteFixture azurite) : IAsyncLi
         Assert.Empty(await _hub.Hub.RowsAsync(HubTable.OutboundDeliveries));
         var failed = Assert.Single(await _hub.FailedSyncsAsync(FailedSyncStore.Unrouted, flow));
         Assert.Equal("malformed-message", failed.ReasonCode);
-        Assert.Contains("is given more than once", failed.Detail, StringComparison.Ordinal);
+        Assert.Contains(why, failed.Detail, StringComparison.Ordinal);
         Assert.Empty(await _hub.Hub.ServiceBus.ReceiveAllAsync(_hub.SubscriptionPath(function), TestContext.Current.CancellationToken));
     }
 }

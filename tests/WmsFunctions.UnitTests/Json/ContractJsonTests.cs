@@ -44,4 +44,47 @@ public sealed class ContractJsonTests
         Assert.Null(request.EventId); // "EventId" is not the contract's "eventId"
         Assert.Equal(3, request.Quantity);
     }
+
+    [Theory]
+    [InlineData("2026-11-23T10:00:00")] // no offset: the hub's local time, hours off for a warehouse elsewhere
+    [InlineData("2026-11-23T10:00:00.1234567")]
+    [InlineData("2026-11-23")] // a bare date: midnight where?
+    public void TryParse_ATimeWithoutItsOffset_IsInvalidEvent_NamingTheField(string occurredAt)
+    {
+        Assert.False(TryParse($$"""{"eventId":"e1","occurredAt":"{{occurredAt}}","quantity":1}""", out _, out var problem));
+
+        Assert.Equal(("invalid-event", 400), (problem!.Type, problem.Status));
+        Assert.Equal(ZonelessTimeException.Rule, Assert.Single(problem.Errors!["occurredAt"]));
+    }
+
+    [Theory]
+    [InlineData("2026-11-23T10:00:00Z", 0)]
+    [InlineData("2026-11-23T12:00:00+02:00", 120)]
+    [InlineData("2026-11-23T05:00:00-05:00", -300)]
+    public void TryParse_ATimeWithItsOffset_IsRead(string occurredAt, int offsetMinutes)
+    {
+        Assert.True(TryParse($$"""{"eventId":"e1","occurredAt":"{{occurredAt}}"}""", out var request, out _));
+
+        Assert.Equal(TimeSpan.FromMinutes(offsetMinutes), request.OccurredAt!.Value.Offset);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero), request.OccurredAt.Value);
+    }
+
+    [Theory]
+    [InlineData("1732356000")]
+    [InlineData("\"yesterday\"")]
+    public void TryParse_ATimeOfTheWrongTypeOrFormat_IsMalformedJson(string occurredAt)
+    {
+        Assert.False(TryParse($$"""{"eventId":"e1","occurredAt":{{occurredAt}}}""", out _, out var problem));
+
+        Assert.Equal("malformed-json", problem!.Type);
+        Assert.StartsWith("'$.occurredAt' has the wrong type or format", problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Times_AreWrittenAsBefore()
+    {
+        var at = new DateTimeOffset(2026, 11, 23, 10, 0, 0, 123, TimeSpan.FromHours(2));
+
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(at), System.Text.Json.JsonSerializer.Serialize(at, ContractJson.Options));
+    }
 }

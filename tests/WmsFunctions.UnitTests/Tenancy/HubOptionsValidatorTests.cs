@@ -22,6 +22,20 @@ public class HubOptionsValidatorTests
         Assert.Contains(result.Failures!, f => f.Contains("Hub:Tenants:acme:Instances:bad:Locations", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Validate_TwoSpellingsOfOneLocationOrAlias_FailNamingThem()
+    {
+        var options = TestInstances.Options();
+        options.Tenants["acme"].Instances["east"].Locations["e-a1"] = "DC1";
+        options.Tenants["acme"].Instances["east"].SkuAliases["wms-red"] = "100235";
+
+        var result = Validator.Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.Contains("Locations has 'E-A1' and 'e-a1'", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.Contains("SkuAliases has 'WMS-RED' and 'wms-red'", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("Acme")]
     [InlineData("_x")]

@@ -34,6 +34,16 @@ public class TenantDirectoryTests
     }
 
     [Fact]
+    public void Codes_TheHubConfigures_MatchIgnoringCase_TheOmsSkuExactly()
+    {
+        var east = TestInstances.East();
+
+        Assert.Equal(new LocationMatch(LocationMatchKind.Mapped, "DC1", "east:E-A1"), east.ResolveLocation("e-a1")); // booked to the area as configured
+        Assert.Equal("100234", east.ResolveSku("wms-red")); // an alias, as a location code, whatever its case
+        Assert.Equal("Mug-1", east.ResolveSku("Mug-1")); // no alias: the OMS SKU exactly as sent, for the item catalog to match
+    }
+
+    [Fact]
     public void TryGet_InstanceUnderAnotherTenant_IsNotFound()
     {
         var directory = TestInstances.Directory();

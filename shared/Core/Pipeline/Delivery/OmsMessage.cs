@@ -121,13 +121,13 @@ public sealed record OmsMessage(
             DateTimeOffset? time = null;
             if (root.TryGetProperty("time", out var timeValue) && timeValue.ValueKind != JsonValueKind.Null)
             {
-                if (timeValue.ValueKind == JsonValueKind.String && timeValue.TryGetDateTimeOffset(out var parsed))
+                if (timeValue.ValueKind == JsonValueKind.String && timeValue.TryGetDateTimeOffset(out var parsed) && StrictDateTimeOffsetConverter.HasOffset(timeValue.GetString()!))
                 {
                     time = parsed;
                 }
                 else
                 {
-                    problems.Add("'time' must be an RFC 3339 timestamp");
+                    problems.Add("'time' must be an RFC 3339 timestamp with its offset (Z or +hh:mm)");
                 }
             }
 

@@ -11,7 +11,7 @@ namespace WmsFunctions.Platform.Json;
 /// Property names bind exactly as the contract spells them (camelCase), and a name given twice in one object is refused,
 /// compared ignoring case: with "last one wins" (or a case-insensitive binder) <c>{"quantity":1,"Quantity":50}</c>
 /// applies 50 while any reader of the first key (a log, a person, another parser) sees 1, so the event applied would
-/// not be the event shown.
+/// not be the event shown. Times must carry their offset (see <see cref="StrictDateTimeOffsetConverter"/>).
 /// </remarks>
 public static class ContractJson
 {
@@ -25,7 +25,7 @@ public static class ContractJson
         NumberHandling = JsonNumberHandling.Strict,
         PropertyNameCaseInsensitive = false,
         AllowDuplicateProperties = false,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase), new StrictDateTimeOffsetConverter() },
     };
 
     public static bool TryParse<T>(ReadOnlyMemory<byte> body, out T value, out Problem? problem)
@@ -48,6 +48,12 @@ public static class ContractJson
 
             (value, problem) = (parsed, null);
             return true;
+        }
+        catch (ZonelessTimeException zoneless)
+        {
+            var field = string.IsNullOrEmpty(zoneless.Path) || zoneless.Path == "$" ? "$" : zoneless.Path.StartsWith("$.", StringComparison.Ordinal) ? zoneless.Path[2..] : zoneless.Path;
+            (value, problem) = (null!, Problem.InvalidEvent(new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [ZonelessTimeException.Rule] }));
+            return false;
         }
         catch (JsonException error)
         {

@@ -84,7 +84,15 @@ public sealed partial class HubOptionsValidator : IValidateOptions<HubOptions>
                     .Where(pair => string.IsNullOrWhiteSpace(pair.Value) || !Codes.IsValid(pair.Value))
                     .Select(pair => $"{where}:Locations:{pair.Key} maps to an invalid OMS location '{pair.Value}'."));
 
-                errors.AddRange(DispositionProblems(instance).Select(problem => $"{where}:Dispositions:{problem}"));
+                // Location codes and SKU aliases are matched ignoring case (see WmsInstance): two spellings of one would be one.
+                var sameCode = CaseVariants(instance.Locations.Keys).Select(pair => $"{where}:Locations has '{pair.A}' and '{pair.B}', which the hub matches as one code (ignoring case).")
+                    .Concat(CaseVariants(instance.SkuAliases.Keys).Select(pair => $"{where}:SkuAliases has '{pair.A}' and '{pair.B}', which the hub matches as one alias (ignoring case)."))
+                    .ToList();
+                errors.AddRange(sameCode);
+                if (sameCode.Count == 0)
+                {
+                    errors.AddRange(DispositionProblems(instance).Select(problem => $"{where}:Dispositions:{problem}"));
+                }
 
                 if (instance.MaxQuantity is < 1 or > 1_000_000_000)
                 {
@@ -95,6 +103,9 @@ public sealed partial class HubOptionsValidator : IValidateOptions<HubOptions>
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private static IEnumerable<(string A, string B)> CaseVariants(IEnumerable<string> codes) =>
+        codes.GroupBy(code => code, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => (g.First(), g.Skip(1).First()));
 
     /// <summary>Each disposition names a location of the instance whose OMS location no sellable area shares.</summary>
     private static IEnumerable<string> DispositionProblems(WmsInstanceOptions instance)

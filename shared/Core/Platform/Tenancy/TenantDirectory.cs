@@ -56,7 +56,7 @@ public sealed class WmsInstance
             pair => pair.Key,
             pair => new LocationMatch(LocationMatchKind.Mapped, pair.Value, $"{id}:{pair.Key}"),
             StringComparer.OrdinalIgnoreCase);
-        _skuAliases = options.SkuAliases.ToFrozenDictionary(StringComparer.Ordinal);
+        _skuAliases = options.SkuAliases.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _tenantCodes = tenantCodes;
         _dispositions = options.Dispositions
             .Select(pair => (Disposition: StockDispositions.Parse(pair.Key), Match: ResolveLocation(pair.Value)))
@@ -91,6 +91,11 @@ public sealed class WmsInstance
         return new LocationMatch(_tenantCodes.Contains(wmsCode) ? LocationMatchKind.NotAllowed : LocationMatchKind.Unknown, null, null);
     }
 
+    /// <summary>
+    /// The OMS SKU a WMS SKU stands for: its alias's target, the alias matched ignoring case as location codes are (both
+    /// are keys of the hub's configuration, which cannot hold two spellings of one key anyway); without an alias the
+    /// SKU itself, exactly as sent, since an OMS SKU is the item master's identifier and is matched exactly.
+    /// </summary>
     public string ResolveSku(string wmsSku) => _skuAliases.GetValueOrDefault(wmsSku, wmsSku);
 
     /// <summary>The OMS SKUs some WMS SKU of this instance is an alias of.</summary>
