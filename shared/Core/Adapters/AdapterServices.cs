@@ -8,6 +8,7 @@ using WmsFunctions.Edi;
 using WmsFunctions.Flows.Channels;
 using WmsFunctions.Flows.Reconciliation;
 using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Adapters;
@@ -31,6 +32,8 @@ public static class AdapterServices
         services.AddSingleton<IControlNumbers, TableControlNumbers>();
         services.AddSingleton<X12InterchangeLog>();
         services.AddSingleton<X12InterchangeReceiver>();
+        services.AddFailedSyncFlow(X12InterchangeReceiver.Flow, FailedSyncDirection.WmsToOms);
+        services.AddReplayPath<X12ReplayPath>();
 
         services.AddHttpClient(ChannelAdvisorAdapter.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan) // the pipeline times out
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

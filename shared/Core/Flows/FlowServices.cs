@@ -9,6 +9,7 @@ using WmsFunctions.Flows.PurchaseOrders;
 using WmsFunctions.Flows.Reconciliation;
 using WmsFunctions.Flows.Stock;
 using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Flows;
@@ -45,6 +46,11 @@ public static class FlowServices
         services.AddSingleton<PickSlipDeadlineWatch>();
         services.AddSingleton<PickSlipHandOff>();
         services.AddSingleton<PickSlipHandOffConsumer>();
+        services.AddFailedSyncFlow(
+            PickSlipOrchestrator.FlowName,
+            FailedSyncDirection.WmsToOms,
+            "a pick-slip flag is the state machine's verdict on an event it already handled (a shortage, an illegal step, a missed deadline): " +
+            "running the event again gives the same verdict. Act on the slip (override it, or let the WMS or OMS send the next event), then resolve.");
     }
 
     /// <summary>Marketplaces behind one adapter seam: availability per SKU and channel, order intake, feedback.</summary>
@@ -63,6 +69,10 @@ public static class FlowServices
         services.AddInboxFlow<ChannelOrderFlow>();
         services.AddSingleton<ChannelFeedConsumer>();
         services.AddSingleton<ChannelReport>();
+        services.AddFailedSyncFlow(ChannelOrderFlow.FlowName, FailedSyncDirection.MarketplaceToOms);
+        services.AddFailedSyncFlow(ChannelProducts.StockFlow, FailedSyncDirection.HubToMarketplace);
+        services.AddFailedSyncFlow(ChannelProducts.ShipmentsFlow, FailedSyncDirection.HubToMarketplace);
+        services.AddReplayPath<ChannelReplayPath>();
     }
 
     /// <summary>Pull each WMS's stock, compare with the snapshot, report, flag, correct a trusted WMS.</summary>

@@ -1,14 +1,6 @@
-using System.Text;
-using WmsFunctions.Flows.OrderChanges;
-using WmsFunctions.Flows.PurchaseOrderReceipts;
-using WmsFunctions.Flows.PurchaseOrders;
-using WmsFunctions.Flows.ReturnAuthorizations;
-using WmsFunctions.Flows.ReturnReceipts;
 using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Pipeline.Delivery;
-using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Pipeline.FailedSyncs;
-using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Operations;
 
@@ -28,45 +20,55 @@ public sealed record ReplayOutcome(string Id, string Outcome, string? Status, st
 }
 
 /// <summary>
-/// Re-runs a failed sync's original message through the flow it failed in, after a person fixed the cause:
-/// OMS -> WMS messages through the same dispatcher, adapter and resilience pipeline (limited to the instance that
-/// failed, and allowed past the "already refused" check), WMS -> OMS events through the same handler and inbound
-/// pipeline as the webhook (so the inbox's de-duplication holds). A replay never applies twice: the failed sync is
-/// taken under its ETag (a second or racing replay finds it replaying or closed), and underneath, the delivery
-/// claim and the inbox de-duplicate again. A replay that fails again leaves it open with the new reason.
+/// Re-runs a failed sync's original message through the path its flow declared (<see cref="IFailedSyncReplayPath"/>),
+/// after a person fixed the cause: OMS -> WMS messages through the same dispatcher, WMS -> OMS events through the
+/// same inbound pipeline, marketplace orders through the inbox, X12 sets through the X12 receiver, marketplace
+/// updates through the marketplace adapter. A replay never applies twice: the failed sync is taken under its ETag (a
+/// second or racing replay finds it replaying or closed), and underneath, the path's own de-duplication (delivery
+/// claim, inbox, push markers) holds again. A replay that fails again leaves it open with the new reason. A flow
+/// declared not replayable (<see cref="FailedSyncFlow.NotReplayableBecause"/>) is answered with that reason.
 /// </summary>
 public sealed class FailedSyncReplayer
 {
     private readonly FailedSyncStore _store;
-    private readonly TenantDirectory _tenants;
+    private readonly FailedSyncFlows _flows;
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
-    private readonly Dictionary<string, Func<OutboundDelivery, CancellationToken, Task<DispatchSummary>>> _outbound;
-    private readonly Dictionary<string, Func<InboundRequest, CancellationToken, Task<InboundResult>>> _inbound;
+    private readonly Dictionary<string, IFailedSyncReplayPath> _paths = new(StringComparer.Ordinal);
 
-    public FailedSyncReplayer(
-        FailedSyncStore store,
-        TenantDirectory tenants,
-        AuditLog audit,
-        TimeProvider time,
-        IEnumerable<IOutboundFlow> outbound,
-        IEnumerable<IInboundFlow> inbound,
-        EventPipeline pipeline)
+    public FailedSyncReplayer(FailedSyncStore store, FailedSyncFlows flows, IEnumerable<IFailedSyncReplayPath> paths, AuditLog audit, TimeProvider time)
     {
         _store = store;
-        _tenants = tenants;
+        _flows = flows;
         _audit = audit;
         _time = time;
-        _outbound = outbound.ToDictionary(f => f.Definition.Name, f => (Func<OutboundDelivery, CancellationToken, Task<DispatchSummary>>)f.RunAsync, StringComparer.Ordinal);
-        _inbound = inbound.ToDictionary(
-            f => f.Name, f => (Func<InboundRequest, CancellationToken, Task<InboundResult>>)((request, ct) => pipeline.ReceiveAsync(f, request, ct)), StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            foreach (var flow in path.Flows)
+            {
+                if (!_paths.TryAdd(flow, path))
+                {
+                    throw new InvalidOperationException($"Flow '{flow}' has two replay paths ({_paths[flow].GetType().Name}, {path.GetType().Name}).");
+                }
+            }
+        }
     }
 
-    /// <summary>Flows a failed sync can be replayed in (and a dead letter fed back for).</summary>
-    public IReadOnlyCollection<string> Flows => [.. _outbound.Keys, .. _inbound.Keys];
+    /// <summary>Every flow with a replay path (each must be declared; the flow registry test holds the two together).</summary>
+    public IReadOnlyCollection<string> ReplayableFlows => _paths.Keys;
 
-    public string? DirectionOf(string flow) =>
-        _outbound.ContainsKey(flow) ? FailedSyncDirection.OmsToWms : _inbound.ContainsKey(flow) ? FailedSyncDirection.WmsToOms : null;
+    /// <summary>Flows whose dead letters can be fed back: the replayable WMS and OMS flows.</summary>
+    public IReadOnlyCollection<string> Flows =>
+        [.. _paths.Keys.Where(f => DirectionOf(f) is FailedSyncDirection.OmsToWms or FailedSyncDirection.WmsToOms).Order(StringComparer.Ordinal)];
+
+    public string? DirectionOf(string flow) => _flows.TryGet(flow, out var declared) && _paths.ContainsKey(flow) ? declared.Direction : null;
+
+    /// <summary>Null when failures of this flow can be replayed; else why not.</summary>
+    public string? WhyNotReplayable(FailedSyncEntity failed) =>
+        !_flows.TryGet(failed.Flow, out var declared) ? $"Flow '{failed.Flow}' is not declared: nothing can replay it."
+        : declared.NotReplayableBecause is { } because ? $"Flow '{failed.Flow}' cannot be replayed from a stored message: {because}"
+        : !_paths.TryGetValue(failed.Flow, out var path) ? $"Flow '{failed.Flow}' has no replay path."
+        : path.WhyNotReplayable(failed);
 
     public async Task<ReplayOutcome> ReplayAsync(string tenant, string id, string actor, string? reason, CancellationToken cancellationToken)
     {
@@ -76,10 +78,9 @@ public sealed class FailedSyncReplayer
             return new ReplayOutcome(id, ReplayOutcome.NotFound, null, null, "No such failed sync.");
         }
 
-        if (DirectionOf(candidate.Flow) is null || (_inbound.ContainsKey(candidate.Flow) && !_tenants.TryGet(tenant, candidate.Instance, out _)))
+        if (WhyNotReplayable(candidate) is { } why)
         {
-            return new ReplayOutcome(id, ReplayOutcome.NotReplayable, candidate.Status.ToString(), candidate.ReasonCode,
-                $"Flow '{candidate.Flow}' cannot be replayed from a stored message (e.g. a pick-slip flag): resolve it once handled.");
+            return new ReplayOutcome(id, ReplayOutcome.NotReplayable, candidate.Status.ToString(), candidate.ReasonCode, why + " Resolve it once handled.");
         }
 
         var (start, entity) = await _store.BeginReplayAsync(tenant, id, actor, cancellationToken).ConfigureAwait(false);
@@ -95,19 +96,14 @@ public sealed class FailedSyncReplayer
 
         var replaying = entity!;
         var body = await _store.ReadBodyAsync(tenant, replaying.Instance, replaying.RowKey, cancellationToken).ConfigureAwait(false) ?? "";
-        bool succeeded;
-        string? failureReason = null;
-        string? failureDetail = null;
-        string summary;
+        ReplayAttempt attempt;
         try
         {
-            (succeeded, failureReason, failureDetail, summary) = _outbound.TryGetValue(replaying.Flow, out var dispatch)
-                ? await ReplayOutboundAsync(replaying, body, dispatch, cancellationToken).ConfigureAwait(false)
-                : await ReplayInboundAsync(replaying, body, cancellationToken).ConfigureAwait(false);
+            attempt = await _paths[replaying.Flow].ReplayAsync(replaying, body, cancellationToken).ConfigureAwait(false);
         }
         catch (WmsUnavailableException unavailable)
         {
-            (succeeded, failureReason, failureDetail, summary) = (false, "wms-unavailable", unavailable.Message, "The WMS could not be reached: " + unavailable.Message);
+            attempt = ReplayAttempt.Failed("wms-unavailable", unavailable.Message, "The WMS could not be reached: " + unavailable.Message);
         }
         catch (Exception failure) when (failure is not OperationCanceledException)
         {
@@ -116,44 +112,15 @@ public sealed class FailedSyncReplayer
             throw;
         }
 
-        var finished = await _store.FinishReplayAsync(replaying, succeeded, failureReason, failureDetail, actor, summary, cancellationToken).ConfigureAwait(false);
-        var outcome = succeeded ? ReplayOutcome.Replayed : ReplayOutcome.FailedAgain;
+        var finished = await _store.FinishReplayAsync(replaying, attempt.Succeeded, attempt.ReasonCode, attempt.Detail, actor, attempt.Summary, cancellationToken).ConfigureAwait(false);
+        var outcome = attempt.Succeeded ? ReplayOutcome.Replayed : ReplayOutcome.FailedAgain;
         await _audit.WriteAsync(
             new AuditEntry(tenant, _time.GetUtcNow(), "operations", "replay-" + outcome, Instance: replaying.Instance,
                 EntityType: replaying.EntityType, EntityId: replaying.EntityId, EventId: replaying.MessageId, CorrelationId: replaying.CorrelationId,
                 Reason: reason is null ? finished.ReasonCode : $"{finished.ReasonCode}; operator: {FailedSyncStore.Excerpt(reason, 200)}",
-                Summary: $"{replaying.Flow} failed sync replayed: {FailedSyncStore.Excerpt(summary, 300)}", Attempt: finished.Replays, Actor: actor),
+                Summary: $"{replaying.Flow} failed sync replayed: {FailedSyncStore.Excerpt(attempt.Summary, 300)}", Attempt: finished.Replays, Actor: actor),
             $"replay|{id}|{finished.Replays}",
             cancellationToken).ConfigureAwait(false);
-        return new ReplayOutcome(id, outcome, finished.Status.ToString(), finished.ReasonCode, summary);
-    }
-
-    private static async Task<(bool, string?, string?, string)> ReplayOutboundAsync(
-        FailedSyncEntity failed, string body, Func<OutboundDelivery, CancellationToken, Task<DispatchSummary>> dispatch, CancellationToken cancellationToken)
-    {
-        var only = failed.Instance is FailedSyncStore.Unrouted ? null : failed.Instance;
-        var summary = await dispatch(new OutboundDelivery(body, failed.MessageId, 1, failed.CorrelationId, Replay: true, OnlyInstance: only), cancellationToken).ConfigureAwait(false);
-        var text = summary.Instances.Count == 0 ? summary.ToString() : string.Join("; ", summary.InstanceLines);
-        if (summary.Outcome != DispatchOutcome.Done)
-        {
-            var reason = summary.Outcome == DispatchOutcome.Rejected ? summary.RejectedFor : summary.ToString();
-            return (false, only is null ? null : reason, text, text);
-        }
-
-        // delivered; stale (a newer version went since) and duplicate (delivered meanwhile) leave nothing to do either
-        return (summary.Settled, null, null, text);
-    }
-
-    private async Task<(bool, string?, string?, string)> ReplayInboundAsync(FailedSyncEntity failed, string body, CancellationToken cancellationToken)
-    {
-        _tenants.TryGet(failed.Tenant, failed.Instance, out var wms);
-        var request = new InboundRequest(wms, Encoding.UTF8.GetBytes(body), failed.CorrelationId ?? failed.MessageId);
-        var result = await _inbound[failed.Flow](request, cancellationToken).ConfigureAwait(false);
-        if (result.Problem is { } problem)
-        {
-            return (false, problem.Type, problem.Detail, $"refused again: {problem.Type}: {problem.Detail}");
-        }
-
-        return (true, null, null, result.Replayed ? "the event had already been applied: answered as before, nothing applied twice" : $"applied (HTTP {result.Status})");
+        return new ReplayOutcome(id, outcome, finished.Status.ToString(), finished.ReasonCode, attempt.Summary);
     }
 }

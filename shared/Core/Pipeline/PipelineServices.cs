@@ -25,7 +25,10 @@ public static class PipelineServices
 
         // WMS -> OMS: inbox, outbox and relay, around each inbound flow's intake and effects; the audit and the failed syncs.
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<FailedSyncFlows>();
         services.AddSingleton<FailedSyncStore>();
+        services.AddReplayPath<InboundReplayPath>();
+        services.AddReplayPath<OutboundReplayPath>();
         services.AddSingleton<InboxStore>();
         services.AddSingleton<OutboxMessages>();
         services.AddSingleton<EventPipeline>();

@@ -17,7 +17,7 @@ public sealed class FailedSyncStoreTests(AzuriteFixture azurite) : IAsyncLifetim
     public async ValueTask InitializeAsync()
     {
         _hub = await HubTestHost.StartAsync(azurite);
-        _store = new FailedSyncStore(_hub.Services.GetRequiredService<HubStorage>(), _time);
+        _store = new FailedSyncStore(_hub.Services.GetRequiredService<HubStorage>(), _time, _hub.Services.GetRequiredService<FailedSyncFlows>());
     }
 
     public ValueTask DisposeAsync() => _hub.DisposeAsync();
@@ -45,7 +45,7 @@ public sealed class FailedSyncStoreTests(AzuriteFixture azurite) : IAsyncLifetim
         await _store.RecordAsync(Failure("order-changes", "O-1", "m-2", "order-batched"), TestContext.Current.CancellationToken);
         await _store.RecordAsync(Failure("items", "B", "m-3", "wms-refused"), TestContext.Current.CancellationToken);
         await _store.RecordAsync(Failure("items", "C", "m-4", "wms-refused", instance: "store-12"), TestContext.Current.CancellationToken);
-        await _store.RecordAsync(Failure("shipments", "S-1", "m-5", "unknown-sku", direction: FailedSyncDirection.WmsToOms), TestContext.Current.CancellationToken);
+        await _store.RecordAsync(Failure("pick", "S-1", "m-5", "unknown-sku", direction: FailedSyncDirection.WmsToOms), TestContext.Current.CancellationToken);
 
         async Task<IEnumerable<string>> Ids(FailedSyncQuery query) =>
             (await _store.QueryAsync(query, TestContext.Current.CancellationToken)).Select(f => f.MessageId).Order(StringComparer.Ordinal);
@@ -56,7 +56,7 @@ public sealed class FailedSyncStoreTests(AzuriteFixture azurite) : IAsyncLifetim
         Assert.Equal(["m-1"], await Ids(new FailedSyncQuery("acme", "east", FirstSeenTo: Start.AddMinutes(30))));
         Assert.Equal(["m-3"], await Ids(new FailedSyncQuery("acme", "east", ReasonCode: "wms-refused")));
         Assert.Equal(["m-4"], await Ids(new FailedSyncQuery("acme", "store-12", Status: FailedSyncStatus.Open)));
-        Assert.Equal(FailedSyncDirection.WmsToOms, (await _store.QueryAsync(new FailedSyncQuery("acme", "east", Flow: "shipments"), TestContext.Current.CancellationToken)).Single().Direction);
+        Assert.Equal(FailedSyncDirection.WmsToOms, (await _store.QueryAsync(new FailedSyncQuery("acme", "east", Flow: "pick"), TestContext.Current.CancellationToken)).Single().Direction);
     }
 
     [Fact]

@@ -53,6 +53,9 @@ public sealed partial class LoopbackMarketplace : IAsyncDisposable
     /// <summary>Answer every shipment 400 (e.g. the order was cancelled on the marketplace).</summary>
     public bool RefuseShipments { get; set; }
 
+    /// <summary>Answer every stock update 400 (e.g. the product is blocked on the marketplace).</summary>
+    public bool RefuseStockUpdates { get; set; }
+
     public static async Task<LoopbackMarketplace> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -191,6 +194,11 @@ public sealed partial class LoopbackMarketplace : IAsyncDisposable
                 ship.Groups[1].Value, (string?)value["CarrierName"], (string?)value["ClassName"], (string?)value["TrackingNumber"], value["DistributionCenterID"]?.ToString(),
                 value["Items"]!.AsArray().Select(i => (i!["OrderItemID"]!.ToString(), (long)i["Quantity"]!)).ToList()));
             context.Response.StatusCode = 204;
+        }
+        else if (request.Method == "POST" && QuantityPath().IsMatch(path) && RefuseStockUpdates)
+        {
+            context.Response.StatusCode = 400;
+            await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = new JsonObject { ["message"] = "Product is blocked." } }, context.RequestAborted);
         }
         else if (request.Method == "POST" && QuantityPath().Match(path) is { Success: true } product)
         {

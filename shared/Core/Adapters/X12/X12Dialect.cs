@@ -53,7 +53,7 @@ public sealed class X12Dialect(X12Partners partners, IControlNumbers controlNumb
             throw new MappingException(NotRepresentable, $"The {set.TransactionSetId} cannot be written for this partner: {unwritable.Error}");
         }
 
-        await log.RecordAsync(instance.Tenant, instance.Id, written, document.Flow, entityId, document.Version, document.MessageId, cancellationToken).ConfigureAwait(false);
+        await log.RecordAsync(instance.Tenant, instance.Id, written, document.Flow, entityId, document.Version, document.MessageId, document.Message, cancellationToken).ConfigureAwait(false);
         return new WmsRequest(HttpMethod.Post, partner.Settings.Path, ContentType, Encoding.ASCII.GetBytes(written.Text));
     }
 

@@ -72,8 +72,14 @@ public sealed class X12InterchangeEntity : ITableEntity
     /// <summary>What the 997 said (codes and positions) when it rejected the set.</summary>
     public string? Detail { get; set; }
 
-    /// <summary>The interchange as sent (up to <see cref="MaxTextChars"/>), for the failed sync of a rejection.</summary>
+    /// <summary>The interchange as sent (up to <see cref="MaxTextChars"/>), for the failed sync's detail of a rejection.</summary>
     public string Text { get; set; } = "";
+
+    /// <summary>
+    /// How many properties (Message0..) hold the OMS message the interchange was written from: a rejection's failed
+    /// sync stores it, so the replay runs it through the dispatcher again (new control numbers, the fixed mapping).
+    /// </summary>
+    public int MessageChunks { get; set; }
 
     public static string PartitionFor(string tenant, string instance) => TableKeys.Join(TableKeys.Escape(tenant), TableKeys.Escape(instance));
 
@@ -86,7 +92,7 @@ public sealed class X12InterchangeLog(HubStorage storage, TimeProvider time)
 {
     /// <summary>Records an interchange before it is sent (a 997 may come back before the POST returns).</summary>
     public async Task RecordAsync(
-        string tenant, string instance, X12Outbound sent, string flow, string entityId, long version, string messageId, CancellationToken cancellationToken)
+        string tenant, string instance, X12Outbound sent, string flow, string entityId, long version, string messageId, string? message, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubTable.X12Interchanges, cancellationToken).ConfigureAwait(false);
         foreach (var group in sent.Groups)
@@ -94,7 +100,9 @@ public sealed class X12InterchangeLog(HubStorage storage, TimeProvider time)
             foreach (var set in group.Sets)
             {
                 // Group numbers are never reused (until they wrap after 999,999,999): Upsert keeps the newest on a wrap.
-                await table.UpsertEntityAsync(
+                // The message goes into the same row before the interchange is sent; a crash in between sends nothing.
+                var chunks = message is null ? [] : message.Chunk(X12InterchangeEntity.MaxTextChars).Select(c => new string(c)).ToArray();
+                var written = await table.UpsertEntityAsync(
                     new X12InterchangeEntity
                     {
                         PartitionKey = X12InterchangeEntity.PartitionFor(tenant, instance),
@@ -112,12 +120,39 @@ public sealed class X12InterchangeLog(HubStorage storage, TimeProvider time)
                         MessageId = messageId,
                         SentAt = time.GetUtcNow(),
                         Text = sent.Text.Length <= X12InterchangeEntity.MaxTextChars ? sent.Text : sent.Text[..X12InterchangeEntity.MaxTextChars],
+                        MessageChunks = chunks.Length,
                     },
                     TableUpdateMode.Replace,
                     cancellationToken).ConfigureAwait(false);
+                if (chunks.Length > 0)
+                {
+                    var body = new TableEntity(X12InterchangeEntity.PartitionFor(tenant, instance), X12InterchangeEntity.RowFor(group.FunctionalId, group.ControlNumber));
+                    for (var i = 0; i < chunks.Length; i++)
+                    {
+                        body[MessageProperty(i)] = chunks[i];
+                    }
+
+                    await table.UpdateEntityAsync(body, written.Headers.ETag ?? ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
     }
+
+    /// <summary>The OMS message an interchange was written from; null for a row written before messages were kept.</summary>
+    public async Task<string?> ReadMessageAsync(X12InterchangeEntity row, CancellationToken cancellationToken)
+    {
+        if (row.MessageChunks == 0)
+        {
+            return null;
+        }
+
+        var table = await storage.TableAsync(HubTable.X12Interchanges, cancellationToken).ConfigureAwait(false);
+        var columns = Enumerable.Range(0, row.MessageChunks).Select(MessageProperty).ToList();
+        var stored = (await table.GetEntityAsync<TableEntity>(row.PartitionKey, row.RowKey, columns, cancellationToken).ConfigureAwait(false)).Value;
+        return string.Concat(columns.Select(c => stored.GetString(c)));
+    }
+
+    private static string MessageProperty(int index) => "Message" + index.ToString(CultureInfo.InvariantCulture);
 
     public async Task<X12InterchangeEntity?> FindAsync(string tenant, string instance, string functionalId, int groupControlNumber, CancellationToken cancellationToken)
     {
@@ -148,7 +183,7 @@ public sealed class X12InterchangeLog(HubStorage storage, TimeProvider time)
             row.Detail = detail;
             try
             {
-                await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false); // Merge: the message stays
                 return true;
             }
             catch (RequestFailedException raced) when (raced.Status == 412)

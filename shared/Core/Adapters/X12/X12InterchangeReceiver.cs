@@ -11,6 +11,7 @@ using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Flows.PurchaseOrderReceipts;
 using WmsFunctions.Flows.PurchaseOrders;
 using WmsFunctions.Pipeline.Audit;
+using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Json;
@@ -38,6 +39,7 @@ public sealed partial class X12InterchangeReceiver(
     EventPipeline pipeline,
     ItemCatalog items,
     PurchaseOrderStore purchaseOrders,
+    DeliveryStore deliveries,
     FailedSyncStore failedSyncs,
     AuditLog audit,
     TimeProvider time,
@@ -73,8 +75,8 @@ public sealed partial class X12InterchangeReceiver(
         }
 
         var header = receipt.Header;
-        var interchangeId = string.Create(CultureInfo.InvariantCulture, $"x12:{header.SenderQualifier}:{header.SenderId}:{header.ControlNumber:D9}");
-        var issuedAt = new DateTimeOffset(header.Date.ToDateTime(header.Time), TimeSpan.Zero);
+        var interchangeId = InterchangeId(header);
+        var issuedAt = IssuedAt(header);
         var context = new Context(request, partner, WmsInstanceLookup.Of(instance), text, issuedAt);
         var acknowledgments = receipt.Acknowledgments.ToList();
         var matched = 0;
@@ -123,6 +125,66 @@ public sealed partial class X12InterchangeReceiver(
         var answer = await new X12Writer(partner.Options, time, controlNumbers).WriteAsync(acknowledgments, cancellationToken).ConfigureAwait(false);
         return new InboundResult(200, answer.Text, null, false, interchangeId);
     }
+
+    /// <summary>
+    /// An operator's replay of a set the hub rejected (flow <c>x12</c>): the stored interchange read again and only that
+    /// set applied, through the same mapping and inbound flows, so its events already applied are answered from the
+    /// inbox and only the rest is applied. Rejected again, its failed sync counts another attempt with the new reason.
+    /// No 997 is written (the partner had its answer). A failure naming no set of the interchange runs it whole.
+    /// </summary>
+    public async Task<ReplayAttempt> ReplaySetAsync(InboundRequest request, string eventId, CancellationToken cancellationToken)
+    {
+        var instance = request.Instance;
+        if (!partners.TryGet(instance.Tenant, instance.Id, out var partner))
+        {
+            return ReplayAttempt.Failed("x12-not-configured", $"WMS instance '{instance.Id}' does not speak X12 (any more).", "not an X12 partner");
+        }
+
+        var text = Encoding.ASCII.GetString(request.Body.Span);
+        X12Receipt receipt;
+        Dictionary<(int? Group, string Set), X12SetSegments> segments;
+        try
+        {
+            receipt = new X12Reader(partner.Options).Receive(text);
+            segments = X12SetSegments.Split(text);
+        }
+        catch (X12Exception unreadable)
+        {
+            return ReplayAttempt.Failed("invalid-interchange", unreadable.Error.ToString(), "the stored interchange cannot be read: " + unreadable.Error);
+        }
+
+        var interchangeId = InterchangeId(receipt.Header);
+        var set = receipt.Sets.FirstOrDefault(s => $"{interchangeId}:{s.ControlNumber}" == eventId);
+        if (set is null)
+        {
+            var whole = await ReceiveAsync(request, cancellationToken).ConfigureAwait(false);
+            return whole.Problem is { } problem
+                ? ReplayAttempt.Failed(problem.Type, problem.Detail, $"refused again: {problem.Type}: {problem.Detail}")
+                : ReplayAttempt.Done($"interchange {interchangeId} received again (HTTP {whole.Status})");
+        }
+
+        if (set.Document is null or FunctionalGroupAcknowledged)
+        {
+            return ReplayAttempt.Failed("x12-syntax", string.Join("; ", set.Errors.Take(3)), $"{set.SetId} {set.ControlNumber} cannot be applied");
+        }
+
+        var context = new Context(request, partner, WmsInstanceLookup.Of(instance), text, IssuedAt(receipt.Header));
+        var rejection = await ApplyAsync(context, set.Document, eventId, cancellationToken).ConfigureAwait(false);
+        if (rejection is null)
+        {
+            await AuditAsync(context, "applied", set.SetId, eventId, null, $"{set.SetId} {set.ControlNumber} applied by an operator's replay", cancellationToken).ConfigureAwait(false);
+            return ReplayAttempt.Done($"{set.SetId} {set.ControlNumber} applied");
+        }
+
+        var position = segments.TryGetValue((set.GroupControlNumber, set.ControlNumber), out var found) ? found.Position(rejection.SegmentId, rejection.Occurrence) : 1;
+        await RecordRejectionAsync(context, set, eventId, rejection, position, cancellationToken).ConfigureAwait(false);
+        return ReplayAttempt.Failed(null, null, $"{set.SetId} {set.ControlNumber} rejected again: {rejection.Problem.Type}: {rejection.Problem.Detail}");
+    }
+
+    private static string InterchangeId(X12InterchangeHeader header) =>
+        string.Create(CultureInfo.InvariantCulture, $"x12:{header.SenderQualifier}:{header.SenderId}:{header.ControlNumber:D9}");
+
+    private static DateTimeOffset IssuedAt(X12InterchangeHeader header) => new(header.Date.ToDateTime(header.Time), TimeSpan.Zero);
 
     /// <summary>Maps one accepted set and applies its events in order; the first refusal rejects the set.</summary>
     private async Task<X12SetRejection?> ApplyAsync(Context context, IX12Document document, string eventId, CancellationToken cancellationToken)
@@ -236,9 +298,13 @@ public sealed partial class X12InterchangeReceiver(
         var detail = Describe(acknowledgment, set);
         if (await interchanges.AcknowledgeAsync(row, X12InterchangeStatus.Rejected, eventId, detail, cancellationToken).ConfigureAwait(false))
         {
+            // The failure of the OMS message (its flow, its body): a replay runs it through the dispatcher again, so the
+            // delivery the HTTP answer recorded as delivered becomes refused first.
+            await deliveries.RefuseLaterAsync(instance.Tenant, instance.Id, row.Flow, row.EntityId, row.Version, row.MessageId, cancellationToken).ConfigureAwait(false);
+            var message = await interchanges.ReadMessageAsync(row, cancellationToken).ConfigureAwait(false);
             await failedSyncs.RecordAsync(
                 new FailedSync(instance.Tenant, instance.Id, FailedSyncDirection.OmsToWms, row.Flow, EntityType(row.Flow), row.EntityId, row.MessageId,
-                    "x12-rejected", detail, context.Request.CorrelationId, row.Text),
+                    "x12-rejected", detail, context.Request.CorrelationId, message ?? row.Text),
                 cancellationToken).ConfigureAwait(false);
         }
 

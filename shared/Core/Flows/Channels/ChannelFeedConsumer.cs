@@ -111,7 +111,7 @@ public sealed partial class ChannelFeedConsumer(
                 catch (MarketplaceRefusedException refused)
                 {
                     await failedSyncs.RecordAsync(
-                        new FailedSync(ev.Tenant, channel.InstanceName, ChannelProducts.Direction, ChannelProducts.Flow, "sku", bySku.Key, ev.Id,
+                        new FailedSync(ev.Tenant, channel.InstanceName, FailedSyncDirection.HubToMarketplace, ChannelProducts.StockFlow, "sku", bySku.Key, ev.Id,
                             "marketplace-refused", refused.Message, ev.CorrelationId, JsonSerializer.Serialize(updates, ChannelJson.Options)),
                         cancellationToken).ConfigureAwait(false);
                 }
@@ -239,7 +239,7 @@ public sealed partial class ChannelFeedConsumer(
             {
                 // Retrying will not change a refusal: a person looks at it, with the shipment to send again.
                 await failedSyncs.RecordAsync(
-                    new FailedSync(channel.Tenant, channel.InstanceName, ChannelProducts.Direction, ChannelProducts.Flow, "order", order.OrderId, shipment.Id,
+                    new FailedSync(channel.Tenant, channel.InstanceName, FailedSyncDirection.HubToMarketplace, ChannelProducts.ShipmentsFlow, "order", order.OrderId, shipment.Id,
                         "marketplace-refused", refused.Message, ev.CorrelationId, JsonSerializer.Serialize(shipment.Shipment, ChannelJson.Options)),
                     cancellationToken).ConfigureAwait(false);
             }

@@ -80,7 +80,7 @@ public sealed class ChannelOrderFlow(
             return Outcome(channel, order, "stale", null, $"an older version than the one decided at {existing.UpdatedAt:O}", null);
         }
 
-        if (existing is not null && existing.UpdatedAt == order.UpdatedAt)
+        if (existing is not null && existing.UpdatedAt == order.UpdatedAt && !(command.ReplayOf is not null && existing.Status == ChannelOrderStatus.Held))
         {
             // This version was decided before (the flow runs again after a crash, or concurrently with the relay).
             return existing.Status == ChannelOrderStatus.Accepted
@@ -101,7 +101,7 @@ public sealed class ChannelOrderFlow(
 
             const string reason = "order-changed-after-acceptance";
             var detail = $"Order {order.Id} changed on {channel.Id} after it went to the OMS; the change is not applied.";
-            await FlagAsync(channel, order, reason, detail, record, cancellationToken).ConfigureAwait(false);
+            await FlagAsync(channel, command, reason, detail, record, cancellationToken).ConfigureAwait(false);
             return Outcome(channel, order, "flagged", reason, detail, null);
         }
 
@@ -158,7 +158,7 @@ public sealed class ChannelOrderFlow(
             row.HoldDetail = holdDetail;
             row.Warehouse = "";
             await table.SaveAsync(row, existing is not null, cancellationToken).ConfigureAwait(false);
-            await FlagAsync(channel, order, holdReason, holdDetail!, record, cancellationToken).ConfigureAwait(false);
+            await FlagAsync(channel, command, holdReason, holdDetail!, record, cancellationToken).ConfigureAwait(false);
             return Outcome(channel, order, "held", holdReason, holdDetail, null);
         }
 
@@ -274,10 +274,11 @@ public sealed class ChannelOrderFlow(
         }
     }
 
-    private async Task FlagAsync(Channel channel, MarketplaceOrder order, string reason, string detail, InboxEntity record, CancellationToken cancellationToken) =>
+    /// <summary>Flags the order for a person; a replay that holds it again counts another attempt of the same failed sync.</summary>
+    private async Task FlagAsync(Channel channel, ChannelOrderCommand command, string reason, string detail, InboxEntity record, CancellationToken cancellationToken) =>
         await failedSyncs.RecordAsync(
-            new FailedSync(channel.Tenant, channel.InstanceName, "marketplace-to-oms", FlowName, "order", order.Id, record.EventId, reason, detail,
-                record.CorrelationId, record.Command),
+            new FailedSync(channel.Tenant, channel.InstanceName, FailedSyncDirection.MarketplaceToOms, FlowName, "order", command.Order.Id, command.ReplayOf ?? record.EventId,
+                reason, detail, record.CorrelationId, command.ReplayOf is null ? record.Command : JsonSerializer.Serialize(command with { ReplayOf = null }, ContractJson.Options)),
             cancellationToken).ConfigureAwait(false);
 
     private static string AcceptedEvent(Channel channel, MarketplaceOrder order, ChannelOrderEntity row)

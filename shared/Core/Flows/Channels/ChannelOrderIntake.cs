@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
@@ -8,8 +9,15 @@ using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Flows.Channels;
 
-/// <summary>A marketplace order as the inbox stores it: which channel it came from, and the order as pulled or pushed.</summary>
-public sealed record ChannelOrderCommand(string Channel, MarketplaceOrder Order);
+/// <summary>
+/// A marketplace order as the inbox stores it: which channel it came from, and the order as pulled or pushed.
+/// <see cref="ReplayOf"/>: an operator's replay of a held order (the event id it was held under), which decides the
+/// same version again; left out of the JSON otherwise, so a pulled order hashes as before.
+/// </summary>
+public sealed record ChannelOrderCommand(
+    string Channel,
+    MarketplaceOrder Order,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReplayOf = null);
 
 /// <summary>What one pull of one channel did.</summary>
 public sealed record ChannelPullResult(string Tenant, string Channel, int Pages, int Orders, int New, DateTimeOffset Watermark, string? Stopped);
@@ -90,10 +98,25 @@ public sealed partial class ChannelOrderIntake(
     }
 
     /// <summary>Puts one order version into the inbox and applies it (pulled or pushed); a version seen before is answered as then.</summary>
-    public async Task<InboundResult> AcceptAsync(Channel channel, MarketplaceOrder order, CancellationToken cancellationToken)
+    public Task<InboundResult> AcceptAsync(Channel channel, MarketplaceOrder order, CancellationToken cancellationToken) =>
+        AcceptAsync(channel, new ChannelOrderCommand(channel.Id, order), $"{order.Id}@{order.UpdatedAt.UtcTicks}", cancellationToken);
+
+    /// <summary>
+    /// An operator's replay of a held order version (after the cause was fixed: stock arrived, a bundle configured):
+    /// through the inbox like a pulled order, under the event id <c>{held event id}|replay-{n}</c>, so a replay that
+    /// died is decided again by the next, and each replay is de-duplicated on its own; the flow decides the version
+    /// again (an accepted one is answered as accepted, its CloudEvent keeps its id).
+    /// </summary>
+    public Task<InboundResult> RedecideAsync(Channel channel, MarketplaceOrder order, string heldEventId, int replay, CancellationToken cancellationToken) =>
+        AcceptAsync(
+            channel,
+            new ChannelOrderCommand(channel.Id, order, heldEventId),
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{heldEventId}|replay-{replay}"),
+            cancellationToken);
+
+    private async Task<InboundResult> AcceptAsync(Channel channel, ChannelOrderCommand command, string eventId, CancellationToken cancellationToken)
     {
-        var command = new ChannelOrderCommand(channel.Id, order);
-        var eventId = $"{order.Id}@{order.UpdatedAt.UtcTicks}";
+        var order = command.Order;
         var result = await pipeline.AcceptAsync(
             new InboundEvent(
                 channel.Tenant,

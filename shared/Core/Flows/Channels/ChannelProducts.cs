@@ -12,9 +12,14 @@ namespace WmsFunctions.Flows.Channels;
 /// </summary>
 public sealed class ChannelProducts(HubStorage storage, MarketplaceAdapters adapters, FailedSyncStore failedSyncs)
 {
-    public const string Flow = "channels";
+    /// <summary>Failed syncs of stock for the marketplaces (a product lookup, an Absolute or Relative update refused).</summary>
+    public const string StockFlow = "channel-stock";
 
-    public const string Direction = "hub-to-marketplace";
+    /// <summary>Failed syncs of shipments reported to the marketplaces.</summary>
+    public const string ShipmentsFlow = "channel-shipments";
+
+    /// <summary>The failed sync of a SKU's product lookup (one per SKU and channel; its message id).</summary>
+    public const string LookupMessage = "product-lookup";
 
     private readonly ConcurrentDictionary<string, string> _known = new(StringComparer.Ordinal);
 
@@ -42,7 +47,7 @@ public sealed class ChannelProducts(HubStorage storage, MarketplaceAdapters adap
                 ? $"SKU {sku} has no product on channel {channel.Id}; its stock is not sent there."
                 : $"SKU {sku} is carried by {ids.Count} products on channel {channel.Id} ({string.Join(", ", ids.Take(5))}); its stock is not sent there until the SKU is unique.";
             await failedSyncs.RecordAsync(
-                new FailedSync(channel.Tenant, channel.InstanceName, Direction, Flow, "sku", sku, "product-lookup", reason, detail, correlationId, ""),
+                new FailedSync(channel.Tenant, channel.InstanceName, FailedSyncDirection.HubToMarketplace, StockFlow, "sku", sku, LookupMessage, reason, detail, correlationId, ""),
                 cancellationToken).ConfigureAwait(false);
             return null;
         }

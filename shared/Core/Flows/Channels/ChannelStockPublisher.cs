@@ -135,28 +135,55 @@ public sealed partial class ChannelStockPublisher(
     {
         foreach (var channel in channels.OfTenant(tenant).Where(c => c.Options.StockUpdates == StockUpdateType.Absolute))
         {
-            var correlation = $"{tenant}/channels/availability/{availability.Sku}";
-            var productId = await products.ResolveAsync(channel, availability.Sku, correlation, cancellationToken).ConfigureAwait(false);
-            if (productId is null)
-            {
-                continue; // flagged by the lookup
-            }
-
-            var figures = availability.Channels.Single(c => c.Channel == channel.Id).ByDistributionCenter;
-            var updates = channel.Options.DistributionCenters.Keys.Select(dc => new DcQuantity(dc, figures.GetValueOrDefault(dc))).ToList();
-            try
-            {
-                await adapters.For(channel).UpdateStockAsync(channel, productId, StockUpdateType.Absolute, updates, cancellationToken).ConfigureAwait(false);
-            }
-            catch (MarketplaceRefusedException refused)
+            var (sent, refusal, updates) = await PushAbsoluteToAsync(channel, availability, cancellationToken).ConfigureAwait(false);
+            if (!sent && refusal is not null)
             {
                 await failedSyncs.RecordAsync(
-                    new FailedSync(tenant, channel.InstanceName, ChannelProducts.Direction, ChannelProducts.Flow, "sku", availability.Sku, "absolute-stock",
-                        "marketplace-refused", refused.Message, correlation, JsonSerializer.Serialize(updates, ChannelJson.Options)),
+                    new FailedSync(tenant, channel.InstanceName, FailedSyncDirection.HubToMarketplace, ChannelProducts.StockFlow, "sku", availability.Sku, AbsoluteMessage,
+                        "marketplace-refused", refusal, Correlation(tenant, availability.Sku), JsonSerializer.Serialize(updates, ChannelJson.Options)),
                     cancellationToken).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>The failed sync of an Absolute update the marketplace refused (one per SKU and channel; its message id).</summary>
+    public const string AbsoluteMessage = "absolute-stock";
+
+    /// <summary>
+    /// An operator's replay of a SKU's Absolute stock on one channel: the figure computed now (the stored one is
+    /// stale by then), set on the marketplace as every publication does. False with the refusal when it is refused
+    /// again; false without one when the product lookup failed again (flagged by the lookup).
+    /// </summary>
+    public async Task<(bool Sent, string? Refusal)> SetAbsoluteAsync(Channel channel, string sku, CancellationToken cancellationToken)
+    {
+        var availability = await calculator.ComputeAsync(channel.Tenant, sku, cancellationToken).ConfigureAwait(false);
+        var (sent, refusal, _) = await PushAbsoluteToAsync(channel, availability, cancellationToken).ConfigureAwait(false);
+        return (sent, refusal);
+    }
+
+    private async Task<(bool Sent, string? Refusal, IReadOnlyList<DcQuantity> Updates)> PushAbsoluteToAsync(
+        Channel channel, SkuAvailability availability, CancellationToken cancellationToken)
+    {
+        var productId = await products.ResolveAsync(channel, availability.Sku, Correlation(channel.Tenant, availability.Sku), cancellationToken).ConfigureAwait(false);
+        if (productId is null)
+        {
+            return (false, null, []); // flagged by the lookup
+        }
+
+        var figures = availability.Channels.Single(c => c.Channel == channel.Id).ByDistributionCenter;
+        var updates = channel.Options.DistributionCenters.Keys.Select(dc => new DcQuantity(dc, figures.GetValueOrDefault(dc))).ToList();
+        try
+        {
+            await adapters.For(channel).UpdateStockAsync(channel, productId, StockUpdateType.Absolute, updates, cancellationToken).ConfigureAwait(false);
+            return (true, null, updates);
+        }
+        catch (MarketplaceRefusedException refused)
+        {
+            return (false, refused.Message, updates);
+        }
+    }
+
+    private static string Correlation(string tenant, string sku) => $"{tenant}/channels/availability/{sku}";
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Availability of {Tenant}/{Sku} changed inside its window; published at {WindowEnd}")]
     private static partial void LogDeferred(ILogger logger, string tenant, string sku, DateTimeOffset windowEnd);

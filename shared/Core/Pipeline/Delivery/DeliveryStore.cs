@@ -141,6 +141,22 @@ public sealed class DeliveryStore(HubStorage storage, TimeProvider time)
         throw new InvalidOperationException($"Delivery row {partition}/{row} kept changing; the host will deliver the message again.");
     }
 
+    /// <summary>
+    /// A delivery the WMS took over HTTP but refused later (an X12 partner's 997): the row becomes Refused, so an
+    /// operator's replay of that message is claimed again instead of being answered "already delivered". Unchanged
+    /// when a newer version or another message owns the row by then (a replay is then stale, rightly).
+    /// </summary>
+    public async Task RefuseLaterAsync(string tenant, string instance, string flow, string entityId, long version, string messageId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubTable.OutboundDeliveries, cancellationToken).ConfigureAwait(false);
+        var found = await table.GetEntityIfExistsAsync<DeliveryEntity>(
+            DeliveryEntity.PartitionFor(tenant, instance), DeliveryEntity.RowFor(flow, entityId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (found.HasValue && found.Value!.Version == version && string.Equals(found.Value.MessageId, messageId, StringComparison.Ordinal))
+        {
+            await CompleteAsync(found.Value, DeliveryStatus.Refused, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Stores the final status of a claimed version, unless a newer version has been claimed meanwhile.</summary>
     public async Task CompleteAsync(DeliveryEntity claimed, DeliveryStatus status, CancellationToken cancellationToken)
     {

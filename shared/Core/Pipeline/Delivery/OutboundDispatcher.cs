@@ -183,7 +183,7 @@ public sealed partial class OutboundDispatcher(
         try
         {
             dialect = dialects.For(instance);
-            var document = new OutboundDocument(message.Id, entity.Action, entity.Version, flow.Definition.Name, flow.Map(entity, data, instance));
+            var document = new OutboundDocument(message.Id, entity.Action, entity.Version, flow.Definition.Name, flow.Map(entity, data, instance), delivery.Body);
             request = await dialect.RenderAsync(document, instance, cancellationToken).ConfigureAwait(false);
         }
         catch (MappingException missing)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using WmsFunctions.Pipeline.FailedSyncs;
 
 namespace WmsFunctions.Pipeline.Delivery;
 
@@ -83,6 +84,7 @@ public static class OutboundFlowRegistration
         services.AddSingleton(flow.FlowType);
         services.AddSingleton(sp => (IOutboundFlow)sp.GetRequiredService(flow.FlowType));
         services.AddSingleton(flow);
+        services.AddFailedSyncFlow(flow.Name, FailedSyncDirection.OmsToWms); // replayed through the dispatcher
         return services;
     }
 }
@@ -118,5 +120,6 @@ public sealed record OutboundOutcome(
 public abstract record WmsDocument;
 
 /// <summary>One document for one instance, with what every dialect puts around it: the OMS message id (the WMS's
-/// idempotency key), what happened and the version.</summary>
-public sealed record OutboundDocument(string MessageId, string Action, long Version, string Flow, WmsDocument Document);
+/// idempotency key), what happened and the version. <see cref="Message"/>: the OMS message as received, for a dialect
+/// whose partner answers later (X12's 997), so a rejection then can be replayed from it.</summary>
+public sealed record OutboundDocument(string MessageId, string Action, long Version, string Flow, WmsDocument Document, string? Message = null);

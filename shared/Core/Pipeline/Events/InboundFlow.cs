@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Json;
 using WmsFunctions.Platform.Problems;
 using WmsFunctions.Platform.Tenancy;
@@ -135,6 +136,7 @@ public static class InboundFlowRegistration
         services.AddSingleton(sp => (IInboundFlow)sp.GetRequiredService(flow.FlowType));
         services.AddSingleton(sp => (IInboxFlow)sp.GetRequiredService(flow.FlowType));
         services.AddSingleton(flow);
+        services.AddFailedSyncFlow(flow.Name, FailedSyncDirection.WmsToOms); // a refusal people can fix, replayed through the inbox
         return services;
     }
 

@@ -10,6 +10,8 @@ public static class FailedSyncDirection
 {
     public const string OmsToWms = "oms-to-wms";
     public const string WmsToOms = "wms-to-oms";
+    public const string MarketplaceToOms = "marketplace-to-oms";
+    public const string HubToMarketplace = "hub-to-marketplace";
 }
 
 /// <summary>Where a failed sync stands (stored by name; the operator API spells it in lower case).</summary>
@@ -144,7 +146,7 @@ public sealed record FailedSyncQuery(
     string? ReasonCode = null,
     FailedSyncStatus? Status = null);
 
-public sealed partial class FailedSyncStore(HubStorage storage, TimeProvider time)
+public sealed partial class FailedSyncStore(HubStorage storage, TimeProvider time, FailedSyncFlows flows)
 {
     /// <summary>Instance name for a message that failed before it could be routed to any WMS instance.</summary>
     public const string Unrouted = "_unrouted";
@@ -154,10 +156,16 @@ public sealed partial class FailedSyncStore(HubStorage storage, TimeProvider tim
 
     /// <summary>
     /// Records the failure, or, when the same message failed for the same instance before, counts another
-    /// attempt and keeps the latest reason and detail. Safe under concurrent and repeated calls.
+    /// attempt and keeps the latest reason and detail. Safe under concurrent and repeated calls. A flow nobody declared
+    /// (<see cref="FailedSyncFlows"/>) is a programming error: refused, so nothing unreplayable by oversight is stored.
     /// </summary>
     public async Task<FailedSyncEntity> RecordAsync(FailedSync failure, CancellationToken cancellationToken)
     {
+        if (!flows.TryGet(failure.Flow, out _))
+        {
+            throw new InvalidOperationException($"Flow '{failure.Flow}' is not declared as a failed-sync flow (AddFailedSyncFlow): decide its replay path first.");
+        }
+
         var table = await storage.TableAsync(HubTable.FailedSyncs, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var entity = ToEntity(failure, now);
