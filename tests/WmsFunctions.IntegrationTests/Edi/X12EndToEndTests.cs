@@ -6,6 +6,7 @@ using WmsFunctions.Edi;
 using WmsFunctions.Edi.Documents;
 using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Gs1;
+using WmsFunctions.IntegrationTests.Operations;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Platform.Storage;
 
@@ -140,6 +141,53 @@ public sealed class X12EndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains("AK5 R codes 5", failed.Detail, StringComparison.Ordinal);
         Assert.Contains("segment W01 at position 7 error 8, element 2 error 7 ('EA')", failed.Detail, StringComparison.Ordinal);
         Assert.Equal(nameof(X12InterchangeStatus.Rejected), Assert.Single(await _tpl.Hub.RowsAsync(HubTable.X12Interchanges)).GetString("Status"));
+    }
+
+    [Fact]
+    public async Task Rejected997_ReplayedAfterTheFix_SendsA940Again_WithNewControlNumbers_Once()
+    {
+        await _tpl.OmsSendsAsync("PickSlipOut", "pick-slip.generated", "ps-x9", Slip("PS-X9"));
+        var sent = _tpl.Read(Assert.Single(_tpl.Received).Text);
+        await _tpl.PostAsync((await _tpl.WriteAsync(Ack(sent.Groups[0], accept: false))).Text);
+        var id = Assert.Single(await OperatorCalls.FailedSyncsAsync(_tpl.Hub, "?flow=pick-slips&instance=tpl")).GetProperty("id").GetString()!;
+
+        var replay = await OperatorCalls.PostAsync(_tpl.Hub, $"/api/ops/acme/failed-syncs/{id}/replay", new { reason = "partner fixed its item master" });
+        var again = await OperatorCalls.PostAsync(_tpl.Hub, $"/api/ops/acme/failed-syncs/{id}/replay", null);
+
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        Assert.Equal("replayed", (await OperatorCalls.JsonAsync(replay)).GetProperty("outcome").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(2, _tpl.Received.Count); // the original and exactly one replay
+        var resent = _tpl.Read(_tpl.Received[1].Text);
+        Assert.Equal("PS-X9", Assert.IsType<ShipmentOrdered>(Assert.Single(resent.Documents).Document).DepositorOrderNumber);
+        Assert.NotEqual(sent.Header.ControlNumber, resent.Header.ControlNumber);
+        Assert.NotEqual(sent.Groups[0].Header.ControlNumber, resent.Groups[0].Header.ControlNumber);
+    }
+
+    [Fact]
+    public async Task RejectedSet_ReplayedAfterTheItemExists_AppliesThatSetOnly_Once()
+    {
+        var unknown = new X12ItemId("SK", "NEW-9");
+        var interchange = (await _tpl.WriteAsync(Adjustment("ADJ-R1", Line("AU", 3, Blue)), Adjustment("ADJ-R2", Line("AU", 4, unknown)))).Text;
+        var verdict = Assert.IsType<FunctionalGroupAcknowledged>(Assert.Single((await PostAndReadAckAsync(interchange)).Documents).Document);
+        Assert.Equal([X12AcknowledgmentCode.Accepted, X12AcknowledgmentCode.Rejected], verdict.Sets.Select(s => s.Code));
+        var failed = Assert.Single(await OperatorCalls.FailedSyncsAsync(_tpl.Hub, "?flow=x12"));
+        Assert.Equal("unknown-sku", failed.GetProperty("reasonCode").GetString());
+        var id = failed.GetProperty("id").GetString()!;
+        Assert.Single(await _tpl.PublishedAsync());
+
+        var early = await OperatorCalls.JsonAsync(await OperatorCalls.PostAsync(_tpl.Hub, $"/api/ops/acme/failed-syncs/{id}/replay", null));
+        Assert.Equal(("failed-again", "unknown-sku"), (early.GetProperty("outcome").GetString(), early.GetProperty("reasonCode").GetString()));
+
+        await _tpl.Hub.SeedItemsAsync("acme", "NEW-9"); // the fix: the item arrives
+        var replay = await OperatorCalls.JsonAsync(await OperatorCalls.PostAsync(_tpl.Hub, $"/api/ops/acme/failed-syncs/{id}/replay", null));
+        var again = await OperatorCalls.PostAsync(_tpl.Hub, $"/api/ops/acme/failed-syncs/{id}/replay", null);
+
+        Assert.Equal("replayed", replay.GetProperty("outcome").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal((3L, 4L), (await _tpl.OnHandAsync("100235"), await _tpl.OnHandAsync("NEW-9"))); // the good set not applied twice
+        Assert.Single(await _tpl.PublishedAsync());
+        Assert.Empty(await OperatorCalls.FailedSyncsAsync(_tpl.Hub, "?flow=x12"));
     }
 
     [Fact]
