@@ -78,6 +78,13 @@ public static class FunctionCatalog
         FunctionDefinition.Operator("FailedSyncReplayMany", new HttpTrigger("ops/{tenant}/failed-syncs/replay", "POST"), FailedSyncsApi.ReplayManyAsync),
         FunctionDefinition.Operator("FailedSyncResolve", new HttpTrigger("ops/{tenant}/failed-syncs/{id}/resolve", "POST"), FailedSyncsApi.ResolveAsync),
         FunctionDefinition.Operator("FailedSyncIgnore", new HttpTrigger("ops/{tenant}/failed-syncs/{id}/ignore", "POST"), FailedSyncsApi.IgnoreAsync),
+        // Bulk recovery: the request creates a job; the queue function works through it in slices at the job's rate.
+        FunctionDefinition.Operator("FailedSyncJobStart", new HttpTrigger("ops/{tenant}/failed-syncs/jobs", "POST"), FailedSyncJobsApi.StartAsync),
+        FunctionDefinition.Operator("FailedSyncJobView", new HttpTrigger("ops/{tenant}/failed-syncs/jobs/{jobId}", "GET"), FailedSyncJobsApi.GetAsync),
+        FunctionDefinition.Operator("FailedSyncJobItems", new HttpTrigger("ops/{tenant}/failed-syncs/jobs/{jobId}/items", "GET"), FailedSyncJobsApi.ItemsAsync),
+        FunctionDefinition.Invoked<FailedSyncJobFunction>(
+            "FailedSyncJobs",
+            new QueueTrigger(FailedSyncJobFunction.Input, FailedSyncJobOptions.QueueSetting, StorageOptions.ConnectionName)),
         FunctionDefinition.Operator("DeadLetterFeedback", new HttpTrigger("ops/{tenant}/dead-letters", "POST"), DeadLettersApi.FeedDeadLetterAsync),
         FunctionDefinition.Operator("StockOverride", new HttpTrigger("ops/{tenant}/stock-overrides", "POST"), OverridesApi.OverrideStockAsync),
         FunctionDefinition.Operator("PickSlipOverride", new HttpTrigger("ops/{tenant}/pick-slips/{pickSlipId}/override", "POST"), OverridesApi.OverridePickSlipAsync),

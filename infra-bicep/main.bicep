@@ -153,6 +153,8 @@ var storageQueues = [
   { name: 'channel-stock', setting: 'CHANNELS_STOCK_QUEUE' }
   // One message per (tenant, WMS instance) reconciliation run.
   { name: 'reconciliation-runs', setting: 'RECONCILIATION_QUEUE' }
+  // The slices of operators' bulk recovery jobs (replay, resolve or ignore failed syncs by filter).
+  { name: 'failed-sync-jobs', setting: 'FAILED_SYNC_JOBS_QUEUE' }
 ]
 
 // Timer schedules (NCRONTAB, UTC), e.g. RECONCILE_SCHEDULE: '0 */15 * * * *'.
@@ -164,7 +166,7 @@ var timerSchedules = {
 }
 
 // The hub's tables (shared/Storage/HubStorage.cs, enum HubTable).
-var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PurchaseOrderReceipts', 'PickSlips', 'PickSlipDeadlines', 'PickSlipsByState', 'OutboundDeliveries', 'FailedSyncs', 'WebhookDeliveries', 'X12ControlNumbers', 'X12Interchanges', 'Channels', 'FailedSyncIndex', 'AuditIndex', 'AlertIncidents', 'ReconciliationRuns', 'ReconciliationRows'], table => '${tablePrefix}${table}')
+var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PurchaseOrderReceipts', 'PickSlips', 'PickSlipDeadlines', 'PickSlipsByState', 'OutboundDeliveries', 'FailedSyncs', 'WebhookDeliveries', 'X12ControlNumbers', 'X12Interchanges', 'Channels', 'FailedSyncIndex', 'AuditIndex', 'AlertIncidents', 'ReconciliationRuns', 'ReconciliationRows', 'FailedSyncJobs'], table => '${tablePrefix}${table}')
 
 // ---------------------------------------------------------------------------------------------------------
 

@@ -14,6 +14,8 @@ public static class OperationsServices
         services.AddSingleton<IValidateOptions<OperatorOptions>, OperatorOptionsValidator>();
         services.AddSingleton<OperatorAuthenticator>();
         services.AddSingleton<FailedSyncReplayer>();
+        services.AddOptions<FailedSyncJobOptions>().Configure(options => FailedSyncJobOptions.Configure(options, configuration));
+        services.AddSingleton<FailedSyncJobs>();
         services.AddSingleton<OperatorOverrides>();
         services.AddInboxFlow<OperatorStockFlow>();
         services.AddInboxFlow<OperatorPickSlipFlow>();

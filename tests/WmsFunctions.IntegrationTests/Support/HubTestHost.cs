@@ -92,6 +92,7 @@ public sealed class HubTestHost : IAsyncDisposable
             ["CHANNELS_STOCK_QUEUE"] = "channel-stock-" + id,
             ["CHANNELS_TOPIC"] = "channels-" + id,
             ["RECONCILIATION_QUEUE"] = "recon-" + id,
+            ["FAILED_SYNC_JOBS_QUEUE"] = "fsjobs-" + id,
         })
         {
             values[key] = value;

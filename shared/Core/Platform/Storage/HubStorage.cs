@@ -46,6 +46,7 @@ public enum HubTable
     AlertIncidents,
     ReconciliationRuns,
     ReconciliationRows,
+    FailedSyncJobs,
 }
 
 /// <summary>
