@@ -343,10 +343,10 @@ public sealed partial class FailedSyncJobs(
         }
 
         var filter = JsonSerializer.Deserialize<FailedSyncFilter>(job.Filter, JsonSerializerOptions.Web) ?? new FailedSyncFilter();
-        var until = time.GetTimestamp();
+        var sliceStarted = time.GetTimestamp();
         var rate = Math.Clamp(job.RatePerSecond, 1, Options.MaxRatePerSecond);
         var pause = TimeSpan.FromSeconds(1.0 / rate);
-        while (time.GetElapsedTime(until) < Options.Slice)
+        while (time.GetElapsedTime(sliceStarted) < Options.Slice)
         {
             if (job.Status == FailedSyncJobStatus.Matching)
             {
@@ -366,7 +366,7 @@ public sealed partial class FailedSyncJobs(
             {
                 var started = time.GetTimestamp();
                 job = await ActAsync(table, job, filter, item, cancellationToken).ConfigureAwait(false);
-                if (time.GetElapsedTime(until) >= Options.Slice)
+                if (time.GetElapsedTime(sliceStarted) >= Options.Slice)
                 {
                     break;
                 }
