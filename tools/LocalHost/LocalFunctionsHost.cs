@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 
@@ -14,15 +15,22 @@ public sealed record InvocationRecord(
 /// Plays the Functions host for the non-HTTP triggers: takes queue messages from Azurite, posts the host's exact
 /// invocation to the handler, performs its Service Bus outputs (into the stand-in), deletes the message on 2xx,
 /// and on failure lets it come back after host.json's visibilityTimeout, moving it to "{queue}-poison" after
-/// maxDequeueCount, as the host does.
+/// maxDequeueCount, as the host does. Like the host's queue listener, a message is taken with a long visibility
+/// (<see cref="ProcessingVisibility"/>) that is renewed at half-time while its invocation runs, so a slow invocation is
+/// never handed out twice; a failed invocation, whatever the cause (an error answer, or no answer because the handler
+/// died), releases the message after visibilityTimeout.
 /// </summary>
 public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, QueueServiceClient queues, ServiceBusStandIn serviceBus, TimeProvider time)
 {
     public const string HostVersion = "4.1042.0";
 
-    private static readonly TimeSpan ProcessingVisibility = TimeSpan.FromMinutes(10);
+    /// <summary>The status of an invocation that got no answer (the handler refused the connection or reset it).</summary>
+    public const int NoAnswer = 0;
 
     public event Action<InvocationRecord>? Invoked;
+
+    /// <summary>How long a taken message stays hidden, renewed at half-time while it is processed (the host's 10 minutes).</summary>
+    public TimeSpan ProcessingVisibility { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// Invokes the function for every message visible on its queue (or Service Bus entity) now, until it is empty.
@@ -169,7 +177,7 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
             envelope.ApplicationProperties ?? [],
             time.GetUtcNow().UtcDateTime);
 
-        var (status, response) = await InvokeAsync(function.Name, payload, cancellationToken).ConfigureAwait(false);
+        var (status, response, popReceipt) = await InvokeHoldingAsync(function.Name, payload, queue, message, cancellationToken).ConfigureAwait(false);
         var duration = time.GetElapsedTime(started);
         var sent = new List<(string, string)>();
         if (status is >= 200 and < 300)
@@ -180,16 +188,16 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
                 sent.Add((entity, body));
             }
 
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+            await queue.DeleteMessageAsync(message.MessageId, popReceipt, cancellationToken).ConfigureAwait(false);
         }
         else if (message.DequeueCount >= ServiceBusStandIn.MaxDeliveryCount)
         {
             await serviceBus.EnqueueAsync(ServiceBusStandIn.DeadLetterPath(entityPath), envelope, cancellationToken).ConfigureAwait(false);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+            await queue.DeleteMessageAsync(message.MessageId, popReceipt, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, message.Body, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            await queue.UpdateMessageAsync(message.MessageId, popReceipt, message.Body, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         }
 
         var record = new InvocationRecord(function.Name, payload, status, response, sent, duration);
@@ -217,7 +225,7 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
             message.PopReceipt,
             time.GetUtcNow().UtcDateTime);
 
-        var (status, response) = await InvokeAsync(function.Name, payload, cancellationToken).ConfigureAwait(false);
+        var (status, response, popReceipt) = await InvokeHoldingAsync(function.Name, payload, queue, message, cancellationToken).ConfigureAwait(false);
         var duration = time.GetElapsedTime(started);
         var sent = new List<(string, string)>();
         if (status is >= 200 and < 300)
@@ -228,24 +236,94 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
                 sent.Add((entity, body));
             }
 
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+            await queue.DeleteMessageAsync(message.MessageId, popReceipt, cancellationToken).ConfigureAwait(false);
         }
         else if (message.DequeueCount >= app.Host.MaxDequeueCount)
         {
             var poison = queues.GetQueueClient(queue.Name + "-poison");
             await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             await poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+            await queue.DeleteMessageAsync(message.MessageId, popReceipt, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, message.Body, app.Host.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
+            await queue.UpdateMessageAsync(message.MessageId, popReceipt, message.Body, app.Host.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
         }
 
         var record = new InvocationRecord(function.Name, payload, status, response, sent, duration);
         Invoked?.Invoke(record);
         return record;
     }
+
+    /// <summary>
+    /// Invokes the function for a taken message while keeping the message hidden (renewed at half of
+    /// <see cref="ProcessingVisibility"/>, as the host's listener does), and returns the answer with the message's
+    /// current pop receipt. No answer at all (the handler is down) is a failed invocation with status
+    /// <see cref="NoAnswer"/>, as the host fails an invocation whose worker died.
+    /// </summary>
+    private async Task<(int Status, string Response, string PopReceipt)> InvokeHoldingAsync(
+        string functionName, string payload, QueueClient queue, QueueMessage message, CancellationToken cancellationToken)
+    {
+        var lease = new Lease(message.PopReceipt);
+        using var invoked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewing = RenewAsync(queue, message, lease, invoked.Token);
+        (int Status, string Response) answer;
+        try
+        {
+            answer = await InvokeAsync(functionName, payload, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception noAnswer) when (noAnswer is HttpRequestException or IOException || (noAnswer is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            LogNoAnswer(functionName, noAnswer.GetType().Name, noAnswer.Message);
+            answer = (NoAnswer, "");
+        }
+        finally
+        {
+            await invoked.CancelAsync().ConfigureAwait(false);
+            await renewing.ConfigureAwait(false);
+        }
+
+        return (answer.Status, answer.Response, lease.PopReceipt);
+    }
+
+    private async Task RenewAsync(QueueClient queue, QueueMessage message, Lease lease, CancellationToken cancellationToken)
+    {
+        var interval = ProcessingVisibility / 2;
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(interval, time, cancellationToken).ConfigureAwait(false);
+                var receipt = await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, message.Body, ProcessingVisibility, cancellationToken).ConfigureAwait(false);
+                lease.PopReceipt = receipt.Value.PopReceipt;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RequestFailedException gone) when (gone.Status is 400 or 404)
+            {
+                LogRenewFailed(queue.Name, message.MessageId, gone.Message);
+                return; // the message was taken over or deleted: nothing left to hold
+            }
+            catch (Exception failure) when (failure is RequestFailedException or AggregateException or OperationCanceledException)
+            {
+                LogRenewFailed(queue.Name, message.MessageId, failure.Message); // storage hiccup: try again at the next interval
+            }
+        }
+    }
+
+    /// <summary>The pop receipt of a message being processed: each renewal hands out a new one.</summary>
+    private sealed class Lease(string popReceipt)
+    {
+        public string PopReceipt { get; set; } = popReceipt;
+    }
+
+    private static void LogNoAnswer(string function, string failure, string reason) =>
+        Console.Error.WriteLine($"[host] {function}: no answer from the handler ({failure}: {reason}); the invocation failed and the message comes back after visibilityTimeout");
+
+    private static void LogRenewFailed(string queue, string messageId, string reason) =>
+        Console.Error.WriteLine($"[host] {queue}: could not renew the visibility of message {messageId}: {reason}");
 
     /// <summary>POSTs an invocation exactly as the host's HTTP worker does.</summary>
     public async Task<(int Status, string Body)> InvokeAsync(string functionName, string payload, CancellationToken cancellationToken)
