@@ -77,6 +77,10 @@ public static class HandlerApp
         // A request that matches no route throws nothing and keeps its plain 404.
         app.UseExceptionHandler();
 
+        // Inside it (after routing, which WebApplication puts first): a forwarded request whose storage stalls past
+        // the deadline throws, and is answered 503 above.
+        app.UseRequestDeadline();
+
         // The host probes readiness with GET / and accepts any answer.
         app.MapGet("/", () => TypedResults.Ok(new Readiness("ready"))).WithName("Readiness").WithSummary("Readiness probe of the Functions host").WithTags("Functions host");
         app.MapOpenApi(WebhookOpenApi.Route);
@@ -96,6 +100,7 @@ public static class HandlerApp
             if (function.Trigger is HttpTrigger)
             {
                 endpoint.ProducesProblem(StatusCodes.Status500InternalServerError); // what ProblemExceptionHandler answers
+                endpoint.ProducesProblem(StatusCodes.Status503ServiceUnavailable); // storage unavailable: retry after Retry-After
             }
         }
 

@@ -1,16 +1,20 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
 using WmsFunctions.Handler.CustomHandler;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Handler.Http;
 
 /// <summary>
-/// The answer to an exception no endpoint caught (storage unreachable, a bug): 500 problem details of type
-/// internal-error with the correlation id, and nothing of the exception (no message, stack trace or path) in any
+/// The answer to an exception no endpoint caught. Storage unreachable, failing or stalled past the request's
+/// deadline (<see cref="RequestDeadline"/>) is 503 storage-unavailable with Retry-After, so the caller retries; anything
+/// else (a bug) is 500 problem details of type internal-error. Both carry the correlation id, and nothing of the exception (no message, stack trace or path) in any
 /// environment, since the forwarded routes answer WMSs, marketplaces and people outside the hub. The exception is
 /// logged here, once, at Error under the same id; the middleware records no diagnostics of its own for an
 /// exception an <see cref="IExceptionHandler"/> handled (its default since .NET 10).
 /// </summary>
-internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ProblemExceptionHandler(IOptions<OutageOptions> outage, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -39,6 +43,15 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             return true;
         }
 
+        if (StorageFailures.IsOutage(exception) || (exception is OperationCanceledException && RequestDeadline.HasExpired(context)))
+        {
+            var retryAfter = outage.Value.RetryAfterSeconds;
+            LogStorageUnavailable(logger, what, correlationId, exception.GetType().Name, exception.Message);
+            context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            await ProblemResults.For(RequestProblems.StorageUnavailable(retryAfter), null, correlationId).ExecuteAsync(context).ConfigureAwait(false);
+            return true;
+        }
+
         LogUnhandled(logger, exception, what, correlationId);
         await ProblemResults.For(RequestProblems.InternalError(), null, correlationId).ExecuteAsync(context).ConfigureAwait(false);
         return true;
@@ -46,6 +59,9 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Endpoint} failed; answered 500 internal-error with correlation id {CorrelationId}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string endpoint, string correlationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Endpoint} answered 503 storage-unavailable (correlation id {CorrelationId}): {Failure}: {Reason}")]
+    private static partial void LogStorageUnavailable(ILogger logger, string endpoint, string correlationId, string failure, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Endpoint} could not be read ({Status}, correlation id {CorrelationId}): {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string endpoint, int status, string correlationId, string reason);

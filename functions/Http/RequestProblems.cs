@@ -17,7 +17,17 @@ public static class RequestProblems
         InvalidRequest(new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [error] });
 
     /// <summary>
-    /// The handler failed on its own (storage down, a bug): the caller learns that, and the correlation id to quote,
+    /// The hub's storage refused, failed or did not answer within the request's deadline: nothing of the request is
+    /// half-done (an event is in the inbox whole or not at all), so the caller sends the same request again after
+    /// Retry-After and it is applied once.
+    /// </summary>
+    public static Problem StorageUnavailable(int retryAfterSeconds) =>
+        new("storage-unavailable", StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
+            $"The hub could not reach its storage in time, and nothing was done in part. Send the same request again after {retryAfterSeconds} seconds.",
+            RetryAfterSeconds: retryAfterSeconds);
+
+    /// <summary>
+    /// The handler failed on its own (a bug): the caller learns that, and the correlation id to quote,
     /// never what failed or where (that is in the log under the same id).
     /// </summary>
     public static Problem InternalError() =>

@@ -143,6 +143,7 @@ public static class FailedSyncsApi
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status409Conflict, "application/problem+json")]
+    [CallsPartner]
     public static async Task<IResult> ReplayAsync(string tenant, string id, HttpContext context, FailedSyncReplayer replayer)
     {
         var who = context.AuthenticatedOperator();
@@ -174,6 +175,7 @@ public static class FailedSyncsApi
     [WebhookRequest(typeof(ReplayManyRequest))]
     [ProducesResponseType(typeof(ReplayManyAnswer), StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status403Forbidden, "application/problem+json")]
+    [CallsPartner]
     public static async Task<IResult> ReplayManyAsync(string tenant, HttpContext context, FailedSyncReplayer replayer)
     {
         var who = context.AuthenticatedOperator();

@@ -9,6 +9,7 @@ using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Pipeline.Webhooks;
 using WmsFunctions.Platform.Problems;
+using WmsFunctions.Platform.Storage;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Handler.Webhooks;
@@ -33,6 +34,8 @@ public sealed partial class WebhookGate(
     public const string CorrelationHeader = Correlation.Header;
     public const string ReplayedHeader = "Idempotent-Replayed";
     public const int MaxBodyBytes = 64 * 1024;
+
+    private static readonly TimeSpan AbandonTimeout = TimeSpan.FromSeconds(1);
 
     public async Task<IResult> RunAsync(
         HttpContext context,
@@ -154,11 +157,13 @@ public sealed partial class WebhookGate(
 
     private async Task TryAbandonAsync(WebhookDeliveryEntity row, string webhookId)
     {
+        // Even when the caller left, but briefly: during an outage the lease frees the id, and the answer must not wait.
+        using var bound = new CancellationTokenSource(AbandonTimeout);
         try
         {
-            await deliveries.AbandonAsync(row, CancellationToken.None).ConfigureAwait(false);
+            await deliveries.AbandonAsync(row, bound.Token).ConfigureAwait(false);
         }
-        catch (RequestFailedException failure)
+        catch (Exception failure) when (failure is RequestFailedException or OperationCanceledException || StorageFailures.IsOutage(failure))
         {
             // The row stays "in progress" until its lease runs out; then a redelivery takes it over.
             LogAbandonFailed(logger, failure, webhookId, WebhookDeliveries.Lease);
@@ -211,7 +216,7 @@ public sealed partial class WebhookGate(
                 new FailedSync(tenant, instance, FailedSyncDirection.WmsToOms, flow, "event", messageId, messageId, problem.Type, problem.Detail, correlationId, text),
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException failure)
+        catch (Exception failure) when (failure is RequestFailedException || StorageFailures.IsOutage(failure))
         {
             LogFailedSyncNotRecorded(logger, failure, flow, tenant, instance); // the refusal's audit entry still tells
         }

@@ -149,7 +149,8 @@ internal static class WebhookOpenApi
         ["413"] = "payload-too-large: the body is larger than 64 KiB.",
         ["415"] = "unsupported-media-type: send application/json (UTF-8).",
         ["422"] = "event-id-reused, webhook-id-reused, unknown-sku, unknown-location, unknown-purchase-order, unknown-purchase-order-line or sku-not-on-purchase-order-line.",
-        ["503"] = "pick-slip-not-yet-known: the OMS has not handed the slip to the hub yet; nothing written, retry after Retry-After seconds.",
+        ["503"] = "storage-unavailable: the hub's storage could not be reached within 5 s; nothing written in part, send the same request again " +
+            "after Retry-After seconds. Pick in also: pick-slip-not-yet-known, the OMS has not handed the slip to the hub yet.",
     };
 
     /// <summary>

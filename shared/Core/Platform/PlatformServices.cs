@@ -22,6 +22,8 @@ public static class PlatformServices
             options.OutboxQueue = configuration[StorageOptions.OutboxQueueSetting] ?? options.OutboxQueue;
             options.TablePrefix = configuration[StorageOptions.TablePrefixSetting] ?? options.TablePrefix;
         });
+        services.AddOptions<OutageOptions>().BindConfiguration(OutageOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OutageOptions>, OutageOptionsValidator>();
         services.TryAddSingleton(_ => HubStorage.CreateClients(configuration)); // a host may bring its own (the benchmark counts requests)
         services.AddSingleton<TableServiceClient>(sp => sp.GetRequiredService<StorageClients>().Tables);
         services.AddSingleton<QueueServiceClient>(sp => sp.GetRequiredService<StorageClients>().Queues);

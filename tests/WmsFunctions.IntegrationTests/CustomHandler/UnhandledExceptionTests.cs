@@ -11,9 +11,9 @@ using WmsFunctions.Platform.Storage;
 namespace WmsFunctions.IntegrationTests.CustomHandler;
 
 /// <summary>
-/// What a caller gets when the handler fails on its own (here: storage nobody listens on): 500 problem details with
-/// the correlation id and nothing of the exception, even in Development; the host's invocations keep their envelope;
-/// a path no route matches keeps its plain 404.
+/// What a caller gets when the handler cannot do its work (here: storage nobody listens on): 503 storage-unavailable
+/// problem details with Retry-After and the correlation id, and nothing of the exception, even in Development; the
+/// host's invocations keep their envelope; a path no route matches keeps its plain 404.
 /// </summary>
 public sealed class UnhandledExceptionTests(AzuriteFixture azurite) : IAsyncLifetime
 {
@@ -42,14 +42,15 @@ public sealed class UnhandledExceptionTests(AzuriteFixture azurite) : IAsyncLife
         _logs.Dispose();
     }
 
-    private static async Task<JsonElement> AssertInternalErrorAsync(HttpResponseMessage response, string path)
+    private static async Task<JsonElement> AssertStorageUnavailableAsync(HttpResponseMessage response, string path)
     {
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
         var problem = JsonDocument.Parse(text).RootElement.Clone();
-        Assert.Equal("urn:wmsfunctions:problem:internal-error", problem.GetProperty("type").GetString());
-        Assert.Equal(500, problem.GetProperty("status").GetInt32());
+        Assert.Equal("urn:wmsfunctions:problem:storage-unavailable", problem.GetProperty("type").GetString());
+        Assert.Equal(503, problem.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("correlationId").GetString()));
         // Nothing of the exception or of where it happened: no stack frame, exception type, storage endpoint or path.
@@ -64,8 +65,11 @@ public sealed class UnhandledExceptionTests(AzuriteFixture azurite) : IAsyncLife
     private int ErrorsLoggedByTheHandler() =>
         _logs.Lines.Count(l => l.StartsWith($"Error {HandlerCategory}:", StringComparison.Ordinal));
 
+    private int WarningsLoggedByTheHandler() =>
+        _logs.Lines.Count(l => l.StartsWith($"Warning {HandlerCategory}:", StringComparison.Ordinal));
+
     [Fact]
-    public async Task Webhook_StorageUnreachable_Is500ProblemDetails_WithTheCallersCorrelationId()
+    public async Task Webhook_StorageUnreachable_Is503ProblemDetails_WithTheCallersCorrelationId()
     {
         const string Path = "/api/wms/acme/east/inventory-transactions";
 
@@ -73,25 +77,26 @@ public sealed class UnhandledExceptionTests(AzuriteFixture azurite) : IAsyncLife
             Path, JsonSerializer.Serialize(InventoryWebhookTests.Tx("down-1", "adjust", 1)),
             [("X-Api-Key", _hub.ApiKeys.AcmeEast), ("X-Correlation-Id", "corr-down-1")]);
 
-        var problem = await AssertInternalErrorAsync(response, Path);
+        var problem = await AssertStorageUnavailableAsync(response, Path);
         Assert.Equal("corr-down-1", problem.GetProperty("correlationId").GetString());
         Assert.Equal("corr-down-1", response.Headers.GetValues("X-Correlation-Id").Single()); // the gate's header survives the handler
-        Assert.Equal(1, ErrorsLoggedByTheHandler());
-        Assert.Contains(_logs.Lines, l => l.StartsWith($"Error {HandlerCategory}:", StringComparison.Ordinal) && l.Contains("corr-down-1", StringComparison.Ordinal));
+        Assert.Equal(1, WarningsLoggedByTheHandler());
+        Assert.Equal(0, ErrorsLoggedByTheHandler());
+        Assert.Contains(_logs.Lines, l => l.StartsWith($"Warning {HandlerCategory}:", StringComparison.Ordinal) && l.Contains("corr-down-1", StringComparison.Ordinal));
         Assert.DoesNotContain(_logs.Lines, l => l.StartsWith("Error Microsoft.AspNetCore.Diagnostics", StringComparison.Ordinal)); // logged once, by the handler
     }
 
     [Fact]
-    public async Task OperatorCall_StorageUnreachable_Is500ProblemDetails_CorrelatedByTheTraceIdentifier()
+    public async Task OperatorCall_StorageUnreachable_Is503ProblemDetails_CorrelatedByTheTraceIdentifier()
     {
         const string Path = "/api/ops/acme/failed-syncs";
 
         var response = await OperatorCalls.GetAsync(_hub, Path);
 
-        var problem = await AssertInternalErrorAsync(response, Path);
+        var problem = await AssertStorageUnavailableAsync(response, Path);
         var correlationId = problem.GetProperty("correlationId").GetString()!;
-        Assert.Equal(1, ErrorsLoggedByTheHandler());
-        Assert.Contains(_logs.Lines, l => l.StartsWith($"Error {HandlerCategory}:", StringComparison.Ordinal) && l.Contains(correlationId, StringComparison.Ordinal));
+        Assert.Equal(1, WarningsLoggedByTheHandler());
+        Assert.Contains(_logs.Lines, l => l.StartsWith($"Warning {HandlerCategory}:", StringComparison.Ordinal) && l.Contains(correlationId, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,12 +1,15 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Azure;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using WmsFunctions.Handler.Http;
+using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.UnitTests.Http;
 
-/// <summary>What the exception handler answers, whatever was thrown: problem details, never the exception.</summary>
+/// <summary>What the exception handler answers, whatever was thrown: problem details, never the exception; 503 with Retry-After when storage is down.</summary>
 public sealed class ProblemExceptionHandlerTests
 {
     private static DefaultHttpContext Context()
@@ -17,7 +20,7 @@ public sealed class ProblemExceptionHandlerTests
 
     private static async Task<(int Status, string ContentType, JsonElement Body)> HandleAsync(DefaultHttpContext context, Exception exception)
     {
-        var handled = await new ProblemExceptionHandler(NullLogger<ProblemExceptionHandler>.Instance)
+        var handled = await new ProblemExceptionHandler(Options.Create(new OutageOptions { RetryAfterSeconds = 7 }), NullLogger<ProblemExceptionHandler>.Instance)
             .TryHandleAsync(context, exception, TestContext.Current.CancellationToken);
 
         Assert.True(handled);
@@ -43,5 +46,27 @@ public sealed class ProblemExceptionHandlerTests
 
         Assert.Equal(413, status);
         Assert.Equal("urn:wmsfunctions:problem:payload-too-large", body.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task TryHandleAsync_StorageUnreachableAfterTheSdksRetries_Is503StorageUnavailable_WithRetryAfter()
+    {
+        var context = Context();
+        var refused = new AggregateException("Retry failed after 3 tries.", Enumerable.Repeat(new RequestFailedException("Connection refused (127.0.0.1:10002)"), 3));
+
+        var (status, contentType, body) = await HandleAsync(context, refused);
+
+        Assert.Equal((503, "application/problem+json"), (status, contentType));
+        Assert.Equal("7", context.Response.Headers.RetryAfter.ToString());
+        Assert.Equal("urn:wmsfunctions:problem:storage-unavailable", body.GetProperty("type").GetString());
+        Assert.DoesNotContain("127.0.0.1", body.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TryHandleAsync_ACancellationWithoutAPassedDeadline_IsNotAnOutage()
+    {
+        var (status, _, _) = await HandleAsync(Context(), new OperationCanceledException());
+
+        Assert.Equal(500, status);
     }
 }

@@ -92,14 +92,18 @@ public sealed partial class AuditLog(HubStorage storage, ILogger<AuditLog> logge
             .Append(table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken))).ConfigureAwait(false);
     }
 
-    /// <summary>For refusals: losing the audit row must not change the caller's answer, so failures are logged, not thrown.</summary>
+    /// <summary>
+    /// For refusals: losing the audit row must not change the caller's answer, so failures are logged, not thrown:
+    /// storage answering an error, unreachable (the SDK's AggregateException after its retries) or stalled past the
+    /// request's deadline (a 401 stays a 401, not a 500 or a 503).
+    /// </summary>
     public async Task TryWriteAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
         try
         {
             await WriteAsync(entry, Guid.NewGuid().ToString("N"), cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException failure)
+        catch (Exception failure) when (failure is RequestFailedException or OperationCanceledException || StorageFailures.IsOutage(failure))
         {
             LogWriteFailed(logger, failure, entry.Flow, entry.Outcome, entry.Tenant);
         }

@@ -75,23 +75,29 @@ public sealed class HubStorage
     {
         var name = TableName(table);
         var client = _tables.GetTableClient(name);
-        await EnsureOnceAsync("t:" + name, () => client.CreateIfNotExistsAsync(cancellationToken)).ConfigureAwait(false);
+        await EnsureOnceAsync("t:" + name, () => client.CreateIfNotExistsAsync(CancellationToken.None), cancellationToken).ConfigureAwait(false);
         return client;
     }
 
     public async ValueTask<QueueClient> QueueAsync(string name, CancellationToken cancellationToken)
     {
         var client = _queues.GetQueueClient(name);
-        await EnsureOnceAsync("q:" + name, () => client.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await EnsureOnceAsync("q:" + name, () => client.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None), cancellationToken).ConfigureAwait(false);
         return client;
     }
 
-    private async Task EnsureOnceAsync(string key, Func<Task> create)
+    private async Task EnsureOnceAsync(string key, Func<Task> create, CancellationToken cancellationToken)
     {
         var once = _created.GetOrAdd(key, _ => new Lazy<Task>(create));
         try
         {
-            await once.Value.ConfigureAwait(false);
+            // Shared by every caller, so created under no caller's token (the SDK's try timeout bounds it); each caller
+            // still waits only as long as its own token allows.
+            await once.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !once.Value.IsCompleted)
+        {
+            throw; // this caller gave up; the creation goes on for the others
         }
         catch
         {
@@ -100,14 +106,20 @@ public sealed class HubStorage
         }
     }
 
-    /// <summary>Builds the clients from the connection setting, the way the Functions host reads it.</summary>
+    /// <summary>
+    /// Builds the clients from the connection setting, the way the Functions host reads it, with retries and a try
+    /// timeout from <see cref="OutageOptions"/> instead of the SDK's defaults (3 retries of up to 100 s each): a
+    /// stalled storage must fail a call in seconds, so a caller hears 503 and an invocation is retried by the host.
+    /// </summary>
     public static StorageClients CreateClients(IConfiguration configuration)
     {
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }; // the host's default encoding
+        var outage = OutageOptions.From(configuration);
+        var tableOptions = WithOutageRetries(new TableClientOptions(), outage);
+        var queueOptions = WithOutageRetries(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, outage); // the host's default encoding
         var connectionString = configuration[StorageOptions.ConnectionName];
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            return new StorageClients(new TableServiceClient(connectionString), new QueueServiceClient(connectionString, queueOptions));
+            return new StorageClients(new TableServiceClient(connectionString, tableOptions), new QueueServiceClient(connectionString, queueOptions));
         }
 
         var section = configuration.GetSection(StorageOptions.ConnectionName);
@@ -124,7 +136,18 @@ public sealed class HubStorage
             ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(section["clientId"]
                 ?? throw new InvalidOperationException($"'{StorageOptions.ConnectionName}__clientId' is required with a managed identity.")))
             : new DefaultAzureCredential();
-        return new StorageClients(new TableServiceClient(new Uri(tableUri), credential), new QueueServiceClient(new Uri(queueUri), credential, queueOptions));
+        return new StorageClients(new TableServiceClient(new Uri(tableUri), credential, tableOptions), new QueueServiceClient(new Uri(queueUri), credential, queueOptions));
+    }
+
+    private static T WithOutageRetries<T>(T options, OutageOptions outage)
+        where T : ClientOptions
+    {
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = outage.StorageMaxRetries;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        options.Retry.NetworkTimeout = outage.StorageTryTimeout;
+        return options;
     }
 }
 
