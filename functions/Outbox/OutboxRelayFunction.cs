@@ -13,7 +13,7 @@ public sealed class OutboxRelayFunction(OutboxRelay relay) : IInvokedFunction
     {
         var reference = OutboxMessages.Deserialize(invocation.ReadString(Input))
             ?? throw new InvalidInvocationException("The outbox message does not name an inbox row.");
-        var messages = await relay.RelayAsync(reference, cancellationToken).ConfigureAwait(false);
+        var messages = await relay.RelayAsync(reference, invocation.MetadataString("Id"), cancellationToken).ConfigureAwait(false);
         return new InvocationResult().ServiceBus(Output, messages);
     }
 }

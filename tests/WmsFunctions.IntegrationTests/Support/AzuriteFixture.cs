@@ -34,8 +34,14 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
 
         var ports = FreePorts(3);
-        var (blob, queue, table) = (ports[0], ports[1], ports[2]);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        _azurite = await StartProcessAsync(azurite, ports[0], ports[1], ports[2], key);
+        ConnectionString = ConnectionStringFor(key, ports[0], ports[1], ports[2]);
+    }
+
+    /// <summary>Starts an Azurite (in memory, account wmstest) on the given ports and waits until it listens.</summary>
+    internal static async Task<Process> StartProcessAsync(string azurite, int blob, int queue, int table, string key)
+    {
         var start = new ProcessStartInfo(azurite)
         {
             ArgumentList =
@@ -48,12 +54,15 @@ public sealed class AzuriteFixture : IAsyncLifetime
             RedirectStandardError = true,
         };
         start.Environment["AZURITE_ACCOUNTS"] = $"wmstest:{key}";
-        _azurite = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
         await WaitForPortAsync(table);
         await WaitForPortAsync(queue);
-        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=wmstest;AccountKey={key};" +
-            $"BlobEndpoint=http://127.0.0.1:{blob}/wmstest;QueueEndpoint=http://127.0.0.1:{queue}/wmstest;TableEndpoint=http://127.0.0.1:{table}/wmstest;";
+        return process;
     }
+
+    internal static string ConnectionStringFor(string key, int blob, int queue, int table) =>
+        $"DefaultEndpointsProtocol=http;AccountName=wmstest;AccountKey={key};" +
+        $"BlobEndpoint=http://127.0.0.1:{blob}/wmstest;QueueEndpoint=http://127.0.0.1:{queue}/wmstest;TableEndpoint=http://127.0.0.1:{table}/wmstest;";
 
     public ValueTask DisposeAsync()
     {
@@ -68,7 +77,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     }
 
     /// <summary>Distinct free ports: all held open together, as one at a time can hand the same port out twice.</summary>
-    private static int[] FreePorts(int count)
+    internal static int[] FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         try
@@ -82,7 +91,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
-    private static async Task WaitForPortAsync(int port)
+    internal static async Task WaitForPortAsync(int port)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)

@@ -30,11 +30,15 @@ public sealed record InboundResult(int Status, string? Body, Problem? Problem, b
 
 /// <summary>
 /// The inbound pipeline every WMS -> OMS webhook shares:
-/// 1. insert the inbox row (atomic: a second delivery of the event id finds the first);
-/// 2. reserve the outbox message (hidden), so the event is finished even if this process dies;
+/// 1. reserve the outbox message (hidden), so the event is finished even if this process dies after step 2;
+/// 2. insert the inbox row (atomic: a second delivery of the event id finds the first);
 /// 3. apply the flow's effects (idempotent) and store outcome, answer and OMS event on the row;
 /// 4. release the outbox message, so the relay publishes at once;
 /// 5. answer. Nothing is acknowledged before steps 1-3 are durable.
+/// A delivery that finds the row already there deletes its reservation: the row names the message that publishes it
+/// (<see cref="InboxEntity.OutboxMessageId"/>), so concurrent duplicates, and reservations the storage SDK sent twice
+/// while storage stalled, publish once. If it finds the row unfinished (the first delivery is still at it,
+/// or died, or timed out in an outage), it finishes the effects itself (idempotent) and answers as a duplicate.
 /// </summary>
 public sealed partial class EventPipeline(
     InboxStore inbox,
@@ -54,6 +58,11 @@ public sealed partial class EventPipeline(
 
     public async Task<InboundResult> AcceptAsync(InboundEvent ev, CancellationToken cancellationToken)
     {
+        var reference = new InboxRef(ev.Tenant, ev.Instance, ev.Flow, ev.EventId);
+
+        // Before the row: whoever inserts the row holds a message that finishes and publishes it, whatever happens
+        // next. A reservation whose insert never happens (an outage, a crash) finds no row and is dropped by the relay.
+        var reservation = await outbox.ReserveAsync(reference, cancellationToken).ConfigureAwait(false);
         var (record, created) = await inbox.AddOrGetAsync(
             new InboxEntity
             {
@@ -66,6 +75,7 @@ public sealed partial class EventPipeline(
                 RequestHash = ev.RequestHash,
                 Command = ev.Command,
                 CorrelationId = ev.CorrelationId,
+                OutboxMessageId = reservation.MessageId,
                 Status = InboxStatus.Received,
                 ReceivedAt = time.GetUtcNow(),
             },
@@ -73,31 +83,70 @@ public sealed partial class EventPipeline(
 
         if (!created)
         {
-            if (!string.Equals(record.RequestHash, ev.RequestHash, StringComparison.Ordinal))
-            {
-                return InboundResult.Refused(Problem.EventIdReused(ev.EventId));
-            }
-
-            if (record.Status == InboxStatus.Applied)
-            {
-                LogDuplicate(logger, ev.Flow, ev.EventId, ev.Tenant, ev.Instance);
-                return InboundResult.From(record, replayed: true);
-            }
+            return await AcceptAgainAsync(ev, record, reservation, cancellationToken).ConfigureAwait(false);
         }
 
-        var reservation = await outbox.ReserveAsync(InboxRef.Of(record), cancellationToken).ConfigureAwait(false);
         record = await CompleteAsync(record, cancellationToken).ConfigureAwait(false);
+        await TryReleaseAsync(reservation, ev, cancellationToken).ConfigureAwait(false);
+        return InboundResult.From(record, replayed: false);
+    }
+
+    /// <summary>
+    /// A delivery of an event id the inbox has: its own reservation goes (the row's first delivery reserved the one
+    /// message that publishes it), and it is answered as the first delivery was, or refused when the body differs.
+    /// </summary>
+    private async Task<InboundResult> AcceptAgainAsync(InboundEvent ev, InboxEntity record, OutboxReservation reservation, CancellationToken cancellationToken)
+    {
+        if (record.Status != InboxStatus.Applied
+            && string.Equals(record.RequestHash, ev.RequestHash, StringComparison.Ordinal)
+            && time.GetUtcNow() - record.ReceivedAt > outbox.LostAfter)
+        {
+            // Unfinished long after its reservation should have finished it: that message is gone (it came up before a
+            // stalled insert landed and found no row). This delivery's message takes its place.
+            LogReservationLost(logger, ev.Flow, ev.EventId, ev.Tenant, ev.Instance);
+            record.OutboxMessageId = reservation.MessageId; // stored with the outcome, under the row's ETag
+            record = await CompleteAsync(record, cancellationToken).ConfigureAwait(false);
+            await TryReleaseAsync(reservation, ev, cancellationToken).ConfigureAwait(false);
+            return InboundResult.From(record, replayed: true);
+        }
+
+        await TryDeleteAsync(reservation, ev, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(record.RequestHash, ev.RequestHash, StringComparison.Ordinal))
+        {
+            return InboundResult.Refused(Problem.EventIdReused(ev.EventId));
+        }
+
+        // Applied: answered as before. Received: the first delivery is applying it (or died, or timed out in an outage);
+        // its effects are idempotent and the stored outcome wins, so finishing it here answers the same, publishes nothing.
+        record = await CompleteAsync(record, cancellationToken).ConfigureAwait(false);
+        LogDuplicate(logger, ev.Flow, ev.EventId, ev.Tenant, ev.Instance);
+        return InboundResult.From(record, replayed: true);
+    }
+
+    private async Task TryReleaseAsync(OutboxReservation reservation, InboundEvent ev, CancellationToken cancellationToken)
+    {
         try
         {
             await outbox.ReleaseAsync(reservation, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception failure) when (failure is not OperationCanceledException)
+        catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The event is applied and its message exists; it becomes visible by itself after the reservation timeout.
-            LogReleaseFailed(logger, failure, ev.Flow, ev.EventId, OutboxMessages.ReservationTimeout);
+            LogReleaseFailed(logger, failure, ev.Flow, ev.EventId, outbox.ReservationTimeout);
         }
+    }
 
-        return InboundResult.From(record, replayed: false);
+    private async Task TryDeleteAsync(OutboxReservation reservation, InboundEvent ev, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await outbox.CancelAsync(reservation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // It surfaces after the reservation timeout; the relay sees the row names another message and drops it.
+            LogCancelFailed(logger, failure, ev.Flow, ev.EventId);
+        }
     }
 
     /// <summary>Applies a received record's effects and stores the outcome; an applied record is returned as it is.</summary>
@@ -126,6 +175,12 @@ public sealed partial class EventPipeline(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate {Flow} event {EventId} from {Tenant}/{Instance}: answered as before")]
     private static partial void LogDuplicate(ILogger logger, string flow, string eventId, string tenant, string instance);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unfinished {Flow} event {EventId} from {Tenant}/{Instance} outlived its outbox reservation; this delivery reserves another")]
+    private static partial void LogReservationLost(ILogger logger, string flow, string eventId, string tenant, string instance);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox reservation of a duplicate {Flow} event {EventId} could not be deleted; the event may be published once more")]
+    private static partial void LogCancelFailed(ILogger logger, Exception failure, string flow, string eventId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message for {Flow} event {EventId} could not be released; it is published after {Timeout}")]
     private static partial void LogReleaseFailed(ILogger logger, Exception failure, string flow, string eventId, TimeSpan timeout);

@@ -44,6 +44,13 @@ public sealed class InboxEntity : ITableEntity
 
     public string CorrelationId { get; set; } = "";
 
+    /// <summary>
+    /// The outbox message that finishes and publishes this event: the reservation of the delivery that inserted the
+    /// row (or of the delivery that took over a lost one). Any other message naming the row is a stray (a reservation
+    /// the SDK retried while storage stalled, landing later) and publishes nothing. Null on rows older than this field.
+    /// </summary>
+    public string? OutboxMessageId { get; set; }
+
     public InboxStatus Status { get; set; } = InboxStatus.Received;
 
     public DateTimeOffset ReceivedAt { get; set; }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Options;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.Pipeline.Events;
@@ -9,14 +10,22 @@ namespace WmsFunctions.Pipeline.Events;
 /// binding, so each accepted event puts a reference to its inbox row on a Storage queue; the queue-triggered
 /// relay (with the Service Bus output) completes the row if needed and publishes its CloudEvent.
 ///
-/// The message is written hidden *before* any effect is applied ("reserve") and made visible once the
-/// event is complete ("release"). If the process dies in between, the message appears by itself after
-/// <see cref="ReservationTimeout"/> and the relay finishes the event: nothing acknowledged is ever stranded,
-/// and nothing depends on a sweep over the tables.
+/// The message is written hidden *before* the inbox row ("reserve") and made visible once the event is complete
+/// ("release"); a delivery that finds the row there already deletes its own ("cancel"). If the process dies in
+/// between, the message appears by itself after <see cref="ReservationTimeout"/> and the relay finishes the event
+/// (or drops the message when its row was never inserted): nothing acknowledged is ever stranded, and nothing
+/// depends on a sweep over the tables.
 /// </summary>
-public sealed class OutboxMessages(HubStorage storage)
+public sealed class OutboxMessages(HubStorage storage, IOptions<OutageOptions> outage)
 {
-    public static readonly TimeSpan ReservationTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>How long a reserved message stays hidden (Hub:Outage:OutboxReservation, 30 s by default).</summary>
+    public TimeSpan ReservationTimeout => outage.Value.OutboxReservation;
+
+    /// <summary>
+    /// An inbox row still unfinished this long after it was received has lost its reservation: the message came up
+    /// before the row's (stalled) insert landed, found no row and was dropped. A later delivery reserves again.
+    /// </summary>
+    public TimeSpan LostAfter => ReservationTimeout * 2;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -35,6 +44,13 @@ public sealed class OutboxMessages(HubStorage storage)
         var queue = await QueueAsync(cancellationToken).ConfigureAwait(false);
         await queue.UpdateMessageAsync(
             reservation.MessageId, reservation.PopReceipt, reservation.Text, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes a reserved message that is not needed: its delivery found the event's row already there.</summary>
+    public async Task CancelAsync(OutboxReservation reservation, CancellationToken cancellationToken)
+    {
+        var queue = await QueueAsync(cancellationToken).ConfigureAwait(false);
+        await queue.DeleteMessageAsync(reservation.MessageId, reservation.PopReceipt, cancellationToken).ConfigureAwait(false);
     }
 
     public static string Serialize(InboxRef reference) => JsonSerializer.Serialize(reference, Json);

@@ -11,13 +11,25 @@ namespace WmsFunctions.Pipeline.Events;
 /// </summary>
 public sealed partial class OutboxRelay(InboxStore inbox, EventPipeline pipeline, AuditLog audit, ILogger<OutboxRelay> logger)
 {
-    public async Task<IReadOnlyList<string>> RelayAsync(InboxRef reference, CancellationToken cancellationToken)
+    /// <param name="reference">The inbox row the message names.</param>
+    /// <param name="messageId">The queue message's id, to tell the row's own message from a stray one (null: not known).</param>
+    /// <param name="cancellationToken">The invocation's token.</param>
+    public async Task<IReadOnlyList<string>> RelayAsync(InboxRef reference, string? messageId, CancellationToken cancellationToken)
     {
         var record = await inbox.FindAsync(reference, cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
-            // Cannot happen by construction (the row is written before the message); say so loudly, publish nothing.
+            // A reservation whose insert never happened (storage failed, the deadline passed or the process died between
+            // the two): nothing was accepted, so there is nothing to publish and the message goes.
             LogNoInboxRow(logger, reference.Flow, reference.EventId, reference.Tenant, reference.Instance);
+            return [];
+        }
+
+        if (messageId is not null && record.OutboxMessageId is { } owner && !string.Equals(owner, messageId, StringComparison.Ordinal))
+        {
+            // Another message names this row: a reservation the SDK sent again while storage stalled, or one whose
+            // delivery found the row and could not delete it. The row's own message publishes it; this one goes.
+            LogStray(logger, record.Flow, record.EventId, record.Tenant, record.Instance);
             return [];
         }
 
@@ -48,8 +60,11 @@ public sealed partial class OutboxRelay(InboxStore inbox, EventPipeline pipeline
         return record.OmsEvent is null ? [] : [record.OmsEvent];
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message for {Flow} event {EventId} of {Tenant}/{Instance} has no inbox row")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message for {Flow} event {EventId} of {Tenant}/{Instance} has no inbox row (its insert never happened): dropped")]
     private static partial void LogNoInboxRow(ILogger logger, string flow, string eventId, string tenant, string instance);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message for {Flow} event {EventId} of {Tenant}/{Instance} is not the one its inbox row names: dropped")]
+    private static partial void LogStray(ILogger logger, string flow, string eventId, string tenant, string instance);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relay finished {Flow} event {EventId} of {Tenant}/{Instance} that its webhook left unfinished")]
     private static partial void LogFinishedByRelay(ILogger logger, string flow, string eventId, string tenant, string instance);
