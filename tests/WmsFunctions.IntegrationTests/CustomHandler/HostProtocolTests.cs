@@ -38,8 +38,16 @@ public sealed class HostProtocolTests(AzuriteFixture azurite) : IAsyncLifetime
         return await _hub.Http.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
-    private async Task AcceptProto1Async() =>
+    /// <summary>
+    /// Accepts proto-1 and returns the host's invocation for its outbox message: the exact bytes above, with the id of
+    /// the message its inbox row names (the relay publishes for that message only).
+    /// </summary>
+    private async Task<string> AcceptProto1Async()
+    {
         Assert.Equal(HttpStatusCode.Accepted, (await _hub.PostInventoryAsync(InventoryWebhookTests.Tx("proto-1", "adjust", 2))).StatusCode);
+        var row = await _hub.Services.GetRequiredService<InboxStore>().FindAsync(new InboxRef("acme", "east", "inventory", "proto-1"), TestContext.Current.CancellationToken);
+        return QueueInvocation.Replace("5c1a2a52-0e6f-4bd7-9a0b-3f2b0c1d2e3f", row!.OutboxMessageId, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task Readiness_GetRoot_Answers200()
@@ -52,9 +60,9 @@ public sealed class HostProtocolTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task QueueInvocation_ExactHostBytes_AnswersOutputsAsAnArrayOfStrings()
     {
-        await AcceptProto1Async();
+        var invocation = await AcceptProto1Async();
 
-        var response = await InvokeAsync("OutboxRelay", QueueInvocation);
+        var response = await InvokeAsync("OutboxRelay", invocation);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
@@ -70,8 +78,7 @@ public sealed class HostProtocolTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task QueueInvocation_BodyEncodedOnlyOnce_IsReadLeniently()
     {
-        await AcceptProto1Async();
-        var node = JsonNode.Parse(QueueInvocation)!;
+        var node = JsonNode.Parse(await AcceptProto1Async())!;
         node["Data"]!["message"] = """{"tenant":"acme","instance":"east","flow":"inventory","eventId":"proto-1"}""";
 
         var response = await InvokeAsync("OutboxRelay", node.ToJsonString());

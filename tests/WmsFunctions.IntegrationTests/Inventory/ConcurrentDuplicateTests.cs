@@ -5,6 +5,7 @@ using WmsFunctions.Flows.Stock;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Storage;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.IntegrationTests.Inventory;
 
@@ -58,6 +59,52 @@ public sealed class ConcurrentDuplicateTests(AzuriteFixture azurite) : IAsyncLif
         Assert.Equal(8, snapshot!.OnHand); // warm-up 1 + 7 once
         var audit = await _hub.RowsAsync(HubTable.Audit);
         Assert.Equal(copies - 1, audit.Count(a => a.GetString("Outcome") == "duplicate" && a.GetString("EventId") == "concurrent-1"));
+    }
+
+    /// <summary>
+    /// The first delivery's insert landed but its request timed out before the effects (an outage, a deadline): the
+    /// WMS's retry finishes the event and is answered as a duplicate, and the first delivery's reservation publishes it
+    /// once; the retry's own reservation goes.
+    /// </summary>
+    [Fact]
+    public async Task RetryAfterATimeoutThatFollowedTheInsert_FinishesTheEvent_AndItIsPublishedOnce()
+    {
+        var body = JsonSerializer.Serialize(InventoryWebhookTests.Tx("timed-out-1", "adjust", 5));
+        var flow = _hub.Services.GetServices<IInboundFlow>().Single(f => f.Name == "inventory");
+        _hub.Services.GetRequiredService<TenantDirectory>().TryGet("acme", "east", out var wms);
+        var read = await flow.ReadAsync(new InboundRequest(wms, System.Text.Encoding.UTF8.GetBytes(body), "corr-first"), TestContext.Current.CancellationToken);
+        var ev = read.Event!;
+        var outbox = _hub.Services.GetRequiredService<OutboxMessages>();
+        var reservation = await outbox.ReserveAsync(new InboxRef(ev.Tenant, ev.Instance, ev.Flow, ev.EventId), TestContext.Current.CancellationToken);
+        var (_, created) = await _hub.Services.GetRequiredService<InboxStore>().AddOrGetAsync(
+            new InboxEntity
+            {
+                PartitionKey = InboxEntity.PartitionFor(ev.Tenant, ev.Instance),
+                RowKey = InboxEntity.RowFor(ev.Flow, ev.EventId),
+                Tenant = ev.Tenant,
+                Instance = ev.Instance,
+                Flow = ev.Flow,
+                EventId = ev.EventId,
+                RequestHash = ev.RequestHash,
+                Command = ev.Command,
+                CorrelationId = ev.CorrelationId,
+                OutboxMessageId = reservation.MessageId,
+                ReceivedAt = DateTimeOffset.UtcNow,
+            },
+            TestContext.Current.CancellationToken);
+        Assert.True(created); // ... and here the first request's deadline passed: 503, nothing applied yet
+
+        var retry = await _hub.PostAsync("/api/wms/acme/east/inventory-transactions", _hub.ApiKeys.AcmeEast, body);
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        var snapshot = await _hub.Services.GetRequiredService<StockLedger>().GetSnapshotAsync("acme", "DC1", "100234", TestContext.Current.CancellationToken);
+        Assert.Equal(6, snapshot!.OnHand); // warm-up 1 + 5, once
+        Assert.Empty(await _hub.RelayAsync()); // the retry reserved nothing that publishes
+        await outbox.ReleaseAsync(reservation, TestContext.Current.CancellationToken); // the first reservation's timeout passes
+        var published = Assert.Single(await _hub.RelayAsync());
+        Assert.Equal("acme/east/inventory/timed-out-1", JsonDocument.Parse(published).RootElement.GetProperty("id").GetString());
+        Assert.Equal(0, await _hub.OutboxMessagesAsync());
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using WmsFunctions.Flows.Inventory;
 using WmsFunctions.Flows.Stock;
 using WmsFunctions.IntegrationTests.Inventory;
 using WmsFunctions.IntegrationTests.Support;
+using WmsFunctions.LocalHost;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Json;
 using WmsFunctions.Platform.Storage;
@@ -87,17 +88,18 @@ public sealed class OutboxRelayTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WmsRetry_BeforeTheRelay_FinishesTheEvent_AndBothPublishTheSameEvent()
+    public async Task WmsRetry_BeforeTheRelay_FinishesTheEvent_AndOnlyTheOrphanedMessagePublishesIt()
     {
         var request = await SimulateWebhookDiedAfterAcceptAsync("crash-2", 9);
 
         var retry = await _hub.PostInventoryAsync(request);
 
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal(9, (await Get<StockLedger>().GetSnapshotAsync("acme", "DC1", "100234", TestContext.Current.CancellationToken))!.OnHand);
-        var sent = await _hub.RelayAsync(); // the orphaned message and the retry's own
-        Assert.Equal(2, sent.Count);
-        Assert.Single(sent.Distinct());
+        var sent = await _hub.RelayAsync(); // the orphaned message; the retry deleted its own reservation
+        Assert.Equal("acme/east/inventory/crash-2", JsonDocument.Parse(Assert.Single(sent)).RootElement.GetProperty("id").GetString());
+        Assert.Equal(0, await _hub.OutboxMessagesAsync());
     }
 
     [Fact]
@@ -106,13 +108,33 @@ public sealed class OutboxRelayTests(AzuriteFixture azurite) : IAsyncLifetime
         await _hub.PostInventoryAsync(InventoryWebhookTests.Tx("redeliver-1", "adjust", 2));
         var first = Assert.Single(await _hub.RelayAsync());
 
-        // The host redelivers when an output binding fails after the handler answered 200.
-        await EnqueueVisibleAsync(new InboxRef("acme", "east", InventoryTransactionFlow.FlowName, "redeliver-1"));
-        var second = Assert.Single(await _hub.RelayAsync());
+        // The host redelivers the same message (same id) when an output binding fails after the handler answered 200.
+        var reference = new InboxRef("acme", "east", InventoryTransactionFlow.FlowName, "redeliver-1");
+        var row = await Get<InboxStore>().FindAsync(reference, TestContext.Current.CancellationToken);
+        var now = DateTimeOffset.UtcNow;
+        var (status, answer) = await _hub.Functions.InvokeAsync(
+            "OutboxRelay",
+            HostPayloads.QueueTrigger("message", "OutboxRelay", OutboxMessages.Serialize(reference), row!.OutboxMessageId!, 2, now, now.AddDays(7), now.AddMinutes(10), "pop-2", now.UtcDateTime),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(200, status);
+        var second = Assert.Single(LocalFunctionsHost.OutputsOf(_hub.FunctionApp["OutboxRelay"], answer)).Body;
 
         Assert.Equal(first, second);
         Assert.Equal(2, (await Get<StockLedger>().GetSnapshotAsync("acme", "DC1", "100234", TestContext.Current.CancellationToken))!.OnHand);
         Assert.Single(await _hub.RowsAsync(HubTable.Audit), a => a.GetString("Outcome") == "applied");
+    }
+
+    [Fact]
+    public async Task Message_TheInboxRowDoesNotName_PublishesNothing_AndCompletes()
+    {
+        await _hub.PostInventoryAsync(InventoryWebhookTests.Tx("stray-1", "adjust", 2));
+        Assert.Single(await _hub.RelayAsync());
+
+        // A copy of the reservation that landed late (the SDK sent it again while storage stalled).
+        await EnqueueVisibleAsync(new InboxRef("acme", "east", InventoryTransactionFlow.FlowName, "stray-1"));
+
+        Assert.Empty(await _hub.RelayAsync());
+        Assert.Equal(0, await _hub.OutboxMessagesAsync());
     }
 
     [Fact]
