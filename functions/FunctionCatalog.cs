@@ -34,7 +34,11 @@ public static class FunctionCatalog
     /// <summary>The topic alerts for people go to (overdue slips, and later failures and discrepancies).</summary>
     public const string AlertsTopicSetting = "ALERTS_TOPIC";
 
-    public static IReadOnlyList<FunctionDefinition> All { get; } =
+    /// <summary>
+    /// Every function: the list below, and for each function that reads a queue its failure watcher (FailureWatchers:
+    /// one on each storage queue's poison queue, one on each Service Bus subscription's dead-letter subqueue).
+    /// </summary>
+    public static IReadOnlyList<FunctionDefinition> All { get; } = WithFailureWatchers(
     [
         // WMS -> OMS webhooks (forwarded HTTP), one per registered flow, and the X12 dialect's: authenticate, validate, map,
         // apply, answer.
@@ -115,7 +119,8 @@ public static class FunctionCatalog
             new ServiceBusOutput(ChannelStockFunction.Output, ServiceBusConnection, TopicNameSetting: ChannelStockFunction.TopicSetting)),
         FunctionDefinition.Invoked<ChannelFeedFunction>(
             "ChannelFeed",
-            new ServiceBusTrigger(ChannelFeedFunction.Input, ServiceBusConnection, TopicNameSetting: OmsEventsTopicSetting, SubscriptionNameSetting: ChannelFeedFunction.SubscriptionSetting)),
+            new ServiceBusTrigger(ChannelFeedFunction.Input, ServiceBusConnection, TopicNameSetting: OmsEventsTopicSetting, SubscriptionNameSetting: ChannelFeedFunction.SubscriptionSetting))
+            with { Failures = new FailureFlow(global::WmsFunctions.Flows.Channels.ChannelFeedConsumer.DeadLetterFlow, global::WmsFunctions.Pipeline.FailedSyncs.FailedSyncDirection.HubToMarketplace) },
         FunctionDefinition.MarketplaceWebhook(
             "ChannelOrdersPush",
             new HttpTrigger("channels/{tenant}/{channel}/orders", "POST"),
@@ -125,5 +130,8 @@ public static class FunctionCatalog
         // OMS -> WMS, one function per registered flow (Service Bus topic of the flow, the hub's subscription): validate,
         // route, map per instance, deliver, record.
         .. HubFlows.OmsToWms.Select(OmsToWmsFunction.For),
-    ];
+    ]);
+
+    private static FunctionDefinition[] WithFailureWatchers(FunctionDefinition[] functions) =>
+        [.. functions, .. functions.SelectMany(FailureWatchers.For)];
 }

@@ -24,7 +24,12 @@ public sealed record HttpTrigger(string Route, params string[] Methods) : Trigge
     public HttpAudience Audience { get; init; } = HttpAudience.Wms;
 }
 
-public sealed record QueueTrigger(string BindingName, string QueueNameSetting, string Connection) : Trigger(BindingName);
+/// <summary>A storage queue trigger; <see cref="Suffix"/> reads a queue named after the setting's value (the poison queue: "-poison").</summary>
+public sealed record QueueTrigger(string BindingName, string QueueNameSetting, string Connection) : Trigger(BindingName)
+{
+    /// <summary>Appended to the resolved queue name (<c>"%SETTING%-poison"</c>: the host resolves a setting anywhere in the string).</summary>
+    public string Suffix { get; init; } = "";
+}
 
 /// <summary>
 /// A Service Bus trigger. Entity names are app settings (<c>%SETTING%</c>), except a fixed <see cref="TopicName"/>:
@@ -36,7 +41,17 @@ public sealed record ServiceBusTrigger(
     string? QueueNameSetting = null,
     string? TopicNameSetting = null,
     string? SubscriptionNameSetting = null,
-    string? TopicName = null) : Trigger(BindingName);
+    string? TopicName = null) : Trigger(BindingName)
+{
+    /// <summary>
+    /// Reads the entity's dead-letter subqueue: the subscription (or queue) name gets "/$DeadLetterQueue", so the host
+    /// receives from <c>{topic}/Subscriptions/{subscription}/$DeadLetterQueue</c>.
+    /// </summary>
+    public bool DeadLetter { get; init; }
+}
+
+/// <summary>The flow (and direction) a Service Bus function's failures are filed under: its dead letters' failed syncs.</summary>
+public sealed record FailureFlow(string Flow, string Direction);
 
 public sealed record TimerTrigger(string BindingName, string ScheduleSetting) : Trigger(BindingName);
 
@@ -67,6 +82,9 @@ public sealed record FunctionDefinition(
     /// webhook: summary, description, the JSON it reads and its answer, from the flow's definition).
     /// </summary>
     public IReadOnlyList<object> EndpointMetadata { get; init; } = [];
+
+    /// <summary>For a Service Bus function: the flow its dead letters are filed under (see FailureWatchers).</summary>
+    public FailureFlow? Failures { get; init; }
 
     /// <summary>A webhook a WMS calls (WMS credentials, the webhook refusals).</summary>
     public static FunctionDefinition Webhook(string name, HttpTrigger trigger, Delegate handler, params object[] endpointMetadata) =>
@@ -151,7 +169,7 @@ public sealed record FunctionDefinition(
             ["type"] = "queueTrigger",
             ["direction"] = "in",
             ["name"] = queue.BindingName,
-            ["queueName"] = Setting(queue.QueueNameSetting),
+            ["queueName"] = Setting(queue.QueueNameSetting) + queue.Suffix,
             ["connection"] = queue.Connection,
         },
         ServiceBusTrigger sb => WithEntity(
@@ -165,7 +183,8 @@ public sealed record FunctionDefinition(
                 ["dataType"] = "string",
             },
             [("queueName", sb.QueueNameSetting), ("topicName", sb.TopicNameSetting), ("subscriptionName", sb.SubscriptionNameSetting)],
-            sb.TopicName),
+            sb.TopicName,
+            sb.DeadLetter ? (sb.QueueNameSetting is not null ? "queueName" : "subscriptionName") : null),
         TimerTrigger timer => new JsonObject
         {
             ["type"] = "timerTrigger",
@@ -177,10 +196,13 @@ public sealed record FunctionDefinition(
     };
 
     private static JsonObject WithEntity(JsonObject binding, params (string Property, string? Setting)[] entities) =>
-        WithEntity(binding, entities, fixedTopic: null);
+        WithEntity(binding, entities, fixedTopic: null, deadLetterOn: null);
 
-    /// <summary>The entity properties named by app settings, in order; a fixed topic name in place of a setting.</summary>
-    private static JsonObject WithEntity(JsonObject binding, (string Property, string? Setting)[] entities, string? fixedTopic)
+    /// <summary>
+    /// The entity properties named by app settings, in order; a fixed topic name in place of a setting; the dead-letter
+    /// subqueue's suffix on <paramref name="deadLetterOn"/>.
+    /// </summary>
+    private static JsonObject WithEntity(JsonObject binding, (string Property, string? Setting)[] entities, string? fixedTopic, string? deadLetterOn)
     {
         foreach (var (property, setting) in entities)
         {
@@ -190,7 +212,7 @@ public sealed record FunctionDefinition(
             }
             else if (setting is not null)
             {
-                binding[property] = Setting(setting);
+                binding[property] = Setting(setting) + (property == deadLetterOn ? DeadLetterSuffix : "");
             }
         }
 
@@ -198,4 +220,7 @@ public sealed record FunctionDefinition(
     }
 
     private static string Setting(string name) => $"%{name}%";
+
+    /// <summary>The dead-letter subqueue of a queue or subscription, as Service Bus names it.</summary>
+    public const string DeadLetterSuffix = "/$DeadLetterQueue";
 }

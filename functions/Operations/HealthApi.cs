@@ -11,8 +11,9 @@ public static class HealthApi
     [EndpointSummary("Readiness: dependencies and sync lag")]
     [EndpointDescription(
         "Table Storage reachable (3 s timeout), configuration complete (every setting the functions name; the tenants file parses), and the " +
-        "outbox lag (age of the oldest event waiting for the OMS, messages waiting). 200 when ready; 503 problem details (type not-ready) " +
-        "with the same checks when not. Per-tenant lag is in the operator API and the alerts.")]
+        "outbox lag (age of the oldest event waiting for the OMS, messages waiting), and what waits for a person (failures: open failed syncs, " +
+        "per poison queue, dead-letter subscription or flow with the age of the oldest, and messages still in each poison queue). 200 when " +
+        "ready; 503 problem details (type not-ready) with the same checks when not. Per-tenant figures are in the operator API and the alerts.")]
     [ProducesResponseType(typeof(HealthReport), StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType(typeof(ProblemDetails), StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     public static async Task<IResult> GetAsync(HttpContext context, HealthCheck health)
@@ -29,6 +30,7 @@ public static class HealthApi
         var details = ProblemResults.Details(notReady, context.Request.Path, context.TraceIdentifier);
         details.Extensions["checks"] = report.Checks;
         details.Extensions["lag"] = report.Lag;
+        details.Extensions["failures"] = report.Failures;
         return Results.Problem(details);
     }
 }

@@ -45,5 +45,8 @@ public sealed class OmsToWmsFunction(IOutboundFlow flow) : IInvokedFunction
             [],
             null,
             null,
-            services => new OmsToWmsFunction((IOutboundFlow)services.GetRequiredService(flow.FlowType)));
+            services => new OmsToWmsFunction((IOutboundFlow)services.GetRequiredService(flow.FlowType)))
+        {
+            Failures = new FailureFlow(flow.Name, WmsFunctions.Pipeline.FailedSyncs.FailedSyncDirection.OmsToWms),
+        };
 }

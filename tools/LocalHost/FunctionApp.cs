@@ -61,23 +61,40 @@ public sealed class FunctionApp
         return new FunctionApp(host, functions);
     }
 
-    /// <summary>Replaces every %SETTING% as the host does; a setting that is not set is an error, as in the host.</summary>
+    /// <summary>
+    /// Replaces every %SETTING% in a string value as the host does (anywhere in the string: "%OUTBOX_QUEUE%-poison",
+    /// "%OMS_SUBSCRIPTION%/$DeadLetterQueue"); a setting that is not set is an error, as in the host.
+    /// </summary>
     private static JsonObject Resolve(JsonObject binding, Func<string, string?> settings)
     {
         var resolved = new JsonObject();
         foreach (var (key, value) in binding)
         {
-            if (value is JsonValue v && v.TryGetValue<string>(out var text) && text.Length > 2 && text[0] == '%' && text[^1] == '%')
-            {
-                var name = text[1..^1];
-                resolved[key] = settings(name) ?? throw new InvalidOperationException($"Setting '{name}' used by a function.json is not set.");
-            }
-            else
-            {
-                resolved[key] = value?.DeepClone();
-            }
+            resolved[key] = value is JsonValue v && v.TryGetValue<string>(out var text) && text.Contains('%', StringComparison.Ordinal)
+                ? ResolveWholeString(text, settings)
+                : value?.DeepClone();
         }
 
         return resolved;
+    }
+
+    public static string ResolveWholeString(string text, Func<string, string?> settings)
+    {
+        var result = new System.Text.StringBuilder();
+        var at = 0;
+        while (text.IndexOf('%', at) is var start and >= 0)
+        {
+            var end = text.IndexOf('%', start + 1);
+            if (end < 0)
+            {
+                throw new InvalidOperationException($"The '%' at position {start} of '{text}' does not have a closing '%'.");
+            }
+
+            var name = text[(start + 1)..end];
+            result.Append(text, at, start - at).Append(settings(name) ?? throw new InvalidOperationException($"Setting '{name}' used by a function.json is not set."));
+            at = end + 1;
+        }
+
+        return result.Append(text, at, text.Length - at).ToString();
     }
 }

@@ -190,14 +190,17 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
 
             await queue.DeleteMessageAsync(message.MessageId, popReceipt, cancellationToken).ConfigureAwait(false);
         }
-        else if (message.DequeueCount >= ServiceBusStandIn.MaxDeliveryCount)
+        else if (message.DequeueCount >= ServiceBusStandIn.MaxDeliveryCount && !ServiceBusStandIn.IsDeadLetterPath(entityPath))
         {
-            await serviceBus.EnqueueAsync(ServiceBusStandIn.DeadLetterPath(entityPath), envelope, cancellationToken).ConfigureAwait(false);
+            await serviceBus.EnqueueAsync(ServiceBusStandIn.DeadLetterPath(entityPath), ServiceBusStandIn.DeadLettered(envelope), cancellationToken).ConfigureAwait(false);
             await queue.DeleteMessageAsync(message.MessageId, popReceipt, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await queue.UpdateMessageAsync(message.MessageId, popReceipt, message.Body, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            // A dead-letter subqueue has no dead-letter queue of its own: past MaxDeliveryCount its message stays, and
+            // here it waits a minute between tries so a watcher that keeps failing does not spin.
+            var wait = message.DequeueCount >= ServiceBusStandIn.MaxDeliveryCount ? TimeSpan.FromMinutes(1) : TimeSpan.Zero;
+            await queue.UpdateMessageAsync(message.MessageId, popReceipt, message.Body, wait, cancellationToken).ConfigureAwait(false);
         }
 
         var record = new InvocationRecord(function.Name, payload, status, response, sent, duration);

@@ -41,12 +41,30 @@ public sealed class ServiceBusStandIn(QueueServiceClient queues, TimeProvider ti
     public static string EntityPath(string? queueName, string? topicName, string? subscriptionName) =>
         queueName ?? $"{topicName}/Subscriptions/{subscriptionName}";
 
-    public static string DeadLetterPath(string entityPath) => entityPath + "/$DeadLetterQueue";
+    public static string DeadLetterPath(string entityPath) => entityPath + DeadLetterSuffix;
+
+    public const string DeadLetterSuffix = "/$DeadLetterQueue";
+
+    /// <summary>A dead-letter subqueue (of a queue or subscription): read by its own trigger, never fanned out to, never dead-lettered again.</summary>
+    public static bool IsDeadLetterPath(string entityPath) => entityPath.EndsWith(DeadLetterSuffix, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The message as Service Bus dead-letters it after MaxDeliveryCount: the reason and description are kept as
+    /// application properties of the message (which the host passes in Metadata.ApplicationProperties).
+    /// </summary>
+    public static StandInMessage DeadLettered(StandInMessage message) => message with
+    {
+        ApplicationProperties = new Dictionary<string, string>(message.ApplicationProperties ?? [], StringComparer.Ordinal)
+        {
+            ["DeadLetterReason"] = "MaxDeliveryCountExceeded",
+            ["DeadLetterErrorDescription"] = $"Message could not be consumed after {MaxDeliveryCount} delivery attempts.",
+        },
+    };
 
     /// <summary>Every topic -> subscription a Service Bus trigger of the app reads, from its function.json files.</summary>
     public static IReadOnlyDictionary<string, string[]> SubscriptionsOf(FunctionApp app) =>
         app.Functions
-            .Where(f => f.TriggerType == "serviceBusTrigger" && f.Trigger["topicName"] is not null)
+            .Where(f => f.TriggerType == "serviceBusTrigger" && f.Trigger["topicName"] is not null && !IsDeadLetterPath((string)f.Trigger["subscriptionName"]!))
             .GroupBy(f => (string)f.Trigger["topicName"]!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(f => (string)f.Trigger["subscriptionName"]!).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
 

@@ -10,6 +10,7 @@ using WmsFunctions.Flows.Reconciliation;
 using WmsFunctions.Flows.Stock;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Pipeline.FailedSyncs;
+using WmsFunctions.Pipeline.Retries;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Flows;
@@ -51,6 +52,11 @@ public static class FlowServices
             FailedSyncDirection.WmsToOms,
             "a pick-slip flag is the state machine's verdict on an event it already handled (a shortage, an illegal step, a missed deadline): " +
             "running the event again gives the same verdict. Act on the slip (override it, or let the WMS or OMS send the next event), then resolve.");
+        services.AddSingleton<PickSlipHandOffMessages>();
+        services.AddSingleton<IQueuedMessages>(sp => sp.GetRequiredService<PickSlipHandOffMessages>());
+        services.AddSingleton<IQueuedMessages, PickSlipEscalationMessages>();
+        services.AddFailedSyncFlow(PickSlipHandOffMessages.FlowName, FailedSyncDirection.OmsToWms); // captured queue messages, replayed through their queue
+        services.AddFailedSyncFlow(PickSlipEscalationMessages.FlowName, FailedSyncDirection.OmsToWms);
     }
 
     /// <summary>Marketplaces behind one adapter seam: availability per SKU and channel, order intake, feedback.</summary>
@@ -65,6 +71,13 @@ public static class FlowServices
         services.AddSingleton<ChannelProducts>();
         services.AddSingleton<AvailabilityCalculator>();
         services.AddSingleton<ChannelStockPublisher>();
+        services.AddSingleton<IQueuedMessages, ChannelStockSignals>();
+        services.AddFailedSyncFlow(ChannelStockSignals.FlowName, FailedSyncDirection.HubToMarketplace); // replayed through its queue
+        services.AddFailedSyncFlow(
+            ChannelFeedConsumer.DeadLetterFlow,
+            FailedSyncDirection.HubToMarketplace,
+            "a dead letter of the channels' feed is an event the hub published to the OMS that the channels could not read; the OMS has it: " +
+            "push the stock or shipment to the marketplace by hand if it matters, then resolve.");
         services.AddSingleton<ChannelOrderIntake>();
         services.AddInboxFlow<ChannelOrderFlow>();
         services.AddSingleton<ChannelFeedConsumer>();
@@ -88,6 +101,8 @@ public static class FlowServices
         services.AddSingleton<OmsStockClient>();
         services.AddSingleton<ReconciliationStore>();
         services.AddSingleton<ReconciliationScheduler>();
+        services.AddSingleton<IQueuedMessages, ReconciliationRunMessages>();
+        services.AddFailedSyncFlow(ReconciliationRunMessages.FlowName, FailedSyncDirection.WmsToOms); // replayed through its queue
         services.AddSingleton<ReconciliationCorrections>();
         services.AddSingleton<ReconciliationRunner>();
         services.AddInboxFlow<ReconciliationCorrectionFlow>();

@@ -8,6 +8,7 @@ using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Flows.Reconciliation;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Pipeline.FailedSyncs;
+using WmsFunctions.Pipeline.Retries;
 using WmsFunctions.Platform.Storage;
 using WmsFunctions.Platform.Tenancy;
 
@@ -42,8 +43,11 @@ public sealed class AlertThresholds
     /// <summary>Open failed syncs (overdue pick slips excluded: they alert per slip already).</summary>
     public int? OpenFailedSyncs { get; set; } = 10;
 
-    /// <summary>Open failed syncs fed back from a dead-letter queue.</summary>
+    /// <summary>Open failed syncs from a Service Bus dead-letter queue (captured by its watcher, or fed back by hand).</summary>
     public int? DeadLetters { get; set; } = 1;
+
+    /// <summary>Open failed syncs captured from a storage queue: poisoned messages past the retry schedule, or refused at once.</summary>
+    public int? Poisoned { get; set; } = 1;
 
     /// <summary>Minutes the oldest waiting outbox message of the tenant has waited.</summary>
     public int? OutboxLagMinutes { get; set; } = 15;
@@ -58,6 +62,7 @@ public sealed class AlertThresholds
     {
         OpenFailedSyncs = OpenFailedSyncs ?? defaults.OpenFailedSyncs,
         DeadLetters = DeadLetters ?? defaults.DeadLetters,
+        Poisoned = Poisoned ?? defaults.Poisoned,
         OutboxLagMinutes = OutboxLagMinutes ?? defaults.OutboxLagMinutes,
         UnacknowledgedSlipMinutes = UnacknowledgedSlipMinutes ?? defaults.UnacknowledgedSlipMinutes,
         DiscrepanciesFlagged = DiscrepanciesFlagged ?? defaults.DiscrepanciesFlagged,
@@ -126,7 +131,7 @@ public sealed partial class AlertEvaluator(
     TimeProvider time,
     ILogger<AlertEvaluator> logger)
 {
-    public const string DeadLettered = "dead-lettered";
+    public const string DeadLettered = DeadLetters.Reason;
 
     private static readonly HashSet<string> PerSlipAlerts = new(["overdue-acknowledgement", "overdue-shipment"], StringComparer.Ordinal);
 
@@ -137,7 +142,8 @@ public sealed partial class AlertEvaluator(
         var outboxOldest = await OutboxOldestByTenantAsync(cancellationToken).ConfigureAwait(false);
         var incidents = await storage.TableAsync(HubTable.AlertIncidents, cancellationToken).ConfigureAwait(false);
         var alerts = new List<(AlertMessage Message, string Event)>();
-        foreach (var tenant in tenants.All.Select(i => i.Tenant).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        // The unknown-tenant marker too: a captured message whose tenant could not be read still waits for a person.
+        foreach (var tenant in tenants.All.Select(i => i.Tenant).Append(FailedSyncStore.UnknownTenant).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             foreach (var measure in await MeasureAsync(tenant, now, outboxOldest, cancellationToken).ConfigureAwait(false))
             {
@@ -174,8 +180,16 @@ public sealed partial class AlertEvaluator(
 
         if (limits.DeadLetters is > 0)
         {
-            var dead = open.Count(o => o.ReasonCode == DeadLettered);
-            measures.Add(new(tenant, "dead-letters", null, dead, limits.DeadLetters.Value, "dead-lettered messages", $"{dead} dead-lettered messages waiting for a replay"));
+            var dead = open.Where(o => o.ReasonCode == DeadLettered).ToList();
+            measures.Add(new(tenant, "dead-letters", null, dead.Count, limits.DeadLetters.Value, "dead-lettered messages",
+                $"{dead.Count} dead-lettered messages waiting for a replay{BySource(dead, now)}"));
+        }
+
+        if (limits.Poisoned is > 0)
+        {
+            var poisoned = open.Where(o => o.FromStorageQueue).ToList();
+            measures.Add(new(tenant, "poisoned", null, poisoned.Count, limits.Poisoned.Value, "poisoned messages",
+                $"{poisoned.Count} storage-queue messages waiting for a person{BySource(poisoned, now)}"));
         }
 
         if (limits.OutboxLagMinutes is > 0)
@@ -207,6 +221,11 @@ public sealed partial class AlertEvaluator(
 
         return measures;
     }
+
+    /// <summary>": oms-outbox 2 (oldest 35 min), ..." : where the failures wait and for how long.</summary>
+    private static string BySource(List<OpenFailure> open, DateTimeOffset now) =>
+        open.Count == 0 ? "" : ": " + string.Join(", ", open.GroupBy(o => o.Source.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Count()} (oldest {Math.Floor(Math.Max(0, (now - g.Min(o => o.FirstSeenAt)).TotalMinutes))} min)")));
 
     /// <summary>
     /// The oldest waiting outbox message per tenant, from a peek at the head of the outbox queue (at most 32: the queue

@@ -6,6 +6,7 @@ using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Pipeline.FailedSyncs;
+using WmsFunctions.Pipeline.Retries;
 using WmsFunctions.Pipeline.Webhooks;
 using WmsFunctions.Platform.Tenancy;
 
@@ -33,6 +34,14 @@ public static class PipelineServices
         services.AddSingleton<OutboxMessages>();
         services.AddSingleton<EventPipeline>();
         services.AddSingleton<OutboxRelay>();
+
+        // Every storage queue the hub owns (each layer registers its own IQueuedMessages): the poison watchers' retry
+        // schedule and capture; the Service Bus dead-letter watchers' capture.
+        services.AddSingleton<IQueuedMessages, OutboxQueueMessages>();
+        services.AddFailedSyncFlow(OutboxQueueMessages.FlowName, FailedSyncDirection.WmsToOms); // a captured relay message, replayed through its queue
+        services.AddReplayPath<QueueReplayPath>();
+        services.AddSingleton<PoisonedMessages>();
+        services.AddSingleton<DeadLetters>();
 
         // OMS -> WMS: the dispatcher routes, maps, claims, renders (the instance's dialect), sends and records.
         services.AddInstanceSection<WmsOutboundOptions>(WmsOutboundOptions.Section, AbsentSection.Missing);

@@ -37,6 +37,9 @@ public sealed partial class ChannelFeedConsumer(
     TimeProvider time,
     ILogger<ChannelFeedConsumer> logger)
 {
+    /// <summary>The flow a dead letter of the channels' feed subscription is filed under.</summary>
+    public const string DeadLetterFlow = "channel-feed";
+
     private const string PickSlipEventPrefix = OmsEvent.TypePrefix + "pickslip.";
 
     /// <summary>A shipment decided this long ago and still unsent was left by a failed invocation: any invocation sends it.</summary>

@@ -42,6 +42,11 @@ public sealed class FailedSyncIndexEntity : ITableEntity
 
     public DateTimeOffset FirstSeenAt { get; set; }
 
+    /// <summary>The failure's origin kind and entity (see <see cref="FailedSyncEntity.OriginKind"/>), for the counts per queue.</summary>
+    public string? OriginKind { get; set; }
+
+    public string? Origin { get; set; }
+
     public static string PartitionFor(string tenant, string kind, string? value = null) =>
         value is null ? TableKeys.Join(TableKeys.Escape(tenant), kind) : TableKeys.Join(TableKeys.Escape(tenant), kind, TableKeys.Escape(value));
 
@@ -65,6 +70,16 @@ public sealed record FailedSyncListQuery(
     string? Continuation = null);
 
 public sealed record FailedSyncPage(IReadOnlyList<FailedSyncEntity> Items, string? Continuation);
+
+/// <summary>One open failed sync as the age index holds it: enough to count and age it per reason, flow and origin.</summary>
+public sealed record OpenFailure(string ReasonCode, DateTimeOffset FirstSeenAt, string Flow, string? OriginKind, string? Origin)
+{
+    /// <summary>Captured from a storage queue: by its poison watcher, or refused by the queue's function itself.</summary>
+    public bool FromStorageQueue => OriginKind is FailedSyncOriginKind.PoisonQueue or FailedSyncOriginKind.Queue;
+
+    /// <summary>Where it waits, for the counts: the queue or subscription it was captured from, else the flow that recorded it.</summary>
+    public (string Kind, string Name) Source => (OriginKind ?? "flow", Origin ?? Flow);
+}
 
 /// <summary>How starting a replay went.</summary>
 public enum ReplayStart
@@ -192,16 +207,18 @@ public sealed partial class FailedSyncStore
     /// (small rows, one partition: no scan of the failures themselves). A hit whose failure was closed by a process that
     /// died before cleaning the index is counted until a listing removes it.
     /// </summary>
-    public async Task<IReadOnlyList<(string ReasonCode, DateTimeOffset FirstSeenAt)>> OpenSummaryAsync(string tenant, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OpenFailure>> OpenSummaryAsync(string tenant, CancellationToken cancellationToken)
     {
         var index = await storage.TableAsync(HubTable.FailedSyncIndex, cancellationToken).ConfigureAwait(false);
         var partition = FailedSyncIndexEntity.PartitionFor(tenant, FailedSyncIndexEntity.Age);
-        var open = new List<(string, DateTimeOffset)>();
+        var open = new List<OpenFailure>();
         await foreach (var hit in index.QueryAsync<FailedSyncIndexEntity>(
-            e => e.PartitionKey == partition, select: [nameof(FailedSyncIndexEntity.PartitionKey), nameof(FailedSyncIndexEntity.RowKey), nameof(FailedSyncIndexEntity.ReasonCode), nameof(FailedSyncIndexEntity.FirstSeenAt)],
+            e => e.PartitionKey == partition,
+            select: [nameof(FailedSyncIndexEntity.PartitionKey), nameof(FailedSyncIndexEntity.RowKey), nameof(FailedSyncIndexEntity.ReasonCode), nameof(FailedSyncIndexEntity.FirstSeenAt),
+                nameof(FailedSyncIndexEntity.Flow), nameof(FailedSyncIndexEntity.OriginKind), nameof(FailedSyncIndexEntity.Origin)],
             cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            open.Add((hit.ReasonCode, hit.FirstSeenAt));
+            open.Add(new OpenFailure(hit.ReasonCode, hit.FirstSeenAt, hit.Flow, hit.OriginKind, hit.Origin));
         }
 
         return open;
@@ -353,6 +370,8 @@ public sealed partial class FailedSyncStore
         nameof(FailedSyncEntity.Detail), nameof(FailedSyncEntity.CorrelationId), nameof(FailedSyncEntity.FirstSeenAt), nameof(FailedSyncEntity.LastSeenAt),
         nameof(FailedSyncEntity.Attempts), nameof(FailedSyncEntity.Status), nameof(FailedSyncEntity.BodyChunks), nameof(FailedSyncEntity.StatusReason),
         nameof(FailedSyncEntity.StatusBy), nameof(FailedSyncEntity.StatusAt), nameof(FailedSyncEntity.ReplayLeaseUntil), nameof(FailedSyncEntity.Replays),
+        nameof(FailedSyncEntity.OriginKind), nameof(FailedSyncEntity.Origin), nameof(FailedSyncEntity.DeliveryCount), nameof(FailedSyncEntity.DeadLetterReason),
+        nameof(FailedSyncEntity.DeadLetterDescription), nameof(FailedSyncEntity.RetryGeneration),
     ];
 
     private async Task<FailedSyncPage> ListOpenThroughIndexAsync(FailedSyncListQuery query, int take, CancellationToken cancellationToken)
@@ -427,7 +446,7 @@ public sealed partial class FailedSyncStore
             yield return new FailedSyncIndexEntity
             {
                 PartitionKey = partition, RowKey = row, Instance = entity.Instance, Flow = entity.Flow, ReasonCode = entity.ReasonCode,
-                MainPartition = entity.PartitionKey, MainRow = entity.RowKey, FirstSeenAt = entity.FirstSeenAt,
+                MainPartition = entity.PartitionKey, MainRow = entity.RowKey, FirstSeenAt = entity.FirstSeenAt, OriginKind = entity.OriginKind, Origin = entity.Origin,
             };
         }
     }
@@ -463,5 +482,7 @@ public sealed partial class FailedSyncStore
         Flow = existing.GetString(nameof(FailedSyncEntity.Flow)) ?? "",
         ReasonCode = reason,
         FirstSeenAt = existing.GetDateTimeOffset(nameof(FailedSyncEntity.FirstSeenAt)) ?? default,
+        OriginKind = existing.GetString(nameof(FailedSyncEntity.OriginKind)),
+        Origin = existing.GetString(nameof(FailedSyncEntity.Origin)),
     };
 }

@@ -62,7 +62,30 @@ public sealed record FailedSync(
     string ReasonCode,
     string Detail,
     string? CorrelationId,
-    string Body);
+    string Body,
+    FailedSyncOrigin? Origin = null);
+
+/// <summary>Where a captured message was taken from (see docs/failures.md).</summary>
+public static class FailedSyncOriginKind
+{
+    /// <summary>Refused by the queue function itself (it can never succeed): recorded at once, no retries.</summary>
+    public const string Queue = "queue";
+
+    /// <summary>Taken from a storage queue's <c>{queue}-poison</c> queue by its watcher.</summary>
+    public const string PoisonQueue = "poison-queue";
+
+    /// <summary>Taken from a Service Bus subscription's (or queue's) dead-letter subqueue by its watcher.</summary>
+    public const string DeadLetter = "dead-letter";
+}
+
+/// <summary>
+/// The queue or subscription a failed message came from, as its watcher saw it: <see cref="Entity"/> is the source
+/// queue's name or the subscription's entity path (<c>{topic}/Subscriptions/{subscription}</c>); the delivery (or
+/// dequeue) count, Service Bus's dead-letter reason and description when it gave them, and how many generations of
+/// the retry schedule the message went through.
+/// </summary>
+public sealed record FailedSyncOrigin(
+    string Kind, string Entity, int? DeliveryCount = null, string? DeadLetterReason = null, string? DeadLetterDescription = null, int? RetryGeneration = null);
 
 /// <summary>
 /// One failed sync per (tenant, instance, flow, entity, message id). Partition: tenant|instance, so "everything
@@ -126,6 +149,20 @@ public sealed class FailedSyncEntity : ITableEntity
 
     /// <summary>Replays started by operators.</summary>
     public int Replays { get; set; }
+
+    /// <summary>Where the message was captured (<see cref="FailedSyncOriginKind"/>); null for failures a flow recorded itself.</summary>
+    public string? OriginKind { get; set; }
+
+    /// <summary>The source queue, or the subscription's entity path.</summary>
+    public string? Origin { get; set; }
+
+    public int? DeliveryCount { get; set; }
+
+    public string? DeadLetterReason { get; set; }
+
+    public string? DeadLetterDescription { get; set; }
+
+    public int? RetryGeneration { get; set; }
 
     public static string PartitionFor(string tenant, string instance) =>
         TableKeys.Join(TableKeys.Escape(tenant), TableKeys.Escape(instance));
@@ -217,6 +254,34 @@ public sealed partial class FailedSyncStore(HubStorage storage, TimeProvider tim
         }
     }
 
+    /// <summary>
+    /// Records a message a watcher captured (a poison or dead-letter message) exactly once: the same message seen
+    /// again (a redelivery of the watcher's own trigger) finds its record and changes nothing, so neither a second
+    /// record nor a second attempt. Returns the record and whether this call created it.
+    /// </summary>
+    public async Task<(FailedSyncEntity Entity, bool Created)> CaptureAsync(FailedSync failure, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubTable.FailedSyncs, cancellationToken).ConfigureAwait(false);
+        var entity = ToEntity(failure, time.GetUtcNow());
+        var existing = await table.GetEntityIfExistsAsync<FailedSyncEntity>(entity.PartitionKey, entity.RowKey, SummaryColumns, cancellationToken).ConfigureAwait(false);
+        if (existing.HasValue)
+        {
+            return (existing.Value!, false);
+        }
+
+        try
+        {
+            await WriteIndexAsync(entity, cancellationToken).ConfigureAwait(false); // before the row: the index is a superset
+            await table.AddEntityAsync(WithBody(entity, failure.Body), cancellationToken).ConfigureAwait(false);
+            return (entity, true);
+        }
+        catch (RequestFailedException conflict) when (conflict.Status == 409)
+        {
+            await DeleteIndexAsync(entity, cancellationToken).ConfigureAwait(false); // a racing capture wrote the row (with its own first-seen time)
+            return ((await table.GetEntityAsync<FailedSyncEntity>(entity.PartitionKey, entity.RowKey, SummaryColumns, cancellationToken).ConfigureAwait(false)).Value, false);
+        }
+    }
+
     public async Task<IReadOnlyList<FailedSyncEntity>> QueryAsync(FailedSyncQuery query, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubTable.FailedSyncs, cancellationToken).ConfigureAwait(false);
@@ -300,6 +365,12 @@ public sealed partial class FailedSyncStore(HubStorage storage, TimeProvider tim
             [nameof(FailedSyncEntity.LastSeenAt)] = entity.LastSeenAt,
             [nameof(FailedSyncEntity.Attempts)] = entity.Attempts,
             [nameof(FailedSyncEntity.Status)] = entity.Status.ToString(),
+            [nameof(FailedSyncEntity.OriginKind)] = entity.OriginKind,
+            [nameof(FailedSyncEntity.Origin)] = entity.Origin,
+            [nameof(FailedSyncEntity.DeliveryCount)] = entity.DeliveryCount,
+            [nameof(FailedSyncEntity.DeadLetterReason)] = entity.DeadLetterReason,
+            [nameof(FailedSyncEntity.DeadLetterDescription)] = entity.DeadLetterDescription,
+            [nameof(FailedSyncEntity.RetryGeneration)] = entity.RetryGeneration,
         };
         var chunks = 0;
         for (var offset = 0; offset < body.Length; offset += FailedSyncEntity.BodyChunkChars, chunks++)
@@ -332,6 +403,12 @@ public sealed partial class FailedSyncStore(HubStorage storage, TimeProvider tim
             LastSeenAt = now,
             Attempts = 1,
             Status = FailedSyncStatus.Open,
+            OriginKind = failure.Origin?.Kind,
+            Origin = failure.Origin?.Entity,
+            DeliveryCount = failure.Origin?.DeliveryCount,
+            DeadLetterReason = failure.Origin?.DeadLetterReason is { } reason ? Excerpt(reason, 200) : null,
+            DeadLetterDescription = failure.Origin?.DeadLetterDescription is { } description ? Excerpt(description) : null,
+            RetryGeneration = failure.Origin?.RetryGeneration,
         };
         return entity;
     }

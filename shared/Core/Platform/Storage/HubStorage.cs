@@ -47,6 +47,7 @@ public enum HubTable
     ReconciliationRuns,
     ReconciliationRows,
     FailedSyncJobs,
+    QueueRetries,
 }
 
 /// <summary>
