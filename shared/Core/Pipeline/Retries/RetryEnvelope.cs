@@ -21,7 +21,7 @@ public static class RetryEnvelope
             using var document = JsonDocument.Parse(body);
             return document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty(Property, out var value)
-                && value.TryGetInt32(out var generation) && generation > 0
+                && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var generation) && generation > 0
                 ? generation
                 : 0;
         }
