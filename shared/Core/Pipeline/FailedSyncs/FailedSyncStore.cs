@@ -282,6 +282,41 @@ public sealed partial class FailedSyncStore(HubStorage storage, TimeProvider tim
         }
     }
 
+    /// <summary>
+    /// The failed syncs a flow already recorded for one message (its CloudEvent id) in any instance of the tenant: a scan
+    /// of the tenant's partitions, for the rare dead letter whose failure its flow recorded before it died.
+    /// </summary>
+    public async Task<IReadOnlyList<FailedSyncEntity>> FindByMessageAsync(string tenant, string flow, string messageId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubTable.FailedSyncs, cancellationToken).ConfigureAwait(false);
+        var prefix = TableKeys.Escape(tenant) + TableKeys.Separator;
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {prefix} and PartitionKey lt {TableKeys.PrefixEnd(prefix)} and Flow eq {flow} and MessageId eq {messageId}");
+        var found = new List<FailedSyncEntity>();
+        await foreach (var row in table.QueryAsync<FailedSyncEntity>(filter, select: SummaryColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(row);
+        }
+
+        return found;
+    }
+
+    /// <summary>Adds where the message was captured to a failed sync its flow recorded (the columns only: nothing else changes).</summary>
+    public async Task<FailedSyncEntity> AddOriginAsync(FailedSyncEntity failed, FailedSyncOrigin origin, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(HubTable.FailedSyncs, cancellationToken).ConfigureAwait(false);
+        var update = new TableEntity(failed.PartitionKey, failed.RowKey)
+        {
+            [nameof(FailedSyncEntity.OriginKind)] = origin.Kind,
+            [nameof(FailedSyncEntity.Origin)] = origin.Entity,
+            [nameof(FailedSyncEntity.DeliveryCount)] = origin.DeliveryCount,
+            [nameof(FailedSyncEntity.DeadLetterReason)] = origin.DeadLetterReason is { } reason ? Excerpt(reason, 200) : null,
+            [nameof(FailedSyncEntity.DeadLetterDescription)] = origin.DeadLetterDescription is { } description ? Excerpt(description) : null,
+        };
+        await table.UpdateEntityAsync(update, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        return (await table.GetEntityAsync<FailedSyncEntity>(failed.PartitionKey, failed.RowKey, SummaryColumns, cancellationToken).ConfigureAwait(false)).Value;
+    }
+
     public async Task<IReadOnlyList<FailedSyncEntity>> QueryAsync(FailedSyncQuery query, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(HubTable.FailedSyncs, cancellationToken).ConfigureAwait(false);

@@ -23,7 +23,9 @@ public sealed record DeadLetter(
 /// retried the message MaxDeliveryCount times (or it expired), so it goes to a person: a failed sync of its flow
 /// (reason dead-lettered) with its body, the subscription, delivery count, Service Bus's dead-letter reason and
 /// description, the tenant the CloudEvent names (the unknown-tenant marker when it names none that is configured) and
-/// its correlation id, exactly once (keyed by the broker's message id), with an audit entry.
+/// its correlation id, exactly once (keyed by the CloudEvent's id, else the broker's message id), with an audit entry.
+/// A message whose flow recorded a failed sync for it already (an OMS -> WMS delivery that failed up to its last
+/// delivery) keeps that record, which gains the dead-letter origin: one record per message either way.
 /// </summary>
 public sealed partial class DeadLetters(FailedSyncStore failedSyncs, TenantDirectory tenants, AuditLog audit, ILogger<DeadLetters> logger)
 {
@@ -47,10 +49,21 @@ public sealed partial class DeadLetters(FailedSyncStore failedSyncs, TenantDirec
         }
 
         var filedUnder = known ? tenant! : FailedSyncStore.UnknownTenant;
-        var failure = new FailedSync(
-            filedUnder, FailedSyncStore.Unrouted, letter.Direction, letter.Flow, "message", subject ?? id ?? messageId, messageId, Reason, detail, correlationId, letter.Body,
-            new FailedSyncOrigin(FailedSyncOriginKind.DeadLetter, letter.EntityPath, letter.DeliveryCount, letter.Reason, letter.Description));
-        var (entity, created) = await failedSyncs.CaptureAsync(failure, cancellationToken).ConfigureAwait(false);
+        var origin = new FailedSyncOrigin(FailedSyncOriginKind.DeadLetter, letter.EntityPath, letter.DeliveryCount, letter.Reason, letter.Description);
+
+        // An OMS -> WMS flow records its failure per instance on the message's last delivery, then lets it dead-letter:
+        // that message is with a person already, so its record only learns where the message ended up.
+        var recorded = known && id is not null ? await failedSyncs.FindByMessageAsync(filedUnder, letter.Flow, id, cancellationToken).ConfigureAwait(false) : [];
+        var (entity, created) = recorded.Count > 0
+            ? (await failedSyncs.AddOriginAsync(recorded[0], origin, cancellationToken).ConfigureAwait(false), false)
+            : await failedSyncs.CaptureAsync(
+                new FailedSync(filedUnder, FailedSyncStore.Unrouted, letter.Direction, letter.Flow, "message", subject ?? id ?? messageId, id ?? messageId, Reason, detail, correlationId, letter.Body, origin),
+                cancellationToken).ConfigureAwait(false);
+        foreach (var other in recorded.Skip(1))
+        {
+            await failedSyncs.AddOriginAsync(other, origin, cancellationToken).ConfigureAwait(false);
+        }
+
         await audit.WriteAsync(
             new AuditEntry(filedUnder, entity.FirstSeenAt, letter.Flow, "captured", Instance: entity.Instance, EntityType: entity.EntityType, EntityId: entity.EntityId,
                 EventId: messageId, CorrelationId: correlationId, Reason: letter.Reason ?? Reason,
