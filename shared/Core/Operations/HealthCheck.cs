@@ -20,7 +20,7 @@ public sealed record HealthLag(double? OutboxOldestAgeSeconds, int? OutboxApprox
 /// them), each with the age of its oldest; and the messages still sitting in each poison queue (normally 0: the
 /// watchers take them at once). Per tenant, the same counts drive the alerts.
 /// </summary>
-public sealed record HealthFailures(int Open, double? OldestAgeSeconds, IReadOnlyList<HealthWaiting> Waiting, IReadOnlyList<HealthPoisonBacklog> PoisonQueues);
+public sealed record HealthFailures(int Open, double? OldestAgeSeconds, IReadOnlyList<HealthWaiting> Waiting, IReadOnlyList<HealthPoisonBacklog> PoisonBacklogs);
 
 /// <summary>Open failed syncs of one origin: kind (poison-queue, queue, dead-letter, flow) and its queue, subscription or flow.</summary>
 public sealed record HealthWaiting(string Kind, string Origin, int Open, double OldestAgeSeconds);

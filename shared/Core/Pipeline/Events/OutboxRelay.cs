@@ -6,8 +6,9 @@ namespace WmsFunctions.Pipeline.Events;
 /// <summary>
 /// Moves an accepted inbound event on to the OMS: finishes it if its webhook died half-way, writes its audit
 /// entry (idempotent) and returns the CloudEvent for the Service Bus output. Runs under the host's retries: a
-/// failure here is answered 500, the queue message comes back, and after maxDequeueCount it lands in the
-/// poison queue for a person.
+/// failure here (or of the output, which the host sends after the answer) brings the queue message back, and after
+/// maxDequeueCount it lands in the poison queue, whose watcher puts it back on the outbox queue on the retry
+/// schedule (docs/failures.md) and only after a day makes it a failed sync for a person.
 /// </summary>
 public sealed partial class OutboxRelay(InboxStore inbox, EventPipeline pipeline, AuditLog audit, ILogger<OutboxRelay> logger)
 {
