@@ -26,11 +26,24 @@ public sealed partial record FunctionJsonBinding(string Function, JsonObject Jso
             .OfType<string>()
             .SelectMany(text => SettingToken().Matches(text).Select(m => m.Groups["name"].Value));
 
-    /// <summary>The app setting behind a property such as <c>"topicName": "%OMS_EVENTS_TOPIC%"</c>, or null.</summary>
+    /// <summary>
+    /// The app setting behind a property such as <c>"topicName": "%OMS_EVENTS_TOPIC%"</c>, or null; also behind a
+    /// failure watcher's <c>"%OUTBOX_QUEUE%-poison"</c> or <c>"%OMS_SUBSCRIPTION%/$DeadLetterQueue"</c> (see <see cref="SuffixOf"/>).
+    /// </summary>
     public string? SettingOf(string property) =>
-        (string?)Json[property] is { } text && SettingToken().Match(text) is { Success: true } match && match.Value == text
+        (string?)Json[property] is { } text && SettingToken().Match(text) is { Success: true, Index: 0 } match
+        && (match.Value == text || Suffixes.Contains(text[match.Length..]))
             ? match.Groups["name"].Value
             : null;
+
+    /// <summary>What follows the setting: "-poison" (a poison queue), "/$DeadLetterQueue" (a dead-letter subqueue), or "".</summary>
+    public string SuffixOf(string property) =>
+        SettingOf(property) is { } setting ? ((string)Json[property]!)[(setting.Length + 2)..] : "";
+
+    /// <summary>A watcher of a poison queue or a dead-letter subqueue (FailureWatchers).</summary>
+    public bool IsFailureWatcher => Direction == "in" && (SuffixOf("queueName").Length > 0 || SuffixOf("subscriptionName").Length > 0);
+
+    private static readonly string[] Suffixes = ["-poison", "/$DeadLetterQueue"];
 
     /// <summary>
     /// The entity a property names, as the host resolves it: the app setting's value for <c>%SETTING%</c>, else the
