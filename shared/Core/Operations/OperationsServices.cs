@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WmsFunctions.Pipeline.Events;
+using WmsFunctions.Pipeline.FailedSyncs;
+using WmsFunctions.Pipeline.Retries;
 
 namespace WmsFunctions.Operations;
 
@@ -16,6 +18,8 @@ public static class OperationsServices
         services.AddSingleton<FailedSyncReplayer>();
         services.AddOptions<FailedSyncJobOptions>().Configure(options => FailedSyncJobOptions.Configure(options, configuration));
         services.AddSingleton<FailedSyncJobs>();
+        services.AddSingleton<IQueuedMessages, FailedSyncJobMessages>();
+        services.AddFailedSyncFlow(FailedSyncJobMessages.FlowName, FailedSyncDirection.WmsToOms); // a captured slice, replayed through its queue
         services.AddSingleton<OperatorOverrides>();
         services.AddInboxFlow<OperatorStockFlow>();
         services.AddInboxFlow<OperatorPickSlipFlow>();
