@@ -89,7 +89,7 @@ public sealed partial class PoisonedMessages(
     {
         var queue = _bySetting.Values.First(q => q.QueueName == failed.Origin);
         var source = await storage.QueueAsync(queue.QueueName, cancellationToken).ConfigureAwait(false);
-        await source.SendMessageAsync(RetryEnvelope.WithoutGeneration(body), visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+        await source.SendMessageAsync(RetryEnvelope.Restarted(body), visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
         return $"put back on queue {queue.QueueName}: its function runs it again (should it fail again, it comes back as a new failed sync)";
     }
 

@@ -39,7 +39,37 @@ public static class RetryEnvelope
         return node.ToJsonString();
     }
 
-    /// <summary>The message as its producer wrote it (for a replay: the schedule starts again).</summary>
+    /// <summary>
+    /// Whether the message came back through the poison watcher or a replay (it carries the property, even at 0): its
+    /// queue message id is a new one, so a consumer that tells a row's own message by its id must not call it a stray.
+    /// </summary>
+    public static bool CameBack(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(Property, out _);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>For a replay: generation 0 (the schedule starts again), marked as come back; anything not a JSON object as it is.</summary>
+    public static string Restarted(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body) is JsonObject ? WithGeneration(body, 0) : body;
+        }
+        catch (JsonException)
+        {
+            return body;
+        }
+    }
+
+    /// <summary>The message as its producer wrote it (what a failed sync stores).</summary>
     public static string WithoutGeneration(string body)
     {
         try
