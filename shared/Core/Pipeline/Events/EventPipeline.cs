@@ -87,41 +87,43 @@ public sealed partial class EventPipeline(
         }
 
         record = await CompleteAsync(record, cancellationToken).ConfigureAwait(false);
-        await TryReleaseAsync(reservation, ev, cancellationToken).ConfigureAwait(false);
+        await ReleaseIfOwnerAsync(record, reservation, ev, cancellationToken).ConfigureAwait(false);
         return InboundResult.From(record, replayed: false);
     }
 
     /// <summary>
-    /// A delivery of an event id the inbox has: its own reservation goes (the row's first delivery reserved the one
-    /// message that publishes it), and it is answered as the first delivery was, or refused when the body differs.
+    /// A delivery of an event id the inbox has. Applied: its own reservation goes and it is answered as the first
+    /// delivery was (refused when the body differs). Still received: the first delivery is applying it, or died, or
+    /// timed out in an outage, and its reservation may be gone (one that surfaced while a stalled insert had not landed
+    /// found no row and was dropped). So this delivery takes the row over with its own reservation: it finishes the
+    /// effects (idempotent) and stores the outcome naming its message, under the row's ETag. Whichever delivery stores
+    /// the outcome first owns the row; only the row's message is released, every other one is deleted (or dropped by
+    /// the relay as a stray), so the event is published once and never left without a message.
     /// </summary>
     private async Task<InboundResult> AcceptAgainAsync(InboundEvent ev, InboxEntity record, OutboxReservation reservation, CancellationToken cancellationToken)
     {
-        if (record.Status != InboxStatus.Applied
-            && string.Equals(record.RequestHash, ev.RequestHash, StringComparison.Ordinal)
-            && time.GetUtcNow() - record.ReceivedAt > outbox.LostAfter)
-        {
-            // Unfinished long after its reservation should have finished it: that message is gone (it came up before a
-            // stalled insert landed and found no row). This delivery's message takes its place.
-            LogReservationLost(logger, ev.Flow, ev.EventId, ev.Tenant, ev.Instance);
-            record.OutboxMessageId = reservation.MessageId; // stored with the outcome, under the row's ETag
-            record = await CompleteAsync(record, cancellationToken).ConfigureAwait(false);
-            await TryReleaseAsync(reservation, ev, cancellationToken).ConfigureAwait(false);
-            return InboundResult.From(record, replayed: true);
-        }
-
-        await TryDeleteAsync(reservation, ev, cancellationToken).ConfigureAwait(false);
         if (!string.Equals(record.RequestHash, ev.RequestHash, StringComparison.Ordinal))
         {
+            await TryDeleteAsync(reservation, ev, cancellationToken).ConfigureAwait(false);
             return InboundResult.Refused(Problem.EventIdReused(ev.EventId));
         }
 
-        // Applied: answered as before. Received: the first delivery is applying it (or died, or timed out in an outage);
-        // its effects are idempotent and the stored outcome wins, so finishing it here answers the same, publishes nothing.
-        record = await CompleteAsync(record, cancellationToken).ConfigureAwait(false);
+        if (record.Status != InboxStatus.Applied)
+        {
+            record.OutboxMessageId = reservation.MessageId; // stored with the outcome, under the row's ETag
+            record = await CompleteAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+
+        await ReleaseIfOwnerAsync(record, reservation, ev, cancellationToken).ConfigureAwait(false);
         LogDuplicate(logger, ev.Flow, ev.EventId, ev.Tenant, ev.Instance);
         return InboundResult.From(record, replayed: true);
     }
+
+    /// <summary>Releases the reservation when the applied row names it (it publishes the event), else deletes it.</summary>
+    private Task ReleaseIfOwnerAsync(InboxEntity record, OutboxReservation reservation, InboundEvent ev, CancellationToken cancellationToken) =>
+        string.Equals(record.OutboxMessageId, reservation.MessageId, StringComparison.Ordinal)
+            ? TryReleaseAsync(reservation, ev, cancellationToken)
+            : TryDeleteAsync(reservation, ev, cancellationToken);
 
     private async Task TryReleaseAsync(OutboxReservation reservation, InboundEvent ev, CancellationToken cancellationToken)
     {
@@ -175,9 +177,6 @@ public sealed partial class EventPipeline(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate {Flow} event {EventId} from {Tenant}/{Instance}: answered as before")]
     private static partial void LogDuplicate(ILogger logger, string flow, string eventId, string tenant, string instance);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Unfinished {Flow} event {EventId} from {Tenant}/{Instance} outlived its outbox reservation; this delivery reserves another")]
-    private static partial void LogReservationLost(ILogger logger, string flow, string eventId, string tenant, string instance);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox reservation of a duplicate {Flow} event {EventId} could not be deleted; the event may be published once more")]
     private static partial void LogCancelFailed(ILogger logger, Exception failure, string flow, string eventId);

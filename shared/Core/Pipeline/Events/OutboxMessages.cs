@@ -21,12 +21,6 @@ public sealed class OutboxMessages(HubStorage storage, IOptions<OutageOptions> o
     /// <summary>How long a reserved message stays hidden (Hub:Outage:OutboxReservation, 30 s by default).</summary>
     public TimeSpan ReservationTimeout => outage.Value.OutboxReservation;
 
-    /// <summary>
-    /// An inbox row still unfinished this long after it was received has lost its reservation: the message came up
-    /// before the row's (stalled) insert landed, found no row and was dropped. A later delivery reserves again.
-    /// </summary>
-    public TimeSpan LostAfter => ReservationTimeout * 2;
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<OutboxReservation> ReserveAsync(InboxRef reference, CancellationToken cancellationToken)

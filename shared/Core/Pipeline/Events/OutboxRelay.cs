@@ -36,6 +36,13 @@ public sealed partial class OutboxRelay(InboxStore inbox, EventPipeline pipeline
 
         var finishedHere = record.Status != InboxStatus.Applied;
         record = await pipeline.CompleteAsync(record, cancellationToken).ConfigureAwait(false);
+        if (messageId is not null && record.OutboxMessageId is { } taker && !string.Equals(taker, messageId, StringComparison.Ordinal))
+        {
+            // A redelivery of the event took the row over while this relay finished it: its message publishes it.
+            LogStray(logger, record.Flow, record.EventId, record.Tenant, record.Instance);
+            return [];
+        }
+
         if (finishedHere)
         {
             LogFinishedByRelay(logger, record.Flow, record.EventId, record.Tenant, record.Instance);
