@@ -130,6 +130,10 @@ public static class FunctionCatalog
         // OMS -> WMS, one function per registered flow (Service Bus topic of the flow, the hub's subscription): validate,
         // route, map per instance, deliver, record.
         .. HubFlows.OmsToWms.Select(OmsToWmsFunction.For),
+        // OMS -> WMS deliveries deferred while their WMS instance was unavailable: tried again, that instance only.
+        FunctionDefinition.Invoked<WmsDeliveryRetryFunction>(
+            "WmsDeliveryRetry",
+            new QueueTrigger(WmsDeliveryRetryFunction.Input, global::WmsFunctions.Pipeline.Delivery.WmsDeliveryRetryOptions.QueueSetting, StorageOptions.ConnectionName)),
     ]);
 
     private static FunctionDefinition[] WithFailureWatchers(FunctionDefinition[] functions) =>

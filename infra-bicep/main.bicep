@@ -155,6 +155,8 @@ var storageQueues = [
   { name: 'reconciliation-runs', setting: 'RECONCILIATION_QUEUE' }
   // The slices of operators' bulk recovery jobs (replay, resolve or ignore failed syncs by filter).
   { name: 'failed-sync-jobs', setting: 'FAILED_SYNC_JOBS_QUEUE' }
+  // OMS -> WMS deliveries deferred while their WMS instance was unavailable (docs/oms-to-wms.md).
+  { name: 'wms-delivery-retries', setting: 'WMS_DELIVERY_RETRY_QUEUE' }
 ]
 
 // Timer schedules (NCRONTAB, UTC), e.g. RECONCILE_SCHEDULE: '0 */15 * * * *'.

@@ -29,13 +29,17 @@ public sealed class OmsToWmsFunction(IOutboundFlow flow) : IInvokedFunction
         return result;
     }
 
-    /// <summary>The body (decoded as the host encoded it) and the broker properties the handler uses.</summary>
+    /// <summary>
+    /// The body (decoded as the host encoded it) and the broker properties the handler uses; an instance found
+    /// unavailable is deferred to the retry queue rather than left to Service Bus's immediate redeliveries.
+    /// </summary>
     public static OutboundDelivery Read(Invocation invocation) =>
         new(
             invocation.ReadString(Input),
             invocation.MetadataString("MessageId"),
             (int)Math.Clamp(invocation.MetadataInt64("DeliveryCount") ?? 1, 1, int.MaxValue),
-            invocation.MetadataString("CorrelationId"));
+            invocation.MetadataString("CorrelationId"),
+            DeferWhenUnavailable: true);
 
     /// <summary>The function of one flow: its Service Bus trigger on the flow's topic, run by this class with that flow.</summary>
     public static FunctionDefinition For(OutboundFlowDefinition flow) =>

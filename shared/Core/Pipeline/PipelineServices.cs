@@ -68,6 +68,20 @@ public static class PipelineServices
         services.AddSingleton<WmsCredentials>();
         services.AddSingleton<WmsClient>();
         services.AddSingleton<OutboundDispatcher>();
+
+        // OMS -> WMS deliveries that found their instance unavailable wait on the retry queue (docs/oms-to-wms.md);
+        // the queue's poison watcher and the retry schedule are every queue's; a retry captured from it replays back onto it.
+        services.AddOptions<WmsDeliveryRetryOptions>().Configure(options =>
+        {
+            options.Queue = configuration[WmsDeliveryRetryOptions.QueueSetting] is { Length: > 0 } queue ? queue : options.Queue;
+            if (TimeSpan.TryParse(configuration[WmsDeliveryRetryOptions.FirstDelaySetting], CultureInfo.InvariantCulture, out var delay))
+            {
+                options.FirstDelay = delay;
+            }
+        });
+        services.AddSingleton<WmsDeliveryRetries>();
+        services.AddSingleton<IQueuedMessages>(sp => sp.GetRequiredService<WmsDeliveryRetries>());
+        services.AddFailedSyncFlow(WmsDeliveryRetries.FlowName, FailedSyncDirection.OmsToWms);
         return services;
     }
 }

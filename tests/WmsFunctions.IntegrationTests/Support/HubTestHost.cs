@@ -93,6 +93,7 @@ public sealed class HubTestHost : IAsyncDisposable
             ["CHANNELS_TOPIC"] = "channels-" + id,
             ["RECONCILIATION_QUEUE"] = "recon-" + id,
             ["FAILED_SYNC_JOBS_QUEUE"] = "fsjobs-" + id,
+            ["WMS_DELIVERY_RETRY_QUEUE"] = "wmsretry-" + id,
         })
         {
             values[key] = value;

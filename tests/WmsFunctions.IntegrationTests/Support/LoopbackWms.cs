@@ -92,6 +92,9 @@ public sealed class LoopbackWms : IAsyncDisposable
         return wms;
     }
 
+    /// <summary>While set, every call is answered with this status (an outage of some length); the script waits meanwhile.</summary>
+    public int? DownWith { get; set; }
+
     public void Enqueue(params Reply[] replies)
     {
         foreach (var reply in replies)
@@ -140,7 +143,7 @@ public sealed class LoopbackWms : IAsyncDisposable
             }
         }
 
-        var reply = _script.TryDequeue(out var next) ? next : Reply.Ok;
+        var reply = DownWith is { } down ? new Reply(down, "down", "text/plain") : _script.TryDequeue(out var next) ? next : Reply.Ok;
         if (reply.Drop)
         {
             context.Abort();

@@ -14,7 +14,7 @@ public class FailureWatcherTests
         var read = queues.Where(q => q.Suffix == "").Select(q => q.QueueNameSetting).Order(StringComparer.Ordinal).ToList();
         var watched = queues.Where(q => q.Suffix == "-poison").Select(q => q.QueueNameSetting).Order(StringComparer.Ordinal).ToList();
 
-        Assert.Equal(["CHANNELS_STOCK_QUEUE", "FAILED_SYNC_JOBS_QUEUE", "OUTBOX_QUEUE", "PICKSLIP_ESCALATION_QUEUE", "PICKSLIP_EVENTS_QUEUE", "RECONCILIATION_QUEUE"], read);
+        Assert.Equal(["CHANNELS_STOCK_QUEUE", "FAILED_SYNC_JOBS_QUEUE", "OUTBOX_QUEUE", "PICKSLIP_ESCALATION_QUEUE", "PICKSLIP_EVENTS_QUEUE", "RECONCILIATION_QUEUE", "WMS_DELIVERY_RETRY_QUEUE"], read);
         Assert.Equal(read, watched);
     }
 

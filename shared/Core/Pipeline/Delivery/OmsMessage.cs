@@ -14,7 +14,13 @@ namespace WmsFunctions.Pipeline.Delivery;
 /// may be sent again (see <see cref="DeliveryStore.ClaimAsync"/>); <paramref name="OnlyInstance"/> limits it to the
 /// instance that failed.
 /// </remarks>
-public sealed record OutboundDelivery(string Body, string? MessageId, int DeliveryCount, string? CorrelationId, bool Replay = false, string? OnlyInstance = null);
+/// <param name="DeferWhenUnavailable">A Service Bus delivery: an instance found unavailable is deferred to the retry queue
+/// (<see cref="WmsDeliveryRetries"/>) and the message completes, instead of Service Bus redelivering it at once.</param>
+/// <param name="FromRetryQueue">A delivery taken from the retry queue: an unavailable instance fails the invocation, and
+/// the queue's retry schedule decides when (and whether) it is tried again; it is never the Service Bus message's last.</param>
+public sealed record OutboundDelivery(
+    string Body, string? MessageId, int DeliveryCount, string? CorrelationId, bool Replay = false, string? OnlyInstance = null,
+    bool DeferWhenUnavailable = false, bool FromRetryQueue = false);
 
 /// <summary>
 /// The canonical OMS message: a CloudEvents 1.0 JSON event. Required: <c>specversion</c> "1.0", <c>id</c>

@@ -54,6 +54,9 @@ public enum InstanceDelivery
 
     /// <summary>The WMS could not be reached: the host delivers the message again.</summary>
     Unavailable,
+
+    /// <summary>The WMS could not be reached: the delivery to the instance waits on the retry queue (<see cref="WmsDeliveryRetries"/>).</summary>
+    Deferred,
 }
 
 /// <summary>How one message went, per instance.</summary>
@@ -81,8 +84,10 @@ public sealed record DispatchSummary(DispatchOutcome Outcome, IReadOnlyList<(str
 /// 4. per instance: claim the version (older than what the instance has: ignored; delivered already: ignored),
 ///    map the codes (a missing mapping is a failed sync), send through the instance's pipeline, record the
 ///    outcome (refusal: failed sync with the WMS's answer), hand it on, audit every attempt and outcome;
-/// 5. if any instance could not be reached, throw: the host answers 500 and Service Bus delivers the message
-///    again; instances already served skip it as a duplicate.
+/// 5. if any instance could not be reached: for a Service Bus delivery, defer the delivery to each such instance to
+///    the retry queue (<see cref="WmsDeliveryRetries"/>) and complete the message; otherwise (the retry queue's own
+///    delivery, a delivery that cannot be deferred) throw, and the host tries again (instances already served skip
+///    it as a duplicate).
 /// </summary>
 public sealed partial class OutboundDispatcher(
     OutboundDirectory directory,
@@ -90,6 +95,7 @@ public sealed partial class OutboundDispatcher(
     WmsDialects dialects,
     WmsClient client,
     FailedSyncStore failedSyncs,
+    WmsDeliveryRetries retries,
     AuditLog audit,
     TimeProvider time,
     IOptions<OutboundDeliveryOptions> options,
@@ -149,7 +155,18 @@ public sealed partial class OutboundDispatcher(
         var results = await Task.WhenAll(instances.Select(instance => DeliverAsync(context, instance, cancellationToken))).ConfigureAwait(false);
         var lines = instances.Zip(results, (i, r) => (i.Id, r)).ToList();
         var unavailable = lines.Where(p => p.r == InstanceDelivery.Unavailable).Select(p => p.Id).ToList();
-        if (unavailable.Count > 0)
+        if (unavailable.Count > 0 && delivery.DeferWhenUnavailable)
+        {
+            // Durably on the retry queue before the message completes: a failure here fails the invocation, and Service
+            // Bus delivers the message again (the instances served meanwhile skip it as a duplicate).
+            foreach (var instance in unavailable)
+            {
+                await retries.DeferAsync(flow.Definition.Name, delivery, message, instance, cancellationToken).ConfigureAwait(false);
+            }
+
+            lines = [.. lines.Select(p => p.r == InstanceDelivery.Unavailable ? (p.Id, InstanceDelivery.Deferred) : p)];
+        }
+        else if (unavailable.Count > 0)
         {
             throw new WmsUnavailableException(
                 $"{flow.Definition.Name} {entity.Id} v{entity.Version}: WMS instance(s) {string.Join(", ", unavailable)} unavailable; the host delivers the message again.",
@@ -202,7 +219,9 @@ public sealed partial class OutboundDispatcher(
         }
         catch (WmsUnavailableException unavailable)
         {
-            var last = delivery.DeliveryCount >= options.Value.MaxDeliveryCount;
+            // Only a Service Bus delivery that is neither deferred nor from the retry queue can be the message's last
+            // (the retry queue's schedule ends in its poison watcher's failed sync instead).
+            var last = !delivery.DeferWhenUnavailable && !delivery.FromRetryQueue && delivery.DeliveryCount >= options.Value.MaxDeliveryCount;
             if (last)
             {
                 // The message dead-letters after this delivery: make sure a person sees it in the failed syncs too.
