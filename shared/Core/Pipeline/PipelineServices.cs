@@ -49,10 +49,6 @@ public static class PipelineServices
         services.AddOptions<OutboundDeliveryOptions>().Configure(options =>
         {
             options.PickSlipEventsQueue = configuration[OutboundDeliveryOptions.PickSlipEventsQueueSetting] ?? options.PickSlipEventsQueue;
-            if (int.TryParse(configuration[OutboundDeliveryOptions.MaxDeliveryCountSetting], CultureInfo.InvariantCulture, out var max))
-            {
-                options.MaxDeliveryCount = max;
-            }
         });
         services.AddHttpClient(WmsCredentials.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan) // the pipeline times out
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

@@ -11,12 +11,14 @@ namespace WmsFunctions.IntegrationTests.Outbound;
 public sealed class WmsDeliveryResilienceTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private const string Function = "ItemDownload";
+    private const string Retry = "WmsDeliveryRetry";
     private OutboundHub _hub = null!;
 
     public async ValueTask InitializeAsync() =>
         _hub = await OutboundHub.StartAsync(azurite, settings: values =>
         {
             values["Hub:Tenants:acme:Instances:east:Outbound:Resilience:AttemptTimeout"] = "00:00:00.500";
+            values["WMS_DELIVERY_RETRY_FIRST_DELAY"] = "00:00:00"; // a deferred delivery is visible on the retry queue at once
         });
 
     public ValueTask DisposeAsync() => _hub.DisposeAsync();
@@ -81,59 +83,37 @@ public sealed class WmsDeliveryResilienceTests(AzuriteFixture azurite) : IAsyncL
     }
 
     [Fact]
-    public async Task RetryAfterBeyondTheCap_EndsTheInvocation_AndTheRedeliveryIsDelivered()
+    public async Task RetryAfterBeyondTheCap_EndsTheAttempt_AndTheDeferredDeliveryIsDelivered()
     {
         _hub.East.Enqueue(Reply.TooManyRequests(600));
 
         var first = await _hub.SendAsync(Function, ItemForDc1("cap-1"));
-        var second = await _hub.RedeliverAsync(Function);
+        var second = Assert.Single(await _hub.Hub.Functions.DrainAsync(Retry, TestContext.Current.CancellationToken));
 
-        Assert.Equal((500, 200), (first.Status, second.Status));
+        Assert.Equal((200, 200), (first.Status, second.Status));
         Assert.Equal(2, _hub.East.Requests.Count);
     }
 
     [Fact]
-    public async Task RetriesSpent_Answer500_TheHostRedeliversWithAHigherDeliveryCount_AndEachInstanceGetsItOnce()
+    public async Task RetriesSpent_TheMessageCompletes_TheDeliveryToThatInstanceIsDeferred_AndEachInstanceGetsItOnce()
     {
         _hub.East.Enqueue(Reply.Unavailable(), Reply.Unavailable(), Reply.Unavailable()); // first try + 2 retries
         var body = OutboundHub.CloudEvent("item.changed", "spent-1", ItemDownloadTests.Item(1));
 
         var first = await _hub.SendAsync(Function, body);
-        var second = await _hub.RedeliverAsync(Function);
+        var retried = Assert.Single(await _hub.Hub.Functions.DrainAsync(Retry, TestContext.Current.CancellationToken));
 
-        Assert.Equal(500, first.Status);
+        Assert.Equal(200, first.Status);
         Assert.Equal("1", DeliveryCount(first));
-        Assert.Equal(200, second.Status);
-        Assert.Equal("2", DeliveryCount(second));
+        Assert.Empty(await _hub.Hub.Functions.ReceiveOnceAsync(Function, TestContext.Current.CancellationToken)); // completed: no redelivery
+        Assert.Equal(200, retried.Status);
         Assert.Equal(4, _hub.East.Requests.Count);
-        Assert.Single(_hub.Store.Requests); // delivered in the first invocation; the redelivery was a duplicate for it
+        Assert.Single(_hub.Store.Requests); // delivered in the first invocation; the retry is for east only
         var audit = await _hub.AuditAsync("items");
         Assert.Equal(
-            ["east:delivered:2", "east:retrying:1", "store-12:delivered:1", "store-12:duplicate:"],
+            ["east:delivered:2", "east:retrying:1", "store-12:delivered:1"],
             audit.Select(a => $"{a.GetString("Instance")}:{a.GetString("Outcome")}:{a.GetInt32("Attempt")}").Order(StringComparer.Ordinal));
         Assert.Empty(await _hub.FailedSyncsAsync("east"));
-    }
-
-    [Fact]
-    public async Task WmsDownForEveryDelivery_TheLastOneRecordsAFailedSync_AndTheMessageDeadLetters()
-    {
-        for (var i = 0; i < ServiceBusStandIn.MaxDeliveryCount * 3; i++)
-        {
-            _hub.East.Enqueue(Reply.Unavailable());
-        }
-
-        await _hub.Hub.ServiceBus.SendAsync(OutboundHub.Topic(Function), ItemForDc1("down-1"), TestContext.Current.CancellationToken);
-        var invocations = await _hub.Hub.Functions.DrainAsync(Function, TestContext.Current.CancellationToken);
-
-        Assert.Equal(ServiceBusStandIn.MaxDeliveryCount, invocations.Count);
-        Assert.All(invocations, i => Assert.Equal(500, i.Status));
-        var deadLetters = await _hub.Hub.ServiceBus.ReceiveAllAsync(ServiceBusStandIn.DeadLetterPath(_hub.SubscriptionPath(Function)), TestContext.Current.CancellationToken);
-        Assert.Equal("down-1", JsonDocument.Parse(Assert.Single(deadLetters).Body).RootElement.GetProperty("id").GetString());
-        var failed = Assert.Single(await _hub.FailedSyncsAsync("east", "items"));
-        Assert.Equal(("wms-unavailable", 1), (failed.ReasonCode, failed.Attempts));
-        // By then 30 calls had failed: the circuit of the instance is open and the last deliveries failed fast.
-        Assert.Equal("The circuit of WMS instance 'acme/east' is open.", failed.Detail);
-        Assert.InRange(_hub.East.Requests.Count, 20, 29);
     }
 
     [Theory]

@@ -1,7 +1,10 @@
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
+using WmsFunctions.IntegrationTests.Operations;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.LocalHost;
+using WmsFunctions.Pipeline.FailedSyncs;
+using WmsFunctions.Pipeline.Retries;
 using WmsFunctions.Platform.Storage;
 
 namespace WmsFunctions.IntegrationTests.Outbound;
@@ -107,6 +110,54 @@ public sealed class WmsDeliveryRetryTests(AzuriteFixture azurite) : IAsyncLifeti
         var audit = await _hub.AuditAsync("items");
         Assert.Single(audit, a => a.GetString("Instance") == "store-12");
         Assert.Single(audit, a => a.GetString("Instance") == "east" && a.GetString("Outcome") == "delivered");
+    }
+
+    [Fact]
+    public async Task ARetryPastTheSchedule_IsAFailedSyncForAPerson_AndItsReplayDeliversItOnce()
+    {
+        _hub.East.DownWith = 503;
+        Assert.Equal(200, (await _hub.SendAsync(PickSlips, OutboundHub.CloudEvent("pick-slip.generated", "ps-long", PickSlipOutTests.Generated("PS-LONG", 1)))).Status);
+        await Task.Delay(TimeSpan.FromSeconds(1.2), TestContext.Current.CancellationToken);
+        var queue = await RetryQueueAsync();
+        var taken = (await queue.ReceiveMessageAsync(cancellationToken: TestContext.Current.CancellationToken)).Value;
+        await queue.DeleteMessageAsync(taken.MessageId, taken.PopReceipt, TestContext.Current.CancellationToken);
+        // As the host leaves it after the last generation's quick retries.
+        var poison = await _hub.Hub.Services.GetRequiredService<HubStorage>().QueueAsync(queue.Name + "-poison", TestContext.Current.CancellationToken);
+        await poison.SendMessageAsync(RetryEnvelope.WithGeneration(taken.Body.ToString(), QueueRetrySchedule.Delays.Count), TestContext.Current.CancellationToken);
+
+        Assert.Equal(200, Assert.Single(await _hub.Hub.Functions.DrainAsync(Retry + "Poison", TestContext.Current.CancellationToken)).Status);
+
+        var failed = Assert.Single(await _hub.FailedSyncsAsync("east", "wms-delivery-retry"));
+        Assert.Equal((PoisonedMessages.RetriesExhausted, FailedSyncOriginKind.PoisonQueue, queue.Name), (failed.ReasonCode, failed.OriginKind, failed.Origin));
+        Assert.Equal(0, (await queue.GetPropertiesAsync(TestContext.Current.CancellationToken)).Value.ApproximateMessagesCount); // not re-enqueued
+
+        _hub.East.DownWith = null;
+        var before = _hub.East.To("/pick-slips").Count;
+        var view = Assert.Single(await OperatorCalls.FailedSyncsAsync(_hub.Hub), v => v.GetProperty("flow").GetString() == "wms-delivery-retry");
+        var replay = await OperatorCalls.PostAsync(_hub.Hub, $"/api/ops/acme/failed-syncs/{view.GetProperty("id").GetString()}/replay", new { reason = "WMS back" });
+        Assert.Equal(System.Net.HttpStatusCode.OK, replay.StatusCode);
+
+        Assert.Equal(200, Assert.Single(await NextRetriesAsync()).Status);
+        Assert.Contains("\"messageId\":\"ps-long\"", Assert.Single(_hub.East.To("/pick-slips").Skip(before)).Text, StringComparison.Ordinal);
+        Assert.Equal(["generated:sent:1"], (await _hub.HandOffsAsync()).Select(h => $"{h.Kind}:{h.Delivery}:{h.OmsVersion}"));
+    }
+
+    [Theory]
+    [InlineData("not json", "_unknown", "malformed-message")]
+    [InlineData("""{"flow":"no-such-flow","tenant":"acme","instance":"east","body":"{}"}""", "_unknown", "malformed-message")]
+    [InlineData("""{"flow":"pick-slips","tenant":"initech","instance":"east","body":"{}"}""", "_unknown", "unknown-tenant")]
+    [InlineData("""{"flow":"pick-slips","tenant":"acme","instance":"west","body":"{}"}""", "acme", "unknown-instance")]
+    public async Task ARetryThatCanNeverSucceed_IsAFailedSyncAtOnce_NotRetried(string body, string tenant, string reason)
+    {
+        var queue = await RetryQueueAsync();
+        await queue.SendMessageAsync(body, TestContext.Current.CancellationToken);
+
+        Assert.Equal(200, Assert.Single(await _hub.Hub.Functions.DrainAsync(Retry, TestContext.Current.CancellationToken)).Status);
+
+        var failed = Assert.Single(await _hub.Hub.Services.GetRequiredService<FailedSyncStore>().QueryAsync(new FailedSyncQuery(tenant, FailedSyncStore.Unrouted), TestContext.Current.CancellationToken));
+        Assert.Equal(("wms-delivery-retry", reason, FailedSyncOriginKind.Queue), (failed.Flow, failed.ReasonCode, failed.OriginKind));
+        Assert.Equal(0, (await queue.GetPropertiesAsync(TestContext.Current.CancellationToken)).Value.ApproximateMessagesCount);
+        Assert.Empty(_hub.East.Requests);
     }
 
     private async Task<QueueClient> RetryQueueAsync() =>

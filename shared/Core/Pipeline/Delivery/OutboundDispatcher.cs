@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Json;
@@ -13,13 +12,8 @@ public sealed class OutboundDeliveryOptions
 {
     public const string PickSlipEventsQueueSetting = "PICKSLIP_EVENTS_QUEUE";
 
-    public const string MaxDeliveryCountSetting = "OUTBOUND_MAX_DELIVERY_COUNT";
-
     /// <summary>Storage queue of the pick-slip hand-off (<see cref="PickSlips.PickSlipHandedOff"/>).</summary>
     public string PickSlipEventsQueue { get; set; } = "pickslip-events";
-
-    /// <summary>The subscriptions' MaxDeliveryCount (infra-bicep/modules/servicebus.bicep): the last delivery records a failed sync.</summary>
-    public int MaxDeliveryCount { get; set; } = 10;
 }
 
 /// <summary>What became of one message as a whole.</summary>
@@ -98,7 +92,6 @@ public sealed partial class OutboundDispatcher(
     WmsDeliveryRetries retries,
     AuditLog audit,
     TimeProvider time,
-    IOptions<OutboundDeliveryOptions> options,
     ILogger<OutboundDispatcher> logger)
 {
     public async Task<DispatchSummary> DispatchAsync<TData>(OutboundFlow<TData> flow, OutboundDelivery delivery, CancellationToken cancellationToken)
@@ -219,17 +212,9 @@ public sealed partial class OutboundDispatcher(
         }
         catch (WmsUnavailableException unavailable)
         {
-            // Only a Service Bus delivery that is neither deferred nor from the retry queue can be the message's last
-            // (the retry queue's schedule ends in its poison watcher's failed sync instead).
-            var last = !delivery.DeferWhenUnavailable && !delivery.FromRetryQueue && delivery.DeliveryCount >= options.Value.MaxDeliveryCount;
-            if (last)
-            {
-                // The message dead-letters after this delivery: make sure a person sees it in the failed syncs too.
-                await FailAsync(context, instance, "wms-unavailable", unavailable.Message, cancellationToken).ConfigureAwait(false);
-                await flow.DeliveredAsync(Outcome(context, instance, DeliveryResult.Failed, "wms-unavailable"), data, cancellationToken).ConfigureAwait(false);
-            }
-
-            await AuditAsync(context, instance, last ? "failed" : "retrying", "wms-unavailable", unavailable.Message, started, claim.Attempt, cancellationToken).ConfigureAwait(false);
+            // Not final: deferred to the retry queue (or tried again by the host); a person hears of it only when the
+            // retry queue's schedule is used up (its poison watcher's failed sync) or the message dead-letters.
+            await AuditAsync(context, instance, "retrying", "wms-unavailable", unavailable.Message, started, claim.Attempt, cancellationToken).ConfigureAwait(false);
             return InstanceDelivery.Unavailable;
         }
         catch (WmsAuthException auth)
