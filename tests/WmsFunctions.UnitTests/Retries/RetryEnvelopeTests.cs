@@ -2,6 +2,7 @@ using System.Text.Json;
 using WmsFunctions.Flows.Channels;
 using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Flows.Reconciliation;
+using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Pipeline.Retries;
 
@@ -70,6 +71,14 @@ public class RetryEnvelopeTests
         var request = new ReconciliationRequest("acme", "east", ReconciliationStore.NewRunId(DateTimeOffset.UnixEpoch));
 
         Assert.Equal(request, ReconciliationRequest.Parse(RetryEnvelope.WithGeneration(request.ToJson(), 1)));
+    }
+
+    [Fact]
+    public void DeferredWmsDelivery_WithAGeneration_ReadsAsBefore()
+    {
+        var retry = new WmsDeliveryRetry("pick-slips", "acme", "east", "{\"id\":\"ps-1\"}", "ps-1", "c-1");
+
+        Assert.Equal(retry, WmsDeliveryRetry.Parse(RetryEnvelope.WithGeneration(retry.ToJson(), 3)));
     }
 
     [Fact]
