@@ -69,8 +69,14 @@ public sealed class LocalHostFailureTests(AzuriteFixture azurite) : IAsyncLifeti
         var first = new LocalFunctionsHost(_hub.FunctionApp, client, queues, _hub.ServiceBus, TimeProvider.System) { ProcessingVisibility = visibility };
         var second = new LocalFunctionsHost(_hub.FunctionApp, client, queues, _hub.ServiceBus, TimeProvider.System) { ProcessingVisibility = visibility };
         var running = first.DrainAsync("OutboxRelay", TestContext.Current.CancellationToken);
-        var stolen = new List<InvocationRecord>();
         var until = Stopwatch.GetTimestamp();
+        while (slow.Calls == 0 && !running.IsCompleted)
+        {
+            // The second host starts polling once the first has taken the message (else it may simply get it first).
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        var stolen = new List<InvocationRecord>();
         while (!running.IsCompleted)
         {
             stolen.AddRange(await second.DrainAsync("OutboxRelay", TestContext.Current.CancellationToken));
