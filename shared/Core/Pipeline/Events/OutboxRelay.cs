@@ -26,7 +26,7 @@ public sealed partial class OutboxRelay(InboxStore inbox, EventPipeline pipeline
             return [];
         }
 
-        if (messageId is not null && record.OutboxMessageId is { } owner && !string.Equals(owner, messageId, StringComparison.Ordinal))
+        if (IsStray(record, messageId))
         {
             // Another message names this row: a reservation the SDK sent again while storage stalled, or one whose
             // delivery found the row and could not delete it. The row's own message publishes it; this one goes.
@@ -36,7 +36,7 @@ public sealed partial class OutboxRelay(InboxStore inbox, EventPipeline pipeline
 
         var finishedHere = record.Status != InboxStatus.Applied;
         record = await pipeline.CompleteAsync(record, cancellationToken).ConfigureAwait(false);
-        if (messageId is not null && record.OutboxMessageId is { } taker && !string.Equals(taker, messageId, StringComparison.Ordinal))
+        if (IsStray(record, messageId))
         {
             // A redelivery of the event took the row over while this relay finished it: its message publishes it.
             LogStray(logger, record.Flow, record.EventId, record.Tenant, record.Instance);
@@ -76,6 +76,10 @@ public sealed partial class OutboxRelay(InboxStore inbox, EventPipeline pipeline
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relay finished {Flow} event {EventId} of {Tenant}/{Instance} that its webhook left unfinished")]
     private static partial void LogFinishedByRelay(ILogger logger, string flow, string eventId, string tenant, string instance);
+
+    /// <summary>Whether the row names another message than this one (unknown id: a message back from the retry schedule).</summary>
+    private static bool IsStray(InboxEntity record, string? messageId) =>
+        messageId is not null && record.OutboxMessageId is { } owner && !string.Equals(owner, messageId, StringComparison.Ordinal);
 
     private static string TableKeyFor(InboxEntity record) => $"{record.Instance}|{record.Flow}|{record.EventId}";
 }
