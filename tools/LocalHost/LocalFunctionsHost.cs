@@ -32,6 +32,12 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
     /// <summary>How long a taken message stays hidden, renewed at half-time while it is processed (the host's 10 minutes).</summary>
     public TimeSpan ProcessingVisibility { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>The status an invocation is recorded with when the handler answered 2xx but an output could not be sent.</summary>
+    public const int OutputFailedStatus = 500;
+
+    /// <summary>A poll of a function's queue failed (the handler or storage unreachable): the function's name and the error.</summary>
+    public event Action<string, Exception>? PollFailed;
+
     /// <summary>
     /// Invokes the function for every message visible on its queue (or Service Bus entity) now, until it is empty.
     /// A Service Bus message that fails comes back at once (abandoned) with its DeliveryCount one higher, so a
@@ -120,6 +126,7 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
                 }
                 catch (Exception error)
                 {
+                    PollFailed?.Invoke(function.Name, error);
                     await Console.Error.WriteLineAsync($"[host] {function.Name}: {error.Message}").ConfigureAwait(false);
                 }
             }
@@ -180,14 +187,13 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
         var (status, response, popReceipt) = await InvokeHoldingAsync(function.Name, payload, queue, message, cancellationToken).ConfigureAwait(false);
         var duration = time.GetElapsedTime(started);
         var sent = new List<(string, string)>();
+        if (status is >= 200 and < 300 && !await TrySendOutputsAsync(function, response, sent, cancellationToken).ConfigureAwait(false))
+        {
+            status = OutputFailedStatus;
+        }
+
         if (status is >= 200 and < 300)
         {
-            foreach (var (entity, body) in OutputsOf(function, response))
-            {
-                await serviceBus.SendAsync(entity, body, cancellationToken).ConfigureAwait(false);
-                sent.Add((entity, body));
-            }
-
             await queue.DeleteMessageAsync(message.MessageId, popReceipt, cancellationToken).ConfigureAwait(false);
         }
         else if (message.DequeueCount >= ServiceBusStandIn.MaxDeliveryCount && !ServiceBusStandIn.IsDeadLetterPath(entityPath))
@@ -231,14 +237,13 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
         var (status, response, popReceipt) = await InvokeHoldingAsync(function.Name, payload, queue, message, cancellationToken).ConfigureAwait(false);
         var duration = time.GetElapsedTime(started);
         var sent = new List<(string, string)>();
+        if (status is >= 200 and < 300 && !await TrySendOutputsAsync(function, response, sent, cancellationToken).ConfigureAwait(false))
+        {
+            status = OutputFailedStatus;
+        }
+
         if (status is >= 200 and < 300)
         {
-            foreach (var (entity, body) in OutputsOf(function, response))
-            {
-                await serviceBus.SendAsync(entity, body, cancellationToken).ConfigureAwait(false);
-                sent.Add((entity, body));
-            }
-
             await queue.DeleteMessageAsync(message.MessageId, popReceipt, cancellationToken).ConfigureAwait(false);
         }
         else if (message.DequeueCount >= app.Host.MaxDequeueCount)
@@ -327,6 +332,30 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
 
     private static void LogRenewFailed(string queue, string messageId, string reason) =>
         Console.Error.WriteLine($"[host] {queue}: could not renew the visibility of message {messageId}: {reason}");
+
+    /// <summary>
+    /// Performs an answer's Service Bus outputs. When Service Bus refuses one (the stand-in's outage), the host counts
+    /// the invocation as failed: the trigger message is not completed and comes back, as after a 500. Outputs sent
+    /// before the failure stay sent (the host does not take them back either).
+    /// </summary>
+    private async Task<bool> TrySendOutputsAsync(FunctionFolder function, string response, List<(string, string)> sent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var (entity, body) in OutputsOf(function, response))
+            {
+                await serviceBus.SendAsync(entity, body, cancellationToken).ConfigureAwait(false);
+                sent.Add((entity, body));
+            }
+
+            return true;
+        }
+        catch (ServiceBusUnavailableException refused)
+        {
+            await Console.Error.WriteLineAsync($"[host] {function.Name}: output failed, the invocation counts as failed: {refused.Message}").ConfigureAwait(false);
+            return false;
+        }
+    }
 
     /// <summary>POSTs an invocation exactly as the host's HTTP worker does.</summary>
     public async Task<(int Status, string Body)> InvokeAsync(string functionName, string payload, CancellationToken cancellationToken)

@@ -29,6 +29,19 @@ public sealed class ServiceBusStandIn(QueueServiceClient queues, TimeProvider ti
 
     private static long s_sequence = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
+    private long _failSendsUntilTicks;
+    private int _refusedSends;
+
+    /// <summary>
+    /// Plays a Service Bus outage: every send until <paramref name="until"/> throws, as the host's output binding
+    /// does when the namespace cannot be reached, so the invocation that asked for it counts as failed. Tests and the
+    /// soak use it; <see cref="DateTimeOffset.MinValue"/> ends the outage at once.
+    /// </summary>
+    public void FailSendsUntil(DateTimeOffset until) => Interlocked.Exchange(ref _failSendsUntilTicks, until.UtcTicks);
+
+    /// <summary>Sends refused so far by <see cref="FailSendsUntil"/>.</summary>
+    public int RefusedSends => _refusedSends;
+
     /// <summary>The Azurite queue of an entity path: "sb-" and the path in queue-name characters (no double dashes).</summary>
     public static string QueueFor(string entity)
     {
@@ -74,6 +87,12 @@ public sealed class ServiceBusStandIn(QueueServiceClient queues, TimeProvider ti
     /// <summary>Sends to a queue, or to a topic: then to each of its subscriptions the app reads, and to "sb-{topic}" for everyone else.</summary>
     public async Task SendAsync(string entity, string body, string? correlationId, CancellationToken cancellationToken)
     {
+        if (time.GetUtcNow().UtcTicks < Interlocked.Read(ref _failSendsUntilTicks))
+        {
+            Interlocked.Increment(ref _refusedSends);
+            throw new ServiceBusUnavailableException($"Service Bus stand-in: '{entity}' is unreachable (outage set by FailSendsUntil).");
+        }
+
         var message = new StandInMessage(
             Guid.NewGuid().ToString("N"), body, time.GetUtcNow(), SequenceNumber: Interlocked.Increment(ref s_sequence), CorrelationId: correlationId,
             ContentType: "application/json");
@@ -117,3 +136,6 @@ public sealed class ServiceBusStandIn(QueueServiceClient queues, TimeProvider ti
         }
     }
 }
+
+/// <summary>What a send throws while the stand-in plays an outage (<see cref="ServiceBusStandIn.FailSendsUntil"/>).</summary>
+public sealed class ServiceBusUnavailableException(string message) : Exception(message);
