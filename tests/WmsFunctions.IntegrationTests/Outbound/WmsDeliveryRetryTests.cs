@@ -29,7 +29,7 @@ public sealed class WmsDeliveryRetryTests(AzuriteFixture azurite) : IAsyncLifeti
     [Fact]
     public async Task PickSlipDuringAnOutage_CompletesAfterOneDelivery_WaitsOnTheRetryQueue_AndIsDeliveredOnceAfterRecovery()
     {
-        _hub.East.DownWith = 503;
+        _hub.East.Fault = () => Reply.Unavailable();
 
         var invocation = await _hub.SendAsync(PickSlips, OutboundHub.CloudEvent("pick-slip.generated", "ps-out-1", PickSlipOutTests.Generated("PS-OUT", 1)));
 
@@ -49,7 +49,7 @@ public sealed class WmsDeliveryRetryTests(AzuriteFixture azurite) : IAsyncLifeti
         Assert.Equal(500, Assert.Single(stillDown).Status);
         Assert.Empty(await _hub.HandOffsAsync());
 
-        _hub.East.DownWith = null;
+        _hub.East.Fault = null;
         var before = _hub.East.To("/pick-slips").Count;
         var recovered = await NextRetriesAsync();
 
@@ -74,9 +74,9 @@ public sealed class WmsDeliveryRetryTests(AzuriteFixture azurite) : IAsyncLifeti
     [Fact]
     public async Task ANewerVersionDeliveredWhileTheOlderWaits_MakesTheOlderStale_AndItIsNeverSent()
     {
-        _hub.East.DownWith = 503;
+        _hub.East.Fault = () => Reply.Unavailable();
         Assert.Equal(200, (await _hub.SendAsync(PickSlips, OutboundHub.CloudEvent("pick-slip.generated", "ps-old", PickSlipOutTests.Generated("PS-ORD", 1)))).Status);
-        _hub.East.DownWith = null;
+        _hub.East.Fault = null;
         var before = _hub.East.To("/pick-slips").Count;
 
         Assert.Equal(200, (await _hub.SendAsync(PickSlips, OutboundHub.CloudEvent("pick-slip.generated", "ps-new", PickSlipOutTests.Generated("PS-ORD", 2, reprint: true)))).Status);
@@ -93,14 +93,14 @@ public sealed class WmsDeliveryRetryTests(AzuriteFixture azurite) : IAsyncLifeti
     [Fact]
     public async Task TwoInstances_OneDown_TheHealthyOneGetsItOnceAtOnce_TheDownOneOnceAfterRecovery()
     {
-        _hub.East.DownWith = 503;
+        _hub.East.Fault = () => Reply.Unavailable();
 
         var invocation = await _hub.SendAsync(Items, OutboundHub.CloudEvent("item.changed", "item-split", ItemDownloadTests.Item(1)));
 
         Assert.Equal(200, invocation.Status);
         Assert.Single(_hub.Store.Requests);
         Assert.Equal(500, Assert.Single(await NextRetriesAsync()).Status);
-        _hub.East.DownWith = null;
+        _hub.East.Fault = null;
         var before = _hub.East.Requests.Count;
 
         Assert.Equal(200, Assert.Single(await NextRetriesAsync()).Status);
@@ -115,7 +115,7 @@ public sealed class WmsDeliveryRetryTests(AzuriteFixture azurite) : IAsyncLifeti
     [Fact]
     public async Task ARetryPastTheSchedule_IsAFailedSyncForAPerson_AndItsReplayDeliversItOnce()
     {
-        _hub.East.DownWith = 503;
+        _hub.East.Fault = () => Reply.Unavailable();
         Assert.Equal(200, (await _hub.SendAsync(PickSlips, OutboundHub.CloudEvent("pick-slip.generated", "ps-long", PickSlipOutTests.Generated("PS-LONG", 1)))).Status);
         await Task.Delay(TimeSpan.FromSeconds(1.2), TestContext.Current.CancellationToken);
         var queue = await RetryQueueAsync();
@@ -131,7 +131,7 @@ public sealed class WmsDeliveryRetryTests(AzuriteFixture azurite) : IAsyncLifeti
         Assert.Equal((PoisonedMessages.RetriesExhausted, FailedSyncOriginKind.PoisonQueue, queue.Name), (failed.ReasonCode, failed.OriginKind, failed.Origin));
         Assert.Equal(0, (await queue.GetPropertiesAsync(TestContext.Current.CancellationToken)).Value.ApproximateMessagesCount); // not re-enqueued
 
-        _hub.East.DownWith = null;
+        _hub.East.Fault = null;
         var before = _hub.East.To("/pick-slips").Count;
         var view = Assert.Single(await OperatorCalls.FailedSyncsAsync(_hub.Hub), v => v.GetProperty("flow").GetString() == "wms-delivery-retry");
         var replay = await OperatorCalls.PostAsync(_hub.Hub, $"/api/ops/acme/failed-syncs/{view.GetProperty("id").GetString()}/replay", new { reason = "WMS back" });

@@ -44,6 +44,7 @@ public sealed class LoopbackWms : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<Reply> _script = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private readonly ConcurrentQueue<(RecordedRequest Request, int Status)> _answers = new();
     private readonly ConcurrentDictionary<string, bool> _validTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _issued = new();
     private int _tokens;
@@ -79,6 +80,15 @@ public sealed class LoopbackWms : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToList();
 
+    /// <summary>Every WMS call with the status it was answered (0: the connection was dropped).</summary>
+    public IReadOnlyList<(RecordedRequest Request, int Status)> Answers => _answers.ToList();
+
+    /// <summary>
+    /// Asked before the script for every WMS call: a reply to give instead (an outage that lasts as long as the test
+    /// wants), or null to answer from the script.
+    /// </summary>
+    public Func<Reply?>? Fault { get; set; }
+
     public static async Task<LoopbackWms> StartAsync(string name)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -91,9 +101,6 @@ public sealed class LoopbackWms : IAsyncDisposable
         await app.StartAsync();
         return wms;
     }
-
-    /// <summary>While set, every call is answered with this status (an outage of some length); the script waits meanwhile.</summary>
-    public int? DownWith { get; set; }
 
     public void Enqueue(params Reply[] replies)
     {
@@ -131,19 +138,22 @@ public sealed class LoopbackWms : IAsyncDisposable
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted);
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        _requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path.Value!["/wms/v1".Length..], headers, body.ToArray(), DateTimeOffset.UtcNow));
+        var recorded = new RecordedRequest(context.Request.Method, context.Request.Path.Value!["/wms/v1".Length..], headers, body.ToArray(), DateTimeOffset.UtcNow);
+        _requests.Enqueue(recorded);
 
         if (RequireBearer)
         {
             var authorization = context.Request.Headers.Authorization.ToString();
             if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || !_validTokens.ContainsKey(authorization["Bearer ".Length..]))
             {
+                _answers.Enqueue((recorded, 401));
                 context.Response.StatusCode = 401;
                 return;
             }
         }
 
-        var reply = DownWith is { } down ? new Reply(down, "down", "text/plain") : _script.TryDequeue(out var next) ? next : Reply.Ok;
+        var reply = Fault?.Invoke() ?? (_script.TryDequeue(out var next) ? next : Reply.Ok);
+        _answers.Enqueue((recorded, reply.Drop ? 0 : reply.Status));
         if (reply.Drop)
         {
             context.Abort();
