@@ -2,6 +2,9 @@
 # The benchmark (not a test): drives the inventory webhook and the outbox relay on loopback against a fresh
 # Azurite and prints events/s, latency p50/p95/p99 and storage transactions per event.
 #   ./bench.sh [--quick]
+#   ./bench.sh --soak [--soak-only TEXT]   the fault-injection scenarios of the test suite, longer (5,000-event storms,
+#                                          outages of minutes), each on an Azurite and handler processes of its own;
+#                                          prints a table of the counts (lost, applied twice, published, recovery)
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/common.sh

@@ -29,8 +29,14 @@ using WmsFunctions.Platform.Storage;
 // played by the local host stand-in.
 // Prints throughput, latency percentiles and storage transactions per event. Numbers from a shared 2-core
 // machine where Azurite, the handler and the load generator share the cores: compare ratios, not absolutes.
+// ./bench.sh --soak runs the fault-injection scenarios instead (Soak.cs).
 const string BenchIssuer = "https://idp.bench.test";
 const string BenchAudience = "api://wmsfunctions/bench/oauth";
+if (args.Contains("--soak"))
+{
+    return await WmsFunctions.Bench.Soak.RunAsync(args); // the fault scenarios, longer (see Soak.cs)
+}
+
 var quick = args.Contains("--quick");
 // --reconciliation-skus N sets the size of the reconciliation row; --only reconciliation runs just that row.
 var reconciliationSkus = args.SkipWhile(a => a != "--reconciliation-skus").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(quick ? 2_000 : 20_000);
