@@ -11,18 +11,24 @@ namespace WmsFunctions.IntegrationTests.Faults;
 internal sealed record FaultScale(
     string Name, int Events, TimeSpan StoragePause, int ServiceBusEvents, TimeSpan ServiceBusOutage, int PickSlips, TimeSpan WmsOutage, TimeSpan SettleLimit)
 {
+    /// <summary>How long the WMS keeps retrying an event before it gives up (then counted as never acknowledged).</summary>
+    public TimeSpan StormLimit { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// Sized for ./test.sh on a 2-core machine: a 1,000-event storm; Azurite frozen 10 s; Service Bus refusing 45 s
     /// (beyond today's poison threshold, maxDequeueCount 5 x visibilityTimeout 5 s = 25 s) during a 300-event storm,
     /// small enough that the relay comes back to each message every few seconds and so crosses the threshold;
-    /// 30 pick slips while the WMS fails 30 s. After the fault, 60 s to recover.
+    /// 30 pick slips while the WMS fails 30 s. After the fault and the storm's last answer, 60 s to recover.
     /// </summary>
     public static FaultScale Suite { get; } = new(
         "suite", 1_000, TimeSpan.FromSeconds(10), 300, TimeSpan.FromSeconds(45), 30, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60));
 
     /// <summary>The same scenarios, longer: 5,000-event storms, outages of minutes, 15 minutes to recover.</summary>
     public static FaultScale Soak { get; } = new(
-        "soak", 5_000, TimeSpan.FromSeconds(30), 2_000, TimeSpan.FromMinutes(3), 200, TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(15));
+        "soak", 5_000, TimeSpan.FromSeconds(30), 2_000, TimeSpan.FromMinutes(3), 200, TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(15))
+    {
+        StormLimit = TimeSpan.FromMinutes(30),
+    };
 }
 
 /// <summary>
@@ -101,7 +107,7 @@ internal static class FaultScenarios
         var storm = Storm.Create(prefix, scale.Events);
         await using var hub = await FaultHub.StartAsync(handlers, storm.Skus);
         hub.Run();
-        var driver = new StormDriver(hub.Handlers.Select(h => h.Url).ToList(), hub.ApiKey) { Deadline = scale.SettleLimit * 2 };
+        var driver = new StormDriver(hub.Handlers.Select(h => h.Url).ToList(), hub.ApiKey) { Deadline = scale.StormLimit };
         var sending = driver.RunAsync(storm, cancellationToken);
         using var progress = Progress.Start(name, started, hub, driver);
         var notes = await fault(hub, driver, storm);
@@ -304,38 +310,62 @@ internal static class FaultScenarios
 }
 
 /// <summary>
-/// FAULT_PROGRESS=1 (to the console) or =FILE (appended): one line every 2 s (acknowledged, published, outbox
-/// length), to see a scenario's shape.
+/// FAULT_PROGRESS=1 (to the console) or =FILE (appended): one line every 2 s with the scenario's counts and, to tell
+/// a stall of the emulator from one of a process, the slowest answer in those 2 s of three probes sent every 100 ms:
+/// Azurite (a queue's properties), each handler's readiness route (no storage behind it), and a 100 ms timer of
+/// this process (how late it fired), with this process's thread-pool threads and queued work items.
 /// </summary>
 internal sealed class Progress : IDisposable
 {
+    private const int Azurite = 0;
+    private const int Handler = 1;
+    private const int TimerLate = 2;
+
     private readonly CancellationTokenSource _stop = new();
+    private readonly long[] _slowestMs = new long[3];
 
     public static Progress Start(string name, long started, FaultHub hub, StormDriver driver)
     {
         var progress = new Progress();
-        if (Environment.GetEnvironmentVariable("FAULT_PROGRESS") is { Length: > 0 } target)
+        if (Environment.GetEnvironmentVariable("FAULT_PROGRESS") is not { Length: > 0 } target)
         {
-            _ = Task.Run(async () =>
-            {
-                while (!progress._stop.IsCancellationRequested)
-                {
-                    var outbox = await hub.QueueLengthAsync(hub.OutboxQueue);
-                    var line = $"[{name}] {Clock.Since(started).TotalSeconds,5:0.0} s: delivered {driver.Deliveries}, acknowledged {driver.Acknowledged.Count}, attempts {driver.Attempts}, no answer {driver.NoAnswer}, published {hub.Published.Total} ({hub.Published.Distinct} ids), outbox {outbox}, failed invocations {hub.FailedInvocations}";
-                    if (target == "1")
-                    {
-                        Console.WriteLine(line);
-                    }
-                    else
-                    {
-                        await File.AppendAllTextAsync(target, line + Environment.NewLine).ConfigureAwait(false);
-                    }
-
-                    await Task.Delay(2000).ConfigureAwait(false);
-                }
-            });
+            return progress;
         }
 
+        var stop = progress._stop.Token;
+        var ping = hub.Queues.GetQueueClient("ping-probe");
+        _ = Task.Run(() => progress.ProbeAsync(Azurite, async () =>
+        {
+            await ping.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
+            await ping.GetPropertiesAsync(CancellationToken.None);
+        }, stop), CancellationToken.None);
+        foreach (var handler in hub.Handlers)
+        {
+            var http = new HttpClient { BaseAddress = handler.Url, Timeout = TimeSpan.FromSeconds(60) };
+            _ = Task.Run(() => progress.ProbeAsync(Handler, async () => (await http.GetAsync(new Uri("/", UriKind.Relative), CancellationToken.None)).Dispose(), stop), CancellationToken.None);
+        }
+
+        _ = Task.Run(() => progress.ProbeAsync(TimerLate, () => Task.CompletedTask, stop), CancellationToken.None);
+        _ = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(2000, CancellationToken.None).ConfigureAwait(false);
+                var outbox = await hub.QueueLengthAsync(hub.OutboxQueue).ConfigureAwait(false);
+                var line = $"[{name}] {Clock.Since(started).TotalSeconds,5:0.0} s: delivered {driver.Deliveries}, acknowledged {driver.Acknowledged.Count}, attempts {driver.Attempts}, " +
+                    $"no answer {driver.NoAnswer}, published {hub.Published.Total} ({hub.Published.Distinct} ids), outbox {outbox}, failed invocations {hub.FailedInvocations}; " +
+                    $"slowest: Azurite {progress.Take(Azurite)} ms, handler readiness {progress.Take(Handler)} ms, timer late {progress.Take(TimerLate)} ms; " +
+                    $"thread pool {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} queued";
+                if (target == "1")
+                {
+                    Console.WriteLine(line);
+                }
+                else
+                {
+                    await File.AppendAllTextAsync(target, line + Environment.NewLine, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }, CancellationToken.None);
         return progress;
     }
 
@@ -343,5 +373,33 @@ internal sealed class Progress : IDisposable
     {
         _stop.Cancel();
         _stop.Dispose();
+    }
+
+    private long Take(int slot) => Interlocked.Exchange(ref _slowestMs[slot], 0);
+
+    /// <summary>
+    /// Runs <paramref name="probe"/>, then waits 100 ms, until stopped; keeps the slowest round (probe plus how late
+    /// the 100 ms timer fired). A probe that hangs is counted when it ends, at its full length.
+    /// </summary>
+    private async Task ProbeAsync(int slot, Func<Task> probe, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var before = Clock.Now;
+            try
+            {
+                await probe().ConfigureAwait(false);
+            }
+            catch (Exception error) when (error is Azure.RequestFailedException or HttpRequestException or TaskCanceledException or IOException)
+            {
+            }
+
+            await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
+            var took = (long)Clock.Since(before).TotalMilliseconds - 100;
+            long seen;
+            while (took > (seen = Interlocked.Read(ref _slowestMs[slot])) && Interlocked.CompareExchange(ref _slowestMs[slot], took, seen) != seen)
+            {
+            }
+        }
     }
 }
