@@ -107,6 +107,7 @@ internal sealed class OutputTail
 /// </summary>
 internal sealed class AzuriteProcess : IAsyncDisposable
 {
+    private static readonly Lock AppendLock = new();
     private readonly Process _process;
 
     private AzuriteProcess(Process process, string connectionString)
@@ -142,7 +143,27 @@ internal sealed class AzuriteProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         start.Environment["AZURITE_ACCOUNTS"] = $"wmsfault:{key}";
+        var gcTrace = Environment.GetEnvironmentVariable("FAULT_AZURITE_GC_TRACE"); // a file: Node's --trace-gc lines, timestamped
+        if (gcTrace is { Length: > 0 })
+        {
+            start.Environment["NODE_OPTIONS"] = "--trace-gc";
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+        if (gcTrace is { Length: > 0 })
+        {
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is { } line)
+                {
+                    lock (AppendLock)
+                    {
+                        File.AppendAllText(gcTrace, $"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {line}\n");
+                    }
+                }
+            };
+        }
+
         var started = new AzuriteProcess(process, $"DefaultEndpointsProtocol=http;AccountName=wmsfault;AccountKey={key};" +
             $"BlobEndpoint=http://127.0.0.1:{blob}/wmsfault;QueueEndpoint=http://127.0.0.1:{queue}/wmsfault;TableEndpoint=http://127.0.0.1:{table}/wmsfault;");
         started.Output.Attach(process);
