@@ -146,7 +146,10 @@ internal sealed class AzuriteProcess : IAsyncDisposable
         var gcTrace = Environment.GetEnvironmentVariable("FAULT_AZURITE_GC_TRACE"); // a file: Node's --trace-gc lines, timestamped
         if (gcTrace is { Length: > 0 })
         {
-            start.Environment["NODE_OPTIONS"] = "--trace-gc";
+            // A V8 flag, so not allowed in NODE_OPTIONS: node runs Azurite's script itself.
+            start.FileName = "node";
+            start.ArgumentList.Insert(0, azurite);
+            start.ArgumentList.Insert(0, "--trace-gc");
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
