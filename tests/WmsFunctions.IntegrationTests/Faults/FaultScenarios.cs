@@ -85,9 +85,19 @@ internal static class FaultScenarios
         StormAsync("Service Bus output down", "sbdown", scale with { Events = scale.ServiceBusEvents }, handlers: 1, async (hub, driver, storm) =>
         {
             await driver.WhenDeliveredAsync(storm.Deliveries.Count * 3 / 10, cancellationToken);
-            hub.ServiceBus.FailSendsUntil(DateTimeOffset.UtcNow + scale.ServiceBusOutage);
+            // The outage lasts its length and at least until one message has used up the host's quick retries (a loaded
+            // machine polls more slowly, so a fixed length alone may not reach the poison threshold), at most 4x its length.
+            var started = DateTimeOffset.UtcNow;
+            var threshold = hub.FunctionApp.Host.MaxDequeueCount;
+            hub.ServiceBus.FailSendsUntil(started + 4 * scale.ServiceBusOutage);
             await Task.Delay(scale.ServiceBusOutage, cancellationToken);
-            return $"Service Bus refused {hub.ServiceBus.RefusedSends} sends over {scale.ServiceBusOutage.TotalSeconds:0} s";
+            while (hub.MaxDeliveries < threshold && DateTimeOffset.UtcNow - started < 4 * scale.ServiceBusOutage)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            }
+
+            hub.ServiceBus.FailSendsUntil(DateTimeOffset.UtcNow);
+            return $"Service Bus refused {hub.ServiceBus.RefusedSends} sends over {(DateTimeOffset.UtcNow - started).TotalSeconds:0} s";
         }, cancellationToken, mustOutlast: hub => hub.FunctionApp.Host.MaxDequeueCount);
 
     /// <summary>

@@ -278,8 +278,10 @@ internal sealed class PublicationLog(QueueClient queue)
             {
                 return;
             }
-            catch (Exception error) when (error is Azure.RequestFailedException or HttpRequestException or IOException)
+            catch (Exception error) when (error is Azure.RequestFailedException or HttpRequestException or IOException or AggregateException
+                || (error is OperationCanceledException && !stop.IsCancellationRequested))
             {
+                // Azurite stalled or frozen (the SDK's retries and per-try timeout gave up): read again once it answers.
                 await Task.Delay(200, CancellationToken.None);
             }
         }
