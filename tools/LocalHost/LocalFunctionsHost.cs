@@ -39,6 +39,12 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
     public event Action<string, Exception>? PollFailed;
 
     /// <summary>
+    /// Where the host's own lines go (failed polls, invocations without an answer, refused outputs): stderr, as the
+    /// host's console; a fault scenario, which provokes thousands of them on purpose, keeps them for its report instead.
+    /// </summary>
+    public Action<string> Log { get; init; } = line => Console.Error.WriteLine(line);
+
+    /// <summary>
     /// Invokes the function for every message visible on its queue (or Service Bus entity) now, until it is empty.
     /// A Service Bus message that fails comes back at once (abandoned) with its DeliveryCount one higher, so a
     /// message that keeps failing is invoked up to MaxDeliveryCount times and then dead-lettered, as by the host.
@@ -102,7 +108,7 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
             }
             catch (Exception error)
             {
-                await Console.Error.WriteLineAsync($"[host] {function.Name}: {error.Message}").ConfigureAwait(false);
+                Log($"[host] {function.Name}: {error.Message}");
                 next = schedule.Next(time.GetUtcNow().UtcDateTime);
             }
         }
@@ -127,7 +133,7 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
                 catch (Exception error)
                 {
                     PollFailed?.Invoke(function.Name, error);
-                    await Console.Error.WriteLineAsync($"[host] {function.Name}: {error.Message}").ConfigureAwait(false);
+                    Log($"[host] {function.Name}: {error.Message}");
                 }
             }
 
@@ -327,11 +333,11 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
         public string PopReceipt { get; set; } = popReceipt;
     }
 
-    private static void LogNoAnswer(string function, string failure, string reason) =>
-        Console.Error.WriteLine($"[host] {function}: no answer from the handler ({failure}: {reason}); the invocation failed and the message comes back after visibilityTimeout");
+    private void LogNoAnswer(string function, string failure, string reason) =>
+        Log($"[host] {function}: no answer from the handler ({failure}: {reason}); the invocation failed and the message comes back after visibilityTimeout");
 
-    private static void LogRenewFailed(string queue, string messageId, string reason) =>
-        Console.Error.WriteLine($"[host] {queue}: could not renew the visibility of message {messageId}: {reason}");
+    private void LogRenewFailed(string queue, string messageId, string reason) =>
+        Log($"[host] {queue}: could not renew the visibility of message {messageId}: {reason}");
 
     /// <summary>
     /// Performs an answer's Service Bus outputs. When Service Bus refuses one (the stand-in's outage), the host counts
@@ -352,7 +358,7 @@ public sealed class LocalFunctionsHost(FunctionApp app, HttpClient handler, Queu
         }
         catch (ServiceBusUnavailableException refused)
         {
-            await Console.Error.WriteLineAsync($"[host] {function.Name}: output failed, the invocation counts as failed: {refused.Message}").ConfigureAwait(false);
+            Log($"[host] {function.Name}: output failed, the invocation counts as failed: {refused.Message}");
             return false;
         }
     }

@@ -72,7 +72,10 @@ internal static class Ports
     }
 }
 
-/// <summary>The last lines a child process wrote (stdout and stderr), kept for the report when a scenario fails.</summary>
+/// <summary>
+/// The last lines a child process wrote (stdout and stderr), or the stand-in hosts logged, kept for the report when a
+/// scenario fails.
+/// </summary>
 internal sealed class OutputTail
 {
     private readonly ConcurrentQueue<string> _lines = new();
@@ -87,7 +90,7 @@ internal sealed class OutputTail
 
     public string Text => string.Join('\n', _lines);
 
-    private void Add(string? line)
+    public void Add(string? line)
     {
         if (line is null)
         {

@@ -140,7 +140,10 @@ internal sealed class FaultHub : IAsyncDisposable
             {
                 var handler = await HandlerProcess.StartAsync(settings, $"handler {i + 1}");
                 hub.Handlers.Add(handler);
-                var host = new LocalFunctionsHost(hub.FunctionApp, new HttpClient { BaseAddress = handler.Url }, hub.Queues, hub.ServiceBus, TimeProvider.System);
+                var host = new LocalFunctionsHost(hub.FunctionApp, new HttpClient { BaseAddress = handler.Url }, hub.Queues, hub.ServiceBus, TimeProvider.System)
+                {
+                    Log = hub.HostLog.Add, // thousands of expected lines in an outage: kept for a failing scenario's report
+                };
                 host.Invoked += record =>
                 {
                     if (record.Status is < 200 or >= 300)
@@ -207,8 +210,9 @@ internal sealed class FaultHub : IAsyncDisposable
                 ? (await client.GetPropertiesAsync(timeout.Token)).Value.ApproximateMessagesCount
                 : 0;
         }
-        catch (OperationCanceledException)
+        catch (Exception stalled) when (stalled is OperationCanceledException or AggregateException or Azure.RequestFailedException)
         {
+            // A stalled Azurite: the SDK's own per-try timeout (Hub:Outage) gives up first, as an AggregateException.
             return -1;
         }
     }
@@ -221,7 +225,11 @@ internal sealed class FaultHub : IAsyncDisposable
 
     /// <summary>The last lines of every child process, for a failing scenario's report.</summary>
     public string ChildOutput() =>
-        string.Join("\n", Handlers.Select(h => $"--- {h.Name} (started {h.Starts}x), last lines:\n{h.Output.Text}"));
+        string.Join("\n", Handlers.Select(h => $"--- {h.Name} (started {h.Starts}x), last lines:\n{h.Output.Text}"))
+        + $"\n--- stand-in hosts, last lines:\n{HostLog.Text}";
+
+    /// <summary>What the stand-in hosts logged (their last lines).</summary>
+    public OutputTail HostLog { get; } = new();
 
     public async ValueTask DisposeAsync()
     {
