@@ -89,7 +89,12 @@ internal sealed class FaultHub : IAsyncDisposable
     /// <summary>The distinct errors of those polls, a few of them.</summary>
     public string PollErrors => string.Join(" | ", _pollErrors.Keys.Take(5));
 
-    public static async Task<FaultHub> StartAsync(int handlers, IEnumerable<string> skus, Action<Dictionary<string, string?>>? configure = null)
+    /// <param name="handlers">How many handler processes (each with its own stand-in host).</param>
+    /// <param name="skus">The items to create before the storm.</param>
+    /// <param name="processingVisibility">How long the stand-in hosts hide a message they take (the host's 10 minutes; see <see cref="FaultScale.HostVisibility"/>).</param>
+    /// <param name="configure">Settings to change before the handlers start.</param>
+    public static async Task<FaultHub> StartAsync(
+        int handlers, IEnumerable<string> skus, TimeSpan processingVisibility, Action<Dictionary<string, string?>>? configure = null)
     {
         var azurite = await AzuriteProcess.StartAsync();
         var id = Guid.NewGuid().ToString("N")[..10];
@@ -142,6 +147,7 @@ internal sealed class FaultHub : IAsyncDisposable
                 hub.Handlers.Add(handler);
                 var host = new LocalFunctionsHost(hub.FunctionApp, new HttpClient { BaseAddress = handler.Url }, hub.Queues, hub.ServiceBus, TimeProvider.System)
                 {
+                    ProcessingVisibility = processingVisibility,
                     Log = hub.HostLog.Add, // thousands of expected lines in an outage: kept for a failing scenario's report
                 };
                 host.Invoked += record =>
