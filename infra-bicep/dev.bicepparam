@@ -7,3 +7,8 @@ param serviceBusSku = 'Standard'
 param webhookAlwaysReady = 0
 param maximumInstanceCount = 40
 param logRetentionInDays = 30
+
+// Monitoring: deletes of the storage services only.
+param storageLogCategories = [
+  'StorageDelete'
+]

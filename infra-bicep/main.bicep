@@ -64,6 +64,17 @@ param functionsRuntimeVersion string = '1.0'
 @maxValue(730)
 param logRetentionInDays int = 30
 
+@description('Storage request logs (StorageRead, StorageWrite, StorageDelete) sent to Log Analytics from every blob, queue and table service. StorageRead is left out by default: the queue triggers poll every queue twice a second, which would be most of the bill.')
+@allowed([
+  'StorageRead'
+  'StorageWrite'
+  'StorageDelete'
+])
+param storageLogCategories string[] = [
+  'StorageWrite'
+  'StorageDelete'
+]
+
 @description('Service Bus topic of the CloudEvents sent to the OMS (OMS_EVENTS_TOPIC).')
 param omsEventsTopic string = 'wms-to-oms'
 
@@ -102,6 +113,13 @@ param keyVaultReferences object = {}
 
 var token = uniqueString(resourceGroup().id, environmentName)
 var appInsightsName = 'appi-${namePrefix}-${environmentName}-${token}'
+// Names known before deployment, so the diagnostic settings can name their resources (What-If predicts
+// them; a module output would not be known in time).
+var functionAppName = 'func-${namePrefix}-${environmentName}-${token}'
+var serviceBusName = 'sb-${namePrefix}-${environmentName}-${token}'
+var keyVaultName = take('kv-${namePrefix}-${token}', 24)
+var hostStorageName = take('st${namePrefix}fn${token}', 24)
+var dataStorageName = take('st${namePrefix}dt${token}', 24)
 var resourceTags = union(tags, {
   workload: 'wms-functions'
   environment: environmentName
@@ -207,7 +225,7 @@ module monitoring 'modules/monitoring.bicep' = {
 module hostStorage 'modules/storage.bicep' = {
   name: 'hostStorage'
   params: {
-    name: take('st${namePrefix}fn${token}', 24)
+    name: hostStorageName
     location: location
     tags: resourceTags
     skuName: zoneRedundant ? 'Standard_ZRS' : 'Standard_LRS'
@@ -227,7 +245,7 @@ var deploymentContainer = 'app-package'
 module dataStorage 'modules/storage.bicep' = {
   name: 'dataStorage'
   params: {
-    name: take('st${namePrefix}dt${token}', 24)
+    name: dataStorageName
     location: location
     tags: resourceTags
     skuName: zoneRedundant ? 'Standard_ZRS' : 'Standard_LRS'
@@ -245,7 +263,7 @@ module dataStorage 'modules/storage.bicep' = {
 module serviceBus 'modules/servicebus.bicep' = {
   name: 'serviceBus'
   params: {
-    name: 'sb-${namePrefix}-${environmentName}-${token}'
+    name: serviceBusName
     location: location
     tags: resourceTags
     skuName: serviceBusSku
@@ -262,7 +280,7 @@ module serviceBus 'modules/servicebus.bicep' = {
 module keyVault 'modules/keyvault.bicep' = {
   name: 'keyVault'
   params: {
-    name: take('kv-${namePrefix}-${token}', 24)
+    name: keyVaultName
     location: location
     tags: resourceTags
     #disable-next-line what-if-short-circuiting // role assignment names are guid(scope, principalId, role) by convention
@@ -281,7 +299,7 @@ module functionApp 'modules/functionapp.bicep' = {
   name: 'functionApp'
   params: {
     planName: 'plan-${namePrefix}-${environmentName}-${token}'
-    appName: 'func-${namePrefix}-${environmentName}-${token}'
+    appName: functionAppName
     location: location
     tags: resourceTags
     identityId: identity.outputs.id
@@ -323,6 +341,31 @@ module functionApp 'modules/functionapp.bicep' = {
   // The app reads the component's connection string by name, so the dependency is not implicit.
   dependsOn: [
     monitoring
+  ]
+}
+
+// ---- Azure Monitor: diagnostic settings ----------------------------------------------------------------------
+
+module diagnostics 'modules/diagnostics.bicep' = {
+  name: 'diagnostics'
+  params: {
+    workspaceId: monitoring.outputs.workspaceId
+    functionAppName: functionAppName
+    serviceBusName: serviceBusName
+    keyVaultName: keyVaultName
+    storageAccountNames: [
+      hostStorageName
+      dataStorageName
+    ]
+    storageLogCategories: storageLogCategories
+  }
+  // The settings name their resources, so the dependencies are not implicit.
+  dependsOn: [
+    functionApp
+    serviceBus
+    keyVault
+    hostStorage
+    dataStorage
   ]
 }
 

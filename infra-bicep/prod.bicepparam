@@ -9,3 +9,10 @@ param serviceBusSku = 'Premium'
 param webhookAlwaysReady = 2
 param maximumInstanceCount = 100
 param logRetentionInDays = 90
+
+// Monitoring: writes and deletes of the storage services (reads are left out: queue polling would dominate the
+// bill).
+param storageLogCategories = [
+  'StorageWrite'
+  'StorageDelete'
+]

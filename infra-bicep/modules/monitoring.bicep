@@ -63,3 +63,6 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', metricsPublisherRoleId)
   }
 }
+
+@description('Workspace resource id: every diagnostic setting sends its logs and metrics here.')
+output workspaceId string = workspace.id
