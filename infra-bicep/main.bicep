@@ -8,7 +8,7 @@
 // of FunctionCatalog against this template). A Service Bus entity, storage queue or timer schedule is one line
 // in the lists below; the entity is created, its setting set and the least role granted from that line.
 
-import { serviceBusQueue, serviceBusTopic } from 'types.bicep'
+import { alertRuleThresholds, emailReceiver, serviceBusQueue, serviceBusTopic, webhookReceiver } from 'types.bicep'
 
 @description('Environment name: part of every resource name and tag.')
 @allowed([
@@ -75,6 +75,36 @@ param storageLogCategories string[] = [
   'StorageDelete'
 ]
 
+@description('Mailboxes every alert is sent to.')
+param alertEmailReceivers emailReceiver[] = []
+
+@description('Webhooks every alert is posted to (common alert schema). The URLs carry tokens: pass them at deploy time (the parameter files read WMS_ALERT_WEBHOOKS), never in a file.')
+param alertWebhookReceivers webhookReceiver[] = []
+
+@description('Where the alert rules draw their lines.')
+param alertThresholds alertRuleThresholds = {
+  lagP95Milliseconds: 2000
+  failureRatePercent: 5
+  failureRateMinimumInvocations: 10
+  functionErrors: 5
+  availabilityFailedLocations: 2
+}
+
+@description('Locations of the availability test of /api/health (ids such as emea-nl-ams-azr); at least as many as alertThresholds.availabilityFailedLocations.')
+param availabilityLocations string[] = [
+  'emea-nl-ams-azr'
+  'emea-gb-db3-azr'
+  'emea-fr-pra-edge'
+]
+
+@description('Seconds between two availability test runs from one location.')
+@allowed([
+  300
+  600
+  900
+])
+param availabilityFrequencySeconds int = 300
+
 @description('Service Bus topic of the CloudEvents sent to the OMS (OMS_EVENTS_TOPIC).')
 param omsEventsTopic string = 'wms-to-oms'
 
@@ -113,7 +143,7 @@ param keyVaultReferences object = {}
 
 var token = uniqueString(resourceGroup().id, environmentName)
 var appInsightsName = 'appi-${namePrefix}-${environmentName}-${token}'
-// Names known before deployment, so the diagnostic settings can name their resources (What-If predicts
+// Names known before deployment, so the diagnostic settings and alerts can name their resources (What-If predicts
 // them; a module output would not be known in time).
 var functionAppName = 'func-${namePrefix}-${environmentName}-${token}'
 var serviceBusName = 'sb-${namePrefix}-${environmentName}-${token}'
@@ -191,6 +221,8 @@ var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'Purchas
 // ---------------------------------------------------------------------------------------------------------
 
 var serviceBusSubscriptions = flatten(map(serviceBusTopics, topic => topic.subscriptions))
+// The subscriptions a trigger reads, with their topics: each gets a dead-letter alert.
+var readSubscriptions = flatten(map(serviceBusTopics, topic => map(filter(topic.subscriptions, sub => sub.receive), sub => { topic: topic.name, name: sub.name })))
 var entitySettings = toObject(
   filter(concat(serviceBusTopics, serviceBusSubscriptions, serviceBusQueues, storageQueues), entity => !empty(entity.setting)),
   entity => entity.setting,
@@ -344,7 +376,7 @@ module functionApp 'modules/functionapp.bicep' = {
   ]
 }
 
-// ---- Azure Monitor: diagnostic settings ----------------------------------------------------------------------
+// ---- Azure Monitor: diagnostic settings, alerts (docs/operations.md, "Azure Monitor") --------------------------
 
 module diagnostics 'modules/diagnostics.bicep' = {
   name: 'diagnostics'
@@ -366,6 +398,29 @@ module diagnostics 'modules/diagnostics.bicep' = {
     keyVault
     hostStorage
     dataStorage
+  ]
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    namePrefix: '${namePrefix}-${environmentName}'
+    location: location
+    tags: resourceTags
+    appInsightsName: appInsightsName
+    serviceBusName: serviceBusName
+    functionAppHostName: functionApp.outputs.defaultHostName
+    deadLetterSubscriptions: readSubscriptions
+    poisonQueues: map(storageQueues, queue => queue.name)
+    emailReceivers: alertEmailReceivers
+    webhookReceivers: alertWebhookReceivers
+    thresholds: alertThresholds
+    availabilityLocations: availabilityLocations
+    availabilityFrequencySeconds: availabilityFrequencySeconds
+  }
+  // The rules read the component by name (the namespace comes before the app, whose host name they use).
+  dependsOn: [
+    monitoring
   ]
 }
 
