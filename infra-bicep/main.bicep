@@ -376,7 +376,7 @@ module functionApp 'modules/functionapp.bicep' = {
   ]
 }
 
-// ---- Azure Monitor: diagnostic settings, alerts (docs/operations.md, "Azure Monitor") --------------------------
+// ---- Azure Monitor: diagnostic settings, alerts, workbook (docs/operations.md, "Azure Monitor") ----------------
 
 module diagnostics 'modules/diagnostics.bicep' = {
   name: 'diagnostics'
@@ -419,6 +419,19 @@ module alerts 'modules/alerts.bicep' = {
     availabilityFrequencySeconds: availabilityFrequencySeconds
   }
   // The rules read the component by name (the namespace comes before the app, whose host name they use).
+  dependsOn: [
+    monitoring
+  ]
+}
+
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  params: {
+    displayName: 'WmsFunctions operations (${environmentName})'
+    location: location
+    tags: resourceTags
+    appInsightsName: appInsightsName
+  }
   dependsOn: [
     monitoring
   ]
