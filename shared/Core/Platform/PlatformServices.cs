@@ -5,17 +5,20 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WmsFunctions.Platform.Storage;
+using WmsFunctions.Platform.Telemetry;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Platform;
 
-/// <summary>The platform layer: the clock, storage clients and the tenants with what every WMS instance has.</summary>
+/// <summary>The platform layer: the clock, the hub's metrics, storage clients and the tenants with what every WMS instance has.</summary>
 public static class PlatformServices
 {
     public static IServiceCollection AddPlatform(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(configuration); // the web host registers its own; tools building a bare container need this one
+        services.AddMetrics(); // the web host adds it too; a bare container (tools, tests) needs it for the hub's meter
+        services.AddSingleton<HubMetrics>();
 
         services.AddOptions<StorageOptions>().Configure(options =>
         {
