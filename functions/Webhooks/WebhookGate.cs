@@ -10,6 +10,7 @@ using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Pipeline.Webhooks;
 using WmsFunctions.Platform.Problems;
 using WmsFunctions.Platform.Storage;
+using WmsFunctions.Platform.Telemetry;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Handler.Webhooks;
@@ -19,7 +20,8 @@ namespace WmsFunctions.Handler.Webhooks;
 /// configuration chose (API key, Standard Webhooks signature or OAuth 2.0 bearer JWT; the host's function key is a
 /// second fence in Azure), check content type and size, read the body, hold a Standard Webhooks message id to one
 /// body, run the flow, and answer. Every refusal is RFC 9457 problem details, changes nothing, and leaves one
-/// audit entry.
+/// audit entry. The gate counts the refusals and redeliveries it decides itself; what the flow decides, its handler
+/// (the event pipeline, the X12 receiver) counts.
 /// </summary>
 public sealed partial class WebhookGate(
     TenantDirectory tenants,
@@ -27,6 +29,7 @@ public sealed partial class WebhookGate(
     WebhookDeliveries deliveries,
     AuditLog audit,
     FailedSyncStore failedSyncs,
+    HubMetrics metrics,
     TimeProvider time,
     ILogger<WebhookGate> logger)
 {
@@ -95,7 +98,7 @@ public sealed partial class WebhookGate(
                 await RecordFailedSyncAsync(problem, wms.Tenant, wms.Id, flow, correlationId, body.Value, cancellationToken).ConfigureAwait(false);
             }
 
-            return await RefuseAsync(problem, wms.Tenant, wms.Id, flow, correlationId, context, started).ConfigureAwait(false);
+            return await RefuseAsync(problem, wms.Tenant, wms.Id, flow, correlationId, context, started, countedByHandler: true).ConfigureAwait(false);
         }
 
         if (result.Replayed)
@@ -121,14 +124,16 @@ public sealed partial class WebhookGate(
         InboundRequest request, string webhookId, string flow, Func<InboundRequest, CancellationToken, Task<InboundResult>> handle, CancellationToken cancellationToken)
     {
         var start = await deliveries.BeginAsync(request.Instance.Tenant, request.Instance.Id, webhookId, flow, request.Body, cancellationToken).ConfigureAwait(false);
+        var (tenant, instance) = (request.Instance.Tenant, request.Instance.Id);
         switch (start)
         {
             case DeliveryStart.Answered answered:
+                metrics.EventDuplicate(tenant, instance, flow);
                 return new InboundResult(answered.Status, answered.Body, null, Replayed: true, answered.EventId);
             case DeliveryStart.Reused:
-                return InboundResult.Refused(Problem.WebhookIdReused(webhookId));
+                return Refused(Problem.WebhookIdReused(webhookId));
             case DeliveryStart.InProgress:
-                return InboundResult.Refused(Problem.DeliveryInProgress(webhookId));
+                return Refused(Problem.DeliveryInProgress(webhookId));
         }
 
         var row = ((DeliveryStart.Started)start).Row;
@@ -153,6 +158,12 @@ public sealed partial class WebhookGate(
         }
 
         return result;
+
+        InboundResult Refused(Problem problem)
+        {
+            metrics.EventRefused(tenant, instance, flow, problem.Type);
+            return InboundResult.Refused(problem);
+        }
     }
 
     private async Task TryAbandonAsync(WebhookDeliveryEntity row, string webhookId)
@@ -226,9 +237,16 @@ public sealed partial class WebhookGate(
     private static partial void LogFailedSyncNotRecorded(ILogger logger, Exception failure, string flow, string tenant, string instance);
 
     private async Task<IResult> RefuseAsync(
-        Problem problem, string tenant, string instance, string flow, string correlationId, HttpContext context, long started)
+        Problem problem, string tenant, string instance, string flow, string correlationId, HttpContext context, long started, bool countedByHandler = false)
     {
         LogRefused(logger, flow, tenant, instance, problem.Status, problem.Type);
+        if (!countedByHandler)
+        {
+            // Tagged with names the hub configured, never with what an unauthenticated caller put in the path.
+            var known = tenants.TryGet(tenant, instance, out _);
+            metrics.EventRefused(known ? tenant : HubMetrics.Unknown, known ? instance : HubMetrics.Unknown, flow, problem.Type);
+        }
+
         if (problem.RetryAfterSeconds is { } retryAfter)
         {
             context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);

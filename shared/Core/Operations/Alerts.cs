@@ -122,6 +122,7 @@ public sealed class AlertIncidentEntity : ITableEntity
 /// </summary>
 public sealed partial class AlertEvaluator(
     HubStorage storage,
+    OutboxMessages outbox,
     TenantDirectory tenants,
     FailedSyncStore failedSyncs,
     PickSlipOrchestrator slips,
@@ -139,6 +140,7 @@ public sealed partial class AlertEvaluator(
     public async Task<IReadOnlyList<string>> EvaluateAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        await outbox.MeasureAsync(cancellationToken).ConfigureAwait(false); // the outbox gauges' figures until the next tick
         var outboxOldest = await OutboxOldestByTenantAsync(cancellationToken).ConfigureAwait(false);
         var incidents = await storage.TableAsync(HubTable.AlertIncidents, cancellationToken).ConfigureAwait(false);
         var alerts = new List<(AlertMessage Message, string Event)>();

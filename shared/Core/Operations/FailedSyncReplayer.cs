@@ -1,6 +1,7 @@
 using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Pipeline.FailedSyncs;
+using WmsFunctions.Platform.Telemetry;
 
 namespace WmsFunctions.Operations;
 
@@ -33,14 +34,17 @@ public sealed class FailedSyncReplayer
     private readonly FailedSyncStore _store;
     private readonly FailedSyncFlows _flows;
     private readonly AuditLog _audit;
+    private readonly HubMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, IFailedSyncReplayPath> _paths = new(StringComparer.Ordinal);
 
-    public FailedSyncReplayer(FailedSyncStore store, FailedSyncFlows flows, IEnumerable<IFailedSyncReplayPath> paths, AuditLog audit, TimeProvider time)
+    public FailedSyncReplayer(
+        FailedSyncStore store, FailedSyncFlows flows, IEnumerable<IFailedSyncReplayPath> paths, AuditLog audit, HubMetrics metrics, TimeProvider time)
     {
         _store = store;
         _flows = flows;
         _audit = audit;
+        _metrics = metrics;
         _time = time;
         foreach (var path in paths)
         {
@@ -114,6 +118,7 @@ public sealed class FailedSyncReplayer
 
         var finished = await _store.FinishReplayAsync(replaying, attempt.Succeeded, attempt.ReasonCode, attempt.Detail, actor, attempt.Summary, cancellationToken).ConfigureAwait(false);
         var outcome = attempt.Succeeded ? ReplayOutcome.Replayed : ReplayOutcome.FailedAgain;
+        _metrics.EventReplayed(tenant, replaying.Instance, replaying.Flow, outcome);
         await _audit.WriteAsync(
             new AuditEntry(tenant, _time.GetUtcNow(), "operations", "replay-" + outcome, Instance: replaying.Instance,
                 EntityType: replaying.EntityType, EntityId: replaying.EntityId, EventId: replaying.MessageId, CorrelationId: replaying.CorrelationId,

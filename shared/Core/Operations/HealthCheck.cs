@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
+using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Pipeline.Retries;
 using WmsFunctions.Platform.Storage;
@@ -39,7 +40,14 @@ public sealed record HealthReport(string Status, IReadOnlyList<HealthCheckResult
 /// Safe to answer anonymously: names and figures only.
 /// </summary>
 public sealed class HealthCheck(
-    TableServiceClient tables, HubStorage storage, IConfiguration configuration, TenantDirectory tenants, FailedSyncStore failedSyncs, PoisonedMessages poisoned, TimeProvider time)
+    TableServiceClient tables,
+    HubStorage storage,
+    OutboxMessages outbox,
+    IConfiguration configuration,
+    TenantDirectory tenants,
+    FailedSyncStore failedSyncs,
+    PoisonedMessages poisoned,
+    TimeProvider time)
 {
     public static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(3);
 
@@ -86,11 +94,8 @@ public sealed class HealthCheck(
         {
             try
             {
-                var queue = await storage.QueueAsync(storage.OutboxQueueName, timeout.Token).ConfigureAwait(false);
-                var peeked = (await queue.PeekMessagesAsync(1, timeout.Token).ConfigureAwait(false)).Value;
-                var count = (await queue.GetPropertiesAsync(timeout.Token).ConfigureAwait(false)).Value.ApproximateMessagesCount;
-                var oldest = peeked.Length > 0 && peeked[0].InsertedOn is { } at ? Math.Max(0, Math.Round((time.GetUtcNow() - at).TotalSeconds)) : (double?)null;
-                lag = new HealthLag(oldest ?? 0, count);
+                var measured = await outbox.MeasureAsync(timeout.Token).ConfigureAwait(false);
+                lag = new HealthLag(Math.Round(measured.OldestAge.TotalSeconds), measured.Depth);
             }
             catch (Exception failure) when (failure is RequestFailedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {

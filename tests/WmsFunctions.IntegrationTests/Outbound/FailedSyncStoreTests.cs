@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Storage;
+using WmsFunctions.Platform.Telemetry;
 
 namespace WmsFunctions.IntegrationTests.Outbound;
 
@@ -17,7 +18,8 @@ public sealed class FailedSyncStoreTests(AzuriteFixture azurite) : IAsyncLifetim
     public async ValueTask InitializeAsync()
     {
         _hub = await HubTestHost.StartAsync(azurite);
-        _store = new FailedSyncStore(_hub.Services.GetRequiredService<HubStorage>(), _time, _hub.Services.GetRequiredService<FailedSyncFlows>());
+        _store = new FailedSyncStore(
+            _hub.Services.GetRequiredService<HubStorage>(), _time, _hub.Services.GetRequiredService<FailedSyncFlows>(), _hub.Services.GetRequiredService<HubMetrics>());
     }
 
     public ValueTask DisposeAsync() => _hub.DisposeAsync();

@@ -16,6 +16,8 @@ using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Json;
 using WmsFunctions.Platform.Problems;
+using WmsFunctions.Platform.Telemetry;
+using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Adapters.X12;
 
@@ -28,6 +30,8 @@ namespace WmsFunctions.Adapters.X12;
 /// (945 -> pick confirmation, 944 -> PO receipts, 846 -> overlays, 947 -> adjustments). The answer is 200 with
 /// the 997 (one AK2 per set, AK3/AK4 with segment and element positions for what was wrong). 997s from the partner
 /// (for the hub's 940s and 943s) are matched to what was sent; they get no 997 back.
+/// Refusals decided here (the envelope, a set's syntax or mapping) count as refused events of flow <c>x12</c>; a set's
+/// events that reach the event pipeline are counted there, under their own flows.
 /// </summary>
 public sealed partial class X12InterchangeReceiver(
     X12Partners partners,
@@ -42,6 +46,7 @@ public sealed partial class X12InterchangeReceiver(
     DeliveryStore deliveries,
     FailedSyncStore failedSyncs,
     AuditLog audit,
+    HubMetrics metrics,
     TimeProvider time,
     ILogger<X12InterchangeReceiver> logger)
 {
@@ -57,7 +62,7 @@ public sealed partial class X12InterchangeReceiver(
         var instance = request.Instance;
         if (!partners.TryGet(instance.Tenant, instance.Id, out var partner))
         {
-            return InboundResult.Refused(new Problem("x12-not-configured", 422, "Not an X12 partner",
+            return Refused(instance, new Problem("x12-not-configured", 422, "Not an X12 partner",
                 $"WMS instance '{instance.Id}' does not speak X12 (its Adapter is '{instance.Adapter}')."));
         }
 
@@ -71,7 +76,7 @@ public sealed partial class X12InterchangeReceiver(
         }
         catch (X12Exception unreadable)
         {
-            return InboundResult.Refused(Unreadable(unreadable.Error));
+            return Refused(instance, Unreadable(unreadable.Error));
         }
 
         var header = receipt.Header;
@@ -86,6 +91,7 @@ public sealed partial class X12InterchangeReceiver(
             var eventId = $"{interchangeId}:{set.ControlNumber}";
             if (set.Document is null)
             {
+                metrics.EventRefused(instance.Tenant, instance.Id, Flow, "x12-syntax");
                 await AuditAsync(context, "rejected", set.SetId, eventId, "x12-syntax", string.Join("; ", set.Errors.Take(3)), cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -117,7 +123,7 @@ public sealed partial class X12InterchangeReceiver(
         if (acknowledgments.Count == 0)
         {
             return unknown.Count > 0 && matched == 0
-                ? InboundResult.Refused(new Problem("unknown-control-number", 422, "Acknowledges nothing the hub sent",
+                ? Refused(instance, new Problem("unknown-control-number", 422, "Acknowledges nothing the hub sent",
                     $"The 997 acknowledges group(s) {string.Join(", ", unknown)}, which the hub never sent to this partner; nothing was changed."))
                 : new InboundResult(200, "", null, false, interchangeId);
         }
@@ -181,6 +187,12 @@ public sealed partial class X12InterchangeReceiver(
         return ReplayAttempt.Failed(null, null, $"{set.SetId} {set.ControlNumber} rejected again: {rejection.Problem.Type}: {rejection.Problem.Detail}");
     }
 
+    private InboundResult Refused(WmsInstance instance, Problem problem)
+    {
+        metrics.EventRefused(instance.Tenant, instance.Id, Flow, problem.Type);
+        return InboundResult.Refused(problem);
+    }
+
     private static string InterchangeId(X12InterchangeHeader header) =>
         string.Create(CultureInfo.InvariantCulture, $"x12:{header.SenderQualifier}:{header.SenderId}:{header.ControlNumber:D9}");
 
@@ -189,49 +201,11 @@ public sealed partial class X12InterchangeReceiver(
     /// <summary>Maps one accepted set and applies its events in order; the first refusal rejects the set.</summary>
     private async Task<X12SetRejection?> ApplyAsync(Context context, IX12Document document, string eventId, CancellationToken cancellationToken)
     {
-        var (partner, lookup, at) = (context.Partner, context.Lookup, context.IssuedAt);
-        IReadOnlyList<X12MappedEvent> events;
-        X12SetRejection? rejection;
-        switch (document)
+        var (events, unmapped) = await MapAsync(context, document, eventId, cancellationToken).ConfigureAwait(false);
+        if (unmapped is not null)
         {
-            case OrderShipped shipped:
-                var (shipment, refused) = X12SetMapping.Shipment(shipped, eventId, at, partner, lookup);
-                (events, rejection) = (shipment is null ? [] : [shipment], refused);
-                break;
-            case TransferReceived received:
-                var lines = await purchaseOrders.LineNumbersBySkuAsync(context.Request.Instance.Tenant, received.DepositorOrderNumber, cancellationToken).ConfigureAwait(false);
-                if (lines is null)
-                {
-                    return new X12SetRejection(Problem.UnknownPurchaseOrder(received.DepositorOrderNumber), "W17", 0, 4, received.DepositorOrderNumber);
-                }
-
-                (events, rejection) = X12SetMapping.Receipt(received, eventId, at, partner, lookup, lines);
-                break;
-            case InventoryReported reported:
-                var asOf = new DateTimeOffset(reported.Date.ToDateTime(reported.Time ?? TimeOnly.MinValue), TimeSpan.Zero);
-                (events, rejection) = X12SetMapping.Inventory(reported, eventId, reported.Time is null && reported.Date == DateOnly.FromDateTime(at.UtcDateTime) ? at : asOf, partner, lookup);
-                break;
-            case InventoryAdjusted adjusted:
-                (events, rejection) = X12SetMapping.Adjustments(adjusted, eventId, at, partner, lookup);
-                break;
-            default:
-                return new X12SetRejection(new Problem("x12-set-not-accepted", 422, "Set not accepted from a 3PL",
-                    $"The hub sends {document.TransactionSetId}s to X12 partners; it does not receive them."), "ST", 0, 1, document.TransactionSetId);
-        }
-
-        if (rejection is not null)
-        {
-            return rejection;
-        }
-
-        // Every SKU the set names must be known before any of its events is applied: a set is applied whole or not at all.
-        for (var i = 0; i < events.Count; i++)
-        {
-            var sku = JsonSerializer.SerializeToElement(events[i].Request, ContractJson.Options).TryGetProperty("sku", out var value) ? value.GetString() : null;
-            if (sku is not null && !await items.ExistsAsync(context.Request.Instance.Tenant, lookup.OmsSku(sku), cancellationToken).ConfigureAwait(false))
-            {
-                return new X12SetRejection(Problem.UnknownSku(sku, lookup.OmsSku(sku)), events[i].SegmentId, events[i].Occurrence);
-            }
+            metrics.EventRefused(context.Request.Instance.Tenant, context.Request.Instance.Id, Flow, unmapped.Problem.Type);
+            return unmapped;
         }
 
         foreach (var mapped in events)
@@ -248,6 +222,58 @@ public sealed partial class X12InterchangeReceiver(
         }
 
         return null;
+    }
+
+    /// <summary>A set's events in the hub's contract, or why the set cannot be applied (nothing of it is, then).</summary>
+    private async Task<(IReadOnlyList<X12MappedEvent> Events, X12SetRejection? Rejection)> MapAsync(
+        Context context, IX12Document document, string eventId, CancellationToken cancellationToken)
+    {
+        var (partner, lookup, at) = (context.Partner, context.Lookup, context.IssuedAt);
+        IReadOnlyList<X12MappedEvent> events;
+        X12SetRejection? rejection;
+        switch (document)
+        {
+            case OrderShipped shipped:
+                var (shipment, refused) = X12SetMapping.Shipment(shipped, eventId, at, partner, lookup);
+                (events, rejection) = (shipment is null ? [] : [shipment], refused);
+                break;
+            case TransferReceived received:
+                var lines = await purchaseOrders.LineNumbersBySkuAsync(context.Request.Instance.Tenant, received.DepositorOrderNumber, cancellationToken).ConfigureAwait(false);
+                if (lines is null)
+                {
+                    return ([], new X12SetRejection(Problem.UnknownPurchaseOrder(received.DepositorOrderNumber), "W17", 0, 4, received.DepositorOrderNumber));
+                }
+
+                (events, rejection) = X12SetMapping.Receipt(received, eventId, at, partner, lookup, lines);
+                break;
+            case InventoryReported reported:
+                var asOf = new DateTimeOffset(reported.Date.ToDateTime(reported.Time ?? TimeOnly.MinValue), TimeSpan.Zero);
+                (events, rejection) = X12SetMapping.Inventory(reported, eventId, reported.Time is null && reported.Date == DateOnly.FromDateTime(at.UtcDateTime) ? at : asOf, partner, lookup);
+                break;
+            case InventoryAdjusted adjusted:
+                (events, rejection) = X12SetMapping.Adjustments(adjusted, eventId, at, partner, lookup);
+                break;
+            default:
+                return ([], new X12SetRejection(new Problem("x12-set-not-accepted", 422, "Set not accepted from a 3PL",
+                    $"The hub sends {document.TransactionSetId}s to X12 partners; it does not receive them."), "ST", 0, 1, document.TransactionSetId));
+        }
+
+        if (rejection is not null)
+        {
+            return ([], rejection);
+        }
+
+        // Every SKU the set names must be known before any of its events is applied: a set is applied whole or not at all.
+        for (var i = 0; i < events.Count; i++)
+        {
+            var sku = JsonSerializer.SerializeToElement(events[i].Request, ContractJson.Options).TryGetProperty("sku", out var value) ? value.GetString() : null;
+            if (sku is not null && !await items.ExistsAsync(context.Request.Instance.Tenant, lookup.OmsSku(sku), cancellationToken).ConfigureAwait(false))
+            {
+                return ([], new X12SetRejection(Problem.UnknownSku(sku, lookup.OmsSku(sku)), events[i].SegmentId, events[i].Occurrence));
+            }
+        }
+
+        return (events, null);
     }
 
     private IInboundFlow FlowFor(string flow) => flow switch

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using WmsFunctions.Platform.Problems;
+using WmsFunctions.Platform.Telemetry;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Events;
@@ -39,11 +40,14 @@ public sealed record InboundResult(int Status, string? Body, Problem? Problem, b
 /// (<see cref="InboxEntity.OutboxMessageId"/>), so concurrent duplicates, and reservations the storage SDK sent twice
 /// while storage stalled, publish once. If it finds the row unfinished (the first delivery is still at it,
 /// or died, or timed out in an outage), it finishes the effects itself (idempotent) and answers as a duplicate.
+/// Every source of events comes through here (webhooks, X12 sets, marketplace orders, overrides, corrections, replays),
+/// so this is where an event counts as accepted (its row inserted), duplicate or refused by its flow.
 /// </summary>
 public sealed partial class EventPipeline(
     InboxStore inbox,
     OutboxMessages outbox,
     IEnumerable<IInboxFlow> flows,
+    HubMetrics metrics,
     TimeProvider time,
     ILogger<EventPipeline> logger)
 {
@@ -53,7 +57,13 @@ public sealed partial class EventPipeline(
     public async Task<InboundResult> ReceiveAsync(IInboundFlow flow, InboundRequest request, CancellationToken cancellationToken)
     {
         var read = await flow.ReadAsync(request, cancellationToken).ConfigureAwait(false);
-        return read.Problem is { } problem ? InboundResult.Refused(problem) : await AcceptAsync(read.Event!, cancellationToken).ConfigureAwait(false);
+        if (read.Problem is { } problem)
+        {
+            metrics.EventRefused(request.Instance.Tenant, request.Instance.Id, flow.Name, problem.Type);
+            return InboundResult.Refused(problem);
+        }
+
+        return await AcceptAsync(read.Event!, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<InboundResult> AcceptAsync(InboundEvent ev, CancellationToken cancellationToken)
@@ -86,6 +96,8 @@ public sealed partial class EventPipeline(
             return await AcceptAgainAsync(ev, record, reservation, cancellationToken).ConfigureAwait(false);
         }
 
+        // Counted once the row is in: from here the event is the hub's and will be published, even if this request fails.
+        metrics.EventAccepted(ev.Tenant, ev.Instance, ev.Flow);
         record = await CompleteAsync(record, cancellationToken).ConfigureAwait(false);
         await ReleaseIfOwnerAsync(record, reservation, ev, cancellationToken).ConfigureAwait(false);
         return InboundResult.From(record, replayed: false);
@@ -105,7 +117,9 @@ public sealed partial class EventPipeline(
         if (!string.Equals(record.RequestHash, ev.RequestHash, StringComparison.Ordinal))
         {
             await TryDeleteAsync(reservation, ev, cancellationToken).ConfigureAwait(false);
-            return InboundResult.Refused(Problem.EventIdReused(ev.EventId));
+            var reused = Problem.EventIdReused(ev.EventId);
+            metrics.EventRefused(ev.Tenant, ev.Instance, ev.Flow, reused.Type);
+            return InboundResult.Refused(reused);
         }
 
         if (record.Status != InboxStatus.Applied)
@@ -116,6 +130,7 @@ public sealed partial class EventPipeline(
 
         await ReleaseIfOwnerAsync(record, reservation, ev, cancellationToken).ConfigureAwait(false);
         LogDuplicate(logger, ev.Flow, ev.EventId, ev.Tenant, ev.Instance);
+        metrics.EventDuplicate(ev.Tenant, ev.Instance, ev.Flow);
         return InboundResult.From(record, replayed: true);
     }
 

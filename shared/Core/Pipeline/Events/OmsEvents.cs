@@ -42,4 +42,38 @@ public sealed record OmsEvent(
 
     public static OmsEvent Parse(string json) =>
         JsonSerializer.Deserialize<OmsEvent>(json) ?? throw new JsonException("Empty CloudEvent.");
+
+    /// <summary>
+    /// The <c>time</c> attribute of a CloudEvent the hub wrote, or null: read without materialising the data, since the
+    /// relay asks it of every event it publishes (the end-to-end lag).
+    /// </summary>
+    public static DateTimeOffset? TimeOf(string json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isTime = reader.ValueTextEquals("time"u8);
+                reader.Read();
+                if (isTime)
+                {
+                    return reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var time) ? time : null;
+                }
+
+                reader.Skip();
+            }
+
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

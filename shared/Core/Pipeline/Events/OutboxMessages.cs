@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 using WmsFunctions.Platform.Storage;
+using WmsFunctions.Platform.Telemetry;
 
 namespace WmsFunctions.Pipeline.Events;
 
@@ -16,7 +17,7 @@ namespace WmsFunctions.Pipeline.Events;
 /// (or drops the message when its row was never inserted): nothing acknowledged is ever stranded, and nothing
 /// depends on a sweep over the tables.
 /// </summary>
-public sealed class OutboxMessages(HubStorage storage, IOptions<OutageOptions> outage)
+public sealed class OutboxMessages(HubStorage storage, IOptions<OutageOptions> outage, HubMetrics metrics, TimeProvider time)
 {
     /// <summary>How long a reserved message stays hidden (Hub:Outage:OutboxReservation, 30 s by default).</summary>
     public TimeSpan ReservationTimeout => outage.Value.OutboxReservation;
@@ -47,6 +48,22 @@ public sealed class OutboxMessages(HubStorage storage, IOptions<OutageOptions> o
         await queue.DeleteMessageAsync(reservation.MessageId, reservation.PopReceipt, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// How many messages wait (approximately) and how long the oldest has (zero when none): a peek at the head (the queue
+    /// is first in, first out) and the queue's properties. The health endpoint and the alert timer ask; the outbox gauges
+    /// keep the figures until the next one asks. Reserved messages are not visible, so a webhook still at work is not lag.
+    /// </summary>
+    public async Task<OutboxLag> MeasureAsync(CancellationToken cancellationToken)
+    {
+        var queue = await QueueAsync(cancellationToken).ConfigureAwait(false);
+        var head = (await queue.PeekMessagesAsync(1, cancellationToken).ConfigureAwait(false)).Value;
+        var depth = (await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
+        var oldest = head.Length > 0 && head[0].InsertedOn is { } at ? time.GetUtcNow() - at : TimeSpan.Zero;
+        var lag = new OutboxLag(depth, oldest < TimeSpan.Zero ? TimeSpan.Zero : oldest);
+        metrics.ReportOutbox(lag.Depth, lag.OldestAge);
+        return lag;
+    }
+
     public static string Serialize(InboxRef reference) => JsonSerializer.Serialize(reference, Json);
 
     /// <summary>The inbox row a message names, or null when the text is not such a message.</summary>
@@ -68,3 +85,6 @@ public sealed class OutboxMessages(HubStorage storage, IOptions<OutageOptions> o
 }
 
 public sealed record OutboxReservation(string MessageId, string PopReceipt, string Text);
+
+/// <summary>The outbox queue now: messages waiting (approximate) and the age of the oldest.</summary>
+public sealed record OutboxLag(int Depth, TimeSpan OldestAge);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using WmsFunctions.Pipeline.Audit;
+using WmsFunctions.Platform.Telemetry;
 
 namespace WmsFunctions.Pipeline.Events;
 
@@ -9,8 +10,10 @@ namespace WmsFunctions.Pipeline.Events;
 /// failure here (or of the output, which the host sends after the answer) brings the queue message back, and after
 /// maxDequeueCount it lands in the poison queue, whose watcher puts it back on the outbox queue on the retry
 /// schedule (docs/failures.md) and only after a day makes it a failed sync for a person.
+/// Handing the CloudEvent to the output ends the event's journey through the hub: the end-to-end lag is measured here.
 /// </summary>
-public sealed partial class OutboxRelay(InboxStore inbox, EventPipeline pipeline, AuditLog audit, ILogger<OutboxRelay> logger)
+public sealed partial class OutboxRelay(
+    InboxStore inbox, EventPipeline pipeline, AuditLog audit, HubMetrics metrics, TimeProvider time, ILogger<OutboxRelay> logger)
 {
     /// <param name="reference">The inbox row the message names.</param>
     /// <param name="messageId">The queue message's id, to tell the row's own message from a stray one (null: not known).</param>
@@ -65,7 +68,17 @@ public sealed partial class OutboxRelay(InboxStore inbox, EventPipeline pipeline
             TableKeyFor(record),
             cancellationToken).ConfigureAwait(false);
 
-        return record.OmsEvent is null ? [] : [record.OmsEvent];
+        if (record.OmsEvent is null)
+        {
+            return [];
+        }
+
+        if (OmsEvent.TimeOf(record.OmsEvent) is { } occurredAt)
+        {
+            metrics.EventPublished(record.Tenant, record.Instance, record.Flow, time.GetUtcNow() - occurredAt);
+        }
+
+        return [record.OmsEvent];
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message for {Flow} event {EventId} of {Tenant}/{Instance} has no inbox row (its insert never happened): dropped")]

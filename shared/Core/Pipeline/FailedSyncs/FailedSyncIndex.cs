@@ -3,6 +3,7 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using WmsFunctions.Platform.Storage;
+using WmsFunctions.Platform.Telemetry;
 
 namespace WmsFunctions.Pipeline.FailedSyncs;
 
@@ -79,6 +80,18 @@ public sealed record OpenFailure(string ReasonCode, DateTimeOffset FirstSeenAt, 
 
     /// <summary>Where it waits, for the counts: the queue or subscription it was captured from, else the flow that recorded it.</summary>
     public (string Kind, string Name) Source => (OriginKind ?? "flow", Origin ?? Flow);
+
+    /// <summary>
+    /// A tenant's open failures as the gauges count them: per reason; per storage queue (poisoned or refused by its
+    /// function, as the "poisoned" alert counts); per Service Bus subscription whose dead-letter subqueue they came from.
+    /// </summary>
+    public static OpenFailureCounts Count(IReadOnlyCollection<OpenFailure> open) => new(
+        CountBy(open, _ => true, o => o.ReasonCode),
+        CountBy(open, o => o.FromStorageQueue, o => o.Source.Name),
+        CountBy(open, o => o.OriginKind == FailedSyncOriginKind.DeadLetter, o => o.Source.Name));
+
+    private static Dictionary<string, int> CountBy(IEnumerable<OpenFailure> open, Func<OpenFailure, bool> which, Func<OpenFailure, string> key) =>
+        open.Where(which).GroupBy(key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 }
 
 /// <summary>How starting a replay went.</summary>
@@ -205,7 +218,8 @@ public sealed partial class FailedSyncStore
     /// <summary>
     /// The reason and first-seen time of every open failed sync of a tenant, oldest first, read from the age index
     /// (small rows, one partition: no scan of the failures themselves). A hit whose failure was closed by a process that
-    /// died before cleaning the index is counted until a listing removes it.
+    /// died before cleaning the index is counted until a listing removes it. The counts become the gauges' figures: the
+    /// alert timer and the health endpoint read this for every tenant, so the gauges never read storage themselves.
     /// </summary>
     public async Task<IReadOnlyList<OpenFailure>> OpenSummaryAsync(string tenant, CancellationToken cancellationToken)
     {
@@ -221,6 +235,7 @@ public sealed partial class FailedSyncStore
             open.Add(new OpenFailure(hit.ReasonCode, hit.FirstSeenAt, hit.Flow, hit.OriginKind, hit.Origin));
         }
 
+        metrics.ReportOpenFailures(tenant, OpenFailure.Count(open));
         return open;
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using WmsFunctions.Platform.Storage;
+using WmsFunctions.Platform.Telemetry;
 
 namespace WmsFunctions.Pipeline.FailedSyncs;
 
@@ -183,7 +184,7 @@ public sealed record FailedSyncQuery(
     string? ReasonCode = null,
     FailedSyncStatus? Status = null);
 
-public sealed partial class FailedSyncStore(HubStorage storage, TimeProvider time, FailedSyncFlows flows)
+public sealed partial class FailedSyncStore(HubStorage storage, TimeProvider time, FailedSyncFlows flows, HubMetrics metrics)
 {
     /// <summary>Instance name for a message that failed before it could be routed to any WMS instance.</summary>
     public const string Unrouted = "_unrouted";
