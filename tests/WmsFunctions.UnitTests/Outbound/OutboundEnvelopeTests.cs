@@ -7,6 +7,7 @@ using Polly.Testing;
 using Polly.Timeout;
 using WmsFunctions.Flows;
 using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.UnitTests.Support;
 
 namespace WmsFunctions.UnitTests.Outbound;
 
@@ -61,7 +62,8 @@ public sealed class OutboundEnvelopeTests
     {
         var options = new OutboundResilienceOptions { MaxRetryAttempts = 4, BaseDelay = TimeSpan.FromSeconds(2), AttemptTimeout = TimeSpan.FromSeconds(7), TotalTimeout = TimeSpan.FromSeconds(40), BreakDuration = TimeSpan.FromSeconds(45) };
 
-        var pipeline = new WmsResilience(TimeProvider.System, NullLogger<WmsResilience>.Instance).Build("acme/east", options);
+        using var metrics = new TestMetrics();
+        var pipeline = new WmsResilience(metrics.Metrics, TimeProvider.System, NullLogger<WmsResilience>.Instance).Build("acme", "east", options);
 
         var strategies = pipeline.GetPipelineDescriptor().Strategies;
         Assert.Equal(4, strategies.Count);

@@ -190,7 +190,8 @@ public sealed class ChannelAdvisorAdapter(IHttpClientFactory httpClients, WmsRes
     {
         var token = configuration[channel.Options.AccessTokenSetting]
             ?? throw new InvalidOperationException($"The access token setting of channel {channel.Key} is not set.");
-        var pipeline = _pipelines.GetOrAdd(channel.Key, static (key, state) => state.Resilience.Build("channel:" + key, state.Options), (Resilience: resilience, Options: channel.Options.Resilience));
+        // Its circuit reports to the partner circuit gauge as instance "channel:{id}", the name its failed syncs carry.
+        var pipeline = _pipelines.GetOrAdd(channel.Key, static (_, state) => state.Resilience.Build(state.Channel.Tenant, state.Channel.InstanceName, state.Channel.Options.Resilience), (Resilience: resilience, Channel: channel));
         var gate = _gates.GetOrAdd(channel.Key, _ => new SemaphoreSlim(channel.Options.MaxConcurrency));
         var request = new Request(httpClients.CreateClient(HttpClientName), method, url, body, token);
 

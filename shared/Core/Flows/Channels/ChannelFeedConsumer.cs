@@ -8,6 +8,7 @@ using WmsFunctions.Flows.Stock;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Storage;
+using WmsFunctions.Platform.Telemetry;
 
 namespace WmsFunctions.Flows.Channels;
 
@@ -34,6 +35,7 @@ public sealed partial class ChannelFeedConsumer(
     ChannelStockPublisher publisher,
     StockReservations reservations,
     FailedSyncStore failedSyncs,
+    HubMetrics metrics,
     TimeProvider time,
     ILogger<ChannelFeedConsumer> logger)
 {
@@ -58,7 +60,7 @@ public sealed partial class ChannelFeedConsumer(
                 ?? throw new JsonException("A pick-slip event without data.");
             var shipments = await OnPickSlipAsync(ev, slip, cancellationToken).ConfigureAwait(false);
             var skus = slip.Lines.Select(l => l.Sku).Distinct(StringComparer.Ordinal).ToList();
-            await publisher.NotifyAsync(ev.Tenant, skus, cancellationToken).ConfigureAwait(false);
+            await publisher.NotifyAsync(ev.Tenant, skus, ev.Time, cancellationToken).ConfigureAwait(false);
             return new ChannelFeedResult(skus.Count, shipments, 0, $"pick slip {slip.PickSlipId} {slip.State}: {shipments} shipments reported");
         }
 
@@ -67,7 +69,7 @@ public sealed partial class ChannelFeedConsumer(
             var movements = raw.Deserialize<List<MovementView>>(ChannelJson.Options) ?? [];
             var pushes = await PushRelativeAsync(ev, movements.Where(m => m.Applied && m.Quantity != 0).ToList(), cancellationToken).ConfigureAwait(false);
             var skus = movements.Select(m => m.Sku).Distinct(StringComparer.Ordinal).ToList();
-            await publisher.NotifyAsync(ev.Tenant, skus, cancellationToken).ConfigureAwait(false);
+            await publisher.NotifyAsync(ev.Tenant, skus, ev.Time, cancellationToken).ConfigureAwait(false);
             return new ChannelFeedResult(skus.Count, 0, pushes, $"{movements.Count} movements: {pushes} relative pushes");
         }
 
@@ -110,6 +112,7 @@ public sealed partial class ChannelFeedConsumer(
                 try
                 {
                     await adapters.For(channel).UpdateStockAsync(channel, productId, StockUpdateType.Relative, updates, cancellationToken).ConfigureAwait(false);
+                    metrics.ChannelPublished(ev.Tenant, channel.Id, time.GetUtcNow() - ev.Time); // from the movement to the marketplace
                 }
                 catch (MarketplaceRefusedException refused)
                 {

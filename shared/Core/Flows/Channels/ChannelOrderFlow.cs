@@ -168,7 +168,7 @@ public sealed class ChannelOrderFlow(
         row.AcceptedAt = now;
         row.Warehouse = JsonSerializer.Serialize(placement, ChannelJson.Options);
         await table.SaveAsync(row, existing is not null, cancellationToken).ConfigureAwait(false);
-        await publisher.NotifyAsync(channel.Tenant, placement!.Keys, cancellationToken).ConfigureAwait(false);
+        await publisher.NotifyAsync(channel.Tenant, placement!.Keys, now, cancellationToken).ConfigureAwait(false);
         return Outcome(channel, order, "accepted", null, null, AcceptedEvent(channel, order, row));
     }
 

@@ -1,15 +1,25 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Storage;
+using WmsFunctions.Platform.Telemetry;
 
 namespace WmsFunctions.Flows.Channels;
 
-/// <summary>A queue message: the SKU's stock or reservations changed, or its publication window ended (flush).</summary>
-public sealed record StockSignal(string Tenant, string Sku, bool Flush = false)
+/// <summary>
+/// A queue message: the SKU's stock or reservations changed, or its publication window ended (flush).
+/// <see cref="ChangedAt"/> is when the change happened (the stock event's time), kept by the flush of a deferred change,
+/// so the publication lag counts from the change, not from the window's end. Older messages have none.
+/// </summary>
+public sealed record StockSignal(
+    string Tenant,
+    string Sku,
+    bool Flush = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ChangedAt = null)
 {
     public static StockSignal? Parse(string text)
     {
@@ -34,7 +44,7 @@ public sealed record AvailabilityChanged(string Sku, long Sequence, DateTimeOffs
 /// for the window's end (queued before the mark is written, so a mark never exists without its flush); the flush
 /// publishes the then-latest figure. Nothing is lost, a busy SKU costs one publication per window.
 /// Each publication is a CloudEvent on the channels topic and, for channels taking Absolute updates, the channel's
-/// figure per distribution centre set on the marketplace.
+/// figure per distribution centre set on the marketplace; each figure set counts towards that channel's publication lag.
 /// </summary>
 public sealed partial class ChannelStockPublisher(
     HubStorage storage,
@@ -44,13 +54,14 @@ public sealed partial class ChannelStockPublisher(
     ChannelProducts products,
     FailedSyncStore failedSyncs,
     IOptions<ChannelStockOptions> settings,
+    HubMetrics metrics,
     TimeProvider time,
     ILogger<ChannelStockPublisher> logger)
 {
     private const int MaxConflictRetries = 10;
 
-    /// <summary>Queues a "changed" signal per SKU (the hook every flow that moves stock or reservations calls).</summary>
-    public async Task NotifyAsync(string tenant, IEnumerable<string> skus, CancellationToken cancellationToken)
+    /// <summary>Queues a "changed" signal per SKU (the hook every flow that moves stock or reservations calls), with when it changed.</summary>
+    public async Task NotifyAsync(string tenant, IEnumerable<string> skus, DateTimeOffset changedAt, CancellationToken cancellationToken)
     {
         if (channels.OfTenant(tenant).Count == 0)
         {
@@ -60,7 +71,7 @@ public sealed partial class ChannelStockPublisher(
         var queue = await storage.QueueAsync(settings.Value.StockQueue, cancellationToken).ConfigureAwait(false);
         foreach (var sku in skus.Distinct(StringComparer.Ordinal))
         {
-            await queue.SendMessageAsync(JsonSerializer.Serialize(new StockSignal(tenant, sku), ChannelJson.Options), cancellationToken).ConfigureAwait(false);
+            await queue.SendMessageAsync(JsonSerializer.Serialize(new StockSignal(tenant, sku, ChangedAt: changedAt), ChannelJson.Options), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -104,7 +115,7 @@ public sealed partial class ChannelStockPublisher(
                 }
 
                 var availability = await calculator.ComputeAsync(signal.Tenant, signal.Sku, cancellationToken).ConfigureAwait(false);
-                await PushAbsoluteAsync(signal.Tenant, availability, cancellationToken).ConfigureAwait(false);
+                await PushAbsoluteAsync(signal.Tenant, availability, signal.ChangedAt, cancellationToken).ConfigureAwait(false);
                 row.Sequence++;
                 row.LastPublishedAt = now;
                 row.Pending = false;
@@ -131,11 +142,16 @@ public sealed partial class ChannelStockPublisher(
             cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task PushAbsoluteAsync(string tenant, SkuAvailability availability, CancellationToken cancellationToken)
+    private async Task PushAbsoluteAsync(string tenant, SkuAvailability availability, DateTimeOffset? changedAt, CancellationToken cancellationToken)
     {
         foreach (var channel in channels.OfTenant(tenant).Where(c => c.Options.StockUpdates == StockUpdateType.Absolute))
         {
             var (sent, refusal, updates) = await PushAbsoluteToAsync(channel, availability, cancellationToken).ConfigureAwait(false);
+            if (sent && changedAt is { } changed)
+            {
+                metrics.ChannelPublished(tenant, channel.Id, time.GetUtcNow() - changed);
+            }
+
             if (!sent && refusal is not null)
             {
                 await failedSyncs.RecordAsync(

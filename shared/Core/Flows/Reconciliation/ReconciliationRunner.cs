@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using WmsFunctions.Flows.Stock;
 using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Telemetry;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Flows.Reconciliation;
@@ -32,6 +33,7 @@ public sealed partial class ReconciliationRunner(
     ReconciliationCorrections corrections,
     AuditLog audit,
     OmsStockClient oms,
+    HubMetrics metrics,
     TimeProvider time,
     ILogger<ReconciliationRunner> logger)
 {
@@ -105,6 +107,7 @@ public sealed partial class ReconciliationRunner(
 
         var finished = await FinishAsync(run, RunStatus.Completed, null, cancellationToken).ConfigureAwait(false);
         await store.WriteLatestAsync(finished, cancellationToken).ConfigureAwait(false);
+        metrics.ReconciliationDifferences(run.Tenant, run.Instance, run.Different); // once per run: a redelivered finished run returns above
         LogFinished(logger, run.RunId, run.Tenant, run.Instance, run.Compared, run.Different, run.Flagged, run.Corrected, run.Unmapped);
         return finished;
     }

@@ -36,6 +36,9 @@ public sealed class WmsStockFormatException(string message, Exception? inner = n
 /// </summary>
 public sealed class WmsStockPull(WmsClient client, IEnumerable<IWmsStockDialect> dialects)
 {
+    /// <summary>The partner-call metric's operation for a stock listing page.</summary>
+    public const string StockOperation = "stock";
+
     private readonly Dictionary<string, IWmsStockDialect> _dialects = dialects.ToDictionary(d => d.Adapter, StringComparer.Ordinal);
 
     public IWmsStockDialect? DialectFor(string adapter) => _dialects.GetValueOrDefault(adapter);
@@ -50,7 +53,7 @@ public sealed class WmsStockPull(WmsClient client, IEnumerable<IWmsStockDialect>
         do
         {
             var request = dialect.PageRequest(wmsWarehouse, cursor, pageSize);
-            var answer = await client.SendAsync(instance, request, $"{runId}/{wmsWarehouse}/{page}", cancellationToken).ConfigureAwait(false);
+            var answer = await client.SendAsync(instance, request, $"{runId}/{wmsWarehouse}/{page}", StockOperation, cancellationToken).ConfigureAwait(false);
             if (!answer.Accepted)
             {
                 throw new WmsStockFormatException($"The WMS refused the stock listing of '{wmsWarehouse}': HTTP {answer.Status} {WmsClient.Excerpt(answer.Body)}");

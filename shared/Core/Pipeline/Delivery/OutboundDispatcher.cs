@@ -208,7 +208,7 @@ public sealed partial class OutboundDispatcher(
         WmsAnswer answer;
         try
         {
-            answer = await client.SendAsync(instance, request, message.Id, cancellationToken).ConfigureAwait(false);
+            answer = await client.SendAsync(instance, request, message.Id, flow.Definition.Name, cancellationToken).ConfigureAwait(false);
         }
         catch (WmsUnavailableException unavailable)
         {

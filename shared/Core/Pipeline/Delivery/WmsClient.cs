@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using WmsFunctions.Platform.Telemetry;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;
@@ -20,15 +21,18 @@ public sealed record WmsAnswer(int Status, string? ContentType, string Body, int
 /// Sends one rendered document to one WMS instance through that instance's resilience pipeline, with its
 /// credentials on every attempt. Returns the final answer; throws <see cref="WmsUnavailableException"/> when
 /// the WMS stayed unreachable or kept failing (transiently) until the retries of this invocation were spent,
-/// or the instance's circuit is open.
+/// or the instance's circuit is open. Every HTTP attempt is timed for the partner-call histogram, with its
+/// <c>operation</c> (the flow, or <c>stock</c> for the reconciliation's listing) and its status.
 /// </summary>
-public sealed partial class WmsClient(IHttpClientFactory httpClients, WmsResilience resilience, WmsCredentials credentials)
+public sealed partial class WmsClient(
+    IHttpClientFactory httpClients, WmsResilience resilience, WmsCredentials credentials, HubMetrics metrics, TimeProvider time)
 {
     public const int MaxExcerptChars = 300;
 
-    public async Task<WmsAnswer> SendAsync(OutboundInstance instance, WmsRequest request, string idempotencyKey, CancellationToken cancellationToken)
+    public async Task<WmsAnswer> SendAsync(
+        OutboundInstance instance, WmsRequest request, string idempotencyKey, string operation, CancellationToken cancellationToken)
     {
-        var state = new Attempt(this, instance, request, idempotencyKey);
+        var state = new Attempt(this, instance, request, idempotencyKey, operation);
         HttpResponseMessage response;
         try
         {
@@ -79,16 +83,38 @@ public sealed partial class WmsClient(IHttpClientFactory httpClients, WmsResilie
         attempt.Count++;
         var client = httpClients.CreateClient(WmsCredentials.HttpClientName);
         using var request = await BuildAsync(attempt, refreshToken: false, cancellationToken).ConfigureAwait(false);
-        var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = await TimedSendAsync(client, request, attempt, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.Unauthorized && WmsCredentials.UsesTokens(attempt.Instance))
         {
             // The token expired or was revoked early: once more with a fresh one.
             response.Dispose();
             using var again = await BuildAsync(attempt, refreshToken: true, cancellationToken).ConfigureAwait(false);
-            response = await client.SendAsync(again, cancellationToken).ConfigureAwait(false);
+            response = await TimedSendAsync(client, again, attempt, cancellationToken).ConfigureAwait(false);
         }
 
         return response;
+    }
+
+    /// <summary>One HTTP exchange with the WMS, timed without the token fetch: the WMS's own latency and answer.</summary>
+    private async Task<HttpResponseMessage> TimedSendAsync(HttpClient client, HttpRequestMessage request, Attempt attempt, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var status = "unreachable";
+        try
+        {
+            var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return response;
+        }
+        catch (OperationCanceledException)
+        {
+            status = "timeout"; // the attempt timeout (or the invocation ending) cut it off
+            throw;
+        }
+        finally
+        {
+            metrics.PartnerCall(attempt.Instance.Tenant, attempt.Instance.Id, attempt.Operation, status, time.GetElapsedTime(started));
+        }
     }
 
     private async Task<HttpRequestMessage> BuildAsync(Attempt attempt, bool refreshToken, CancellationToken cancellationToken)
@@ -113,7 +139,7 @@ public sealed partial class WmsClient(IHttpClientFactory httpClients, WmsResilie
     [GeneratedRegex(@"\d{7,}")]
     private static partial Regex LongDigits();
 
-    private sealed class Attempt(WmsClient client, OutboundInstance instance, WmsRequest request, string idempotencyKey)
+    private sealed class Attempt(WmsClient client, OutboundInstance instance, WmsRequest request, string idempotencyKey, string operation)
     {
         public WmsClient Client { get; } = client;
 
@@ -122,6 +148,8 @@ public sealed partial class WmsClient(IHttpClientFactory httpClients, WmsResilie
         public WmsRequest Request { get; } = request;
 
         public string IdempotencyKey { get; } = idempotencyKey;
+
+        public string Operation { get; } = operation;
 
         public int Count { get; set; }
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
+using WmsFunctions.Platform.Telemetry;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;
@@ -12,16 +13,18 @@ namespace WmsFunctions.Pipeline.Delivery;
 /// remembers: total timeout > retry (exponential backoff with jitter, Retry-After honoured on 429/503 up to
 /// MaxRetryAfter) > circuit breaker (per instance: one failing WMS never slows the others) > attempt timeout.
 /// Transient = connection failure, timeout, 408, 429, 5xx; every other answer goes back to the caller as is.
+/// Each breaker reports its state to the circuit gauge: closed when built, then every change.
 /// </summary>
-public sealed partial class WmsResilience(TimeProvider time, ILogger<WmsResilience> logger)
+public sealed partial class WmsResilience(HubMetrics metrics, TimeProvider time, ILogger<WmsResilience> logger)
 {
     private readonly ConcurrentDictionary<string, ResiliencePipeline<HttpResponseMessage>> _pipelines = new(StringComparer.Ordinal);
 
     public ResiliencePipeline<HttpResponseMessage> For(OutboundInstance instance) =>
-        _pipelines.GetOrAdd(instance.Key, static (key, state) => state.Self.Build(key, state.Instance.Options.Resilience), (Self: this, Instance: instance));
+        _pipelines.GetOrAdd(instance.Key, static (_, state) => state.Self.Build(state.Instance.Tenant, state.Instance.Id, state.Instance.Options.Resilience), (Self: this, Instance: instance));
 
-    internal ResiliencePipeline<HttpResponseMessage> Build(string key, OutboundResilienceOptions options)
+    internal ResiliencePipeline<HttpResponseMessage> Build(string tenant, string instance, OutboundResilienceOptions options)
     {
+        var key = tenant + "/" + instance;
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { Name = "wms", InstanceName = key, TimeProvider = time };
         builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "total", Timeout = options.TotalTimeout });
         if (options.MaxRetryAttempts > 0)
@@ -55,15 +58,23 @@ public sealed partial class WmsResilience(TimeProvider time, ILogger<WmsResilien
             BreakDuration = options.BreakDuration,
             OnOpened = args =>
             {
+                metrics.CircuitChanged(tenant, instance, PartnerCircuitState.Open);
                 LogCircuitOpened(logger, key, args.BreakDuration, Describe(args.Outcome));
+                return ValueTask.CompletedTask;
+            },
+            OnHalfOpened = _ =>
+            {
+                metrics.CircuitChanged(tenant, instance, PartnerCircuitState.HalfOpen);
                 return ValueTask.CompletedTask;
             },
             OnClosed = _ =>
             {
+                metrics.CircuitChanged(tenant, instance, PartnerCircuitState.Closed);
                 LogCircuitClosed(logger, key);
                 return ValueTask.CompletedTask;
             },
         });
+        metrics.CircuitChanged(tenant, instance, PartnerCircuitState.Closed);
         builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "attempt", Timeout = options.AttemptTimeout });
         return builder.Build();
     }
