@@ -20,11 +20,7 @@ public enum PartnerCircuitState
 public sealed record OpenFailureCounts(
     IReadOnlyDictionary<string, int> ByReason,
     IReadOnlyDictionary<string, int> PoisonedByQueue,
-    IReadOnlyDictionary<string, int> DeadLetteredBySubscription)
-{
-    public static readonly OpenFailureCounts None = new(
-        FrozenDictionary<string, int>.Empty, FrozenDictionary<string, int>.Empty, FrozenDictionary<string, int>.Empty);
-}
+    IReadOnlyDictionary<string, int> DeadLetteredBySubscription);
 
 /// <summary>
 /// The hub's metrics (docs/telemetry.md#metrics): one meter, <see cref="MeterName"/>, with every instrument the
@@ -128,7 +124,7 @@ public sealed class HubMetrics
     public void ReportOpenFailures(string tenant, OpenFailureCounts counts) =>
         _openFailures.AddOrUpdate(tenant, static (_, counts) => counts, static (_, before, counts) => Merge(before, counts), counts);
 
-    internal static OpenFailureCounts Merge(OpenFailureCounts before, OpenFailureCounts now) => new(
+    private static OpenFailureCounts Merge(OpenFailureCounts before, OpenFailureCounts now) => new(
         ZeroFilled(before.ByReason, now.ByReason), ZeroFilled(before.PoisonedByQueue, now.PoisonedByQueue), ZeroFilled(before.DeadLetteredBySubscription, now.DeadLetteredBySubscription));
 
     private static FrozenDictionary<string, int> ZeroFilled(IReadOnlyDictionary<string, int> before, IReadOnlyDictionary<string, int> now)
