@@ -216,7 +216,7 @@ var timerSchedules = {
 }
 
 // The hub's tables (shared/Storage/HubStorage.cs, enum HubTable).
-var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PurchaseOrderReceipts', 'PickSlips', 'PickSlipDeadlines', 'PickSlipsByState', 'OutboundDeliveries', 'FailedSyncs', 'WebhookDeliveries', 'X12ControlNumbers', 'X12Interchanges', 'Channels', 'FailedSyncIndex', 'AuditIndex', 'AlertIncidents', 'ReconciliationRuns', 'ReconciliationRows', 'FailedSyncJobs', 'QueueRetries'], table => '${tablePrefix}${table}')
+var tables = map(['Inbox', 'Stock', 'Audit', 'Items', 'PurchaseOrders', 'PurchaseOrderReceipts', 'PickSlips', 'PickSlipDeadlines', 'PickSlipsByState', 'OutboundDeliveries', 'FailedSyncs', 'WebhookDeliveries', 'X12ControlNumbers', 'X12Interchanges', 'Channels', 'FailedSyncIndex', 'AuditIndex', 'AlertIncidents', 'AlertSeries', 'ReconciliationRuns', 'ReconciliationRows', 'FailedSyncJobs', 'QueueRetries'], table => '${tablePrefix}${table}')
 
 // ---------------------------------------------------------------------------------------------------------
 

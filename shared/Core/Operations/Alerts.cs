@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WmsFunctions.Flows.PickSlips;
 using WmsFunctions.Flows.Reconciliation;
+using WmsFunctions.Operations.Forecasting;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Pipeline.Retries;
@@ -73,18 +74,30 @@ public sealed class AlertThresholds
 public sealed record AlertMeasure(string Tenant, string Kind, string? Instance, double Value, double Threshold, string Unit, string Summary)
 {
     public bool Over => Threshold > 0 && Value >= Threshold;
+
+    /// <summary>The kind without its instance ("discrepancies|east" -> "discrepancies").</summary>
+    public string Metric => Kind.Split('|')[0];
 }
 
-/// <summary>The data of an alert CloudEvent (<c>alert.raised</c> / <c>alert.cleared</c>).</summary>
+/// <summary>
+/// The data of an alert CloudEvent (<c>alert.raised</c> / <c>alert.cleared</c>). A <c>predicted-breach</c> alert also
+/// names the <see cref="Metric"/> forecast (its <see cref="Value"/> and <see cref="Threshold"/> are that figure's),
+/// the value forecast <see cref="HorizonMinutes"/> ahead, the minutes until the forecast reaches the threshold, and,
+/// when the threshold alert took over, that alert's incident (<see cref="SupersededBy"/>). Absent fields are left out.
+/// </summary>
 public sealed record AlertMessage(
     string IncidentId, string Tenant, string Kind, string? Instance, string State, double Value, double Threshold, string Unit, string Summary,
-    DateTimeOffset OpenedAt, DateTimeOffset? ClearedAt);
+    DateTimeOffset OpenedAt, DateTimeOffset? ClearedAt,
+    string? Metric = null, double? Forecast = null, int? HorizonMinutes = null, double? MinutesToBreach = null, string? SupersededBy = null);
 
 /// <summary>One incident per tenant and kind: open while the figure stays over its threshold.</summary>
 public sealed class AlertIncidentEntity : ITableEntity
 {
     public const string Open = "Open";
     public const string Cleared = "Cleared";
+
+    /// <summary>A predicted-breach incident whose threshold was reached: held (no new warning) until the trend turns.</summary>
+    public const string Superseded = "Superseded";
 
     public string PartitionKey { get; set; } = "";
 
@@ -119,6 +132,9 @@ public sealed class AlertIncidentEntity : ITableEntity
 /// before it is sent: a lost Service Bus output or webhook call loses that alert, never repeats it.
 /// Overdue pick slips keep their own per-slip alert (PickSlipEscalation): they are left out of the failure count,
 /// and the lag incident here is about the oldest unacknowledged slip, not about each slip.
+/// Early warning: each run also adds the figures named by <see cref="EarlyWarningOptions.Metrics"/> to their
+/// per-minute series (<see cref="MetricSeriesStore"/>) and raises a <c>predicted-breach</c> alert, once per
+/// incident, when the forecast reaches the same threshold before the figure does (<see cref="EarlyWarning"/>).
 /// </summary>
 public sealed partial class AlertEvaluator(
     HubStorage storage,
@@ -127,12 +143,20 @@ public sealed partial class AlertEvaluator(
     FailedSyncStore failedSyncs,
     PickSlipOrchestrator slips,
     ReconciliationStore reconciliations,
+    MetricSeriesStore series,
     IOptions<AlertOptions> options,
+    IOptions<EarlyWarningOptions> earlyWarning,
     IHttpClientFactory http,
     TimeProvider time,
     ILogger<AlertEvaluator> logger)
 {
     public const string DeadLettered = DeadLetters.Reason;
+
+    /// <summary>The kind of the early-warning alert; its incidents are "{tenant}/predicted-breach|{kind}/{n}".</summary>
+    public const string PredictedBreach = "predicted-breach";
+
+    /// <summary>The figures measured minute by minute, so a series of them can be forecast (reconciliation runs are not).</summary>
+    public static readonly IReadOnlyList<string> ForecastableMetrics = ["failed-syncs", "dead-letters", "poisoned", "outbox-lag", "pickslip-lag"];
 
     private static readonly HashSet<string> PerSlipAlerts = new(["overdue-acknowledgement", "overdue-shipment"], StringComparer.Ordinal);
 
@@ -149,9 +173,16 @@ public sealed partial class AlertEvaluator(
         {
             foreach (var measure in await MeasureAsync(tenant, now, outboxOldest, cancellationToken).ConfigureAwait(false))
             {
-                if (await DecideAsync(incidents, measure, now, cancellationToken).ConfigureAwait(false) is { } alert)
+                var (alert, openIncident) = await DecideAsync(incidents, measure, now, cancellationToken).ConfigureAwait(false);
+                if (alert is { } raisedOrCleared)
                 {
-                    alerts.Add(alert);
+                    alerts.Add(raisedOrCleared);
+                }
+
+                if (earlyWarning.Value.Forecasts(measure.Metric)
+                    && await WarnAsync(incidents, measure, openIncident, now, cancellationToken).ConfigureAwait(false) is { } warning)
+                {
+                    alerts.Add(warning);
                 }
             }
         }
@@ -249,58 +280,146 @@ public sealed partial class AlertEvaluator(
         return oldest;
     }
 
-    private async Task<(AlertMessage, string)?> DecideAsync(TableClient incidents, AlertMeasure measure, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The threshold incident of <paramref name="measure"/>: the alert to send, if any, and the incident open after this run, if any.</summary>
+    private async Task<((AlertMessage, string)? Alert, string? OpenIncident)> DecideAsync(
+        TableClient incidents, AlertMeasure measure, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var partition = TableKeys.Escape(measure.Tenant);
-        var row = TableKeys.Escape(measure.Kind);
-        var found = await incidents.GetEntityIfExistsAsync<AlertIncidentEntity>(partition, row, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var current = found.HasValue ? found.Value : null;
+        var current = await IncidentAsync(incidents, measure.Tenant, measure.Kind, cancellationToken).ConfigureAwait(false);
         var isOpen = current?.State == AlertIncidentEntity.Open;
+        if (measure.Over && !isOpen)
+        {
+            var incident = NewIncident(measure, measure.Kind, (current?.Count ?? 0) + 1, now);
+            if (!await SaveAsync(incidents, current, incident, cancellationToken).ConfigureAwait(false))
+            {
+                return (null, incident.IncidentId);
+            }
+
+            LogRaised(logger, incident.IncidentId, measure.Summary);
+            return (Message(incident, measure, "raised"), incident.IncidentId);
+        }
+
+        if (!measure.Over && isOpen)
+        {
+            var cleared = Closed(current!, AlertIncidentEntity.Cleared, measure.Value, now);
+            if (await SaveAsync(incidents, current, cleared, cancellationToken).ConfigureAwait(false))
+            {
+                LogCleared(logger, cleared.IncidentId, measure.Summary);
+                return (Message(cleared, measure, "cleared"), null);
+            }
+        }
+
+        return (null, isOpen ? current!.IncidentId : null);
+    }
+
+    /// <summary>
+    /// The predicted-breach incident of <paramref name="measure"/>: adds the figure to its series, forecasts it and
+    /// moves the incident as <see cref="EarlyWarning.Decide"/> says. A series row or incident row another evaluator
+    /// changed first means that evaluator decides this minute: nothing is sent twice.
+    /// </summary>
+    private async Task<(AlertMessage, string)?> WarnAsync(
+        TableClient incidents, AlertMeasure measure, string? thresholdIncident, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var warnings = earlyWarning.Value;
+        var kind = TableKeys.Join(PredictedBreach, measure.Kind);
+        var current = await IncidentAsync(incidents, measure.Tenant, kind, cancellationToken).ConfigureAwait(false);
+        var state = current?.State switch
+        {
+            AlertIncidentEntity.Open => WarningState.Open,
+            AlertIncidentEntity.Superseded => WarningState.Superseded,
+            _ => WarningState.Quiet,
+        };
+        var stored = await series.ReadAsync(measure.Tenant, measure.Kind, cancellationToken).ConfigureAwait(false);
+        var step = EarlyWarning.Step(stored.Points, state, now, measure.Value, measure.Threshold, warnings);
+        if (!await series.TryWriteAsync(measure.Tenant, measure.Kind, stored, step.Points, cancellationToken).ConfigureAwait(false) || step.Change == WarningChange.None)
+        {
+            return null;
+        }
+
+        var forecast = step.Forecast is { } f ? EarlyWarning.Describe(f, measure.Threshold, warnings.HorizonMinutes) : "no forecast";
+        var (next, summary) = step.Change switch
+        {
+            WarningChange.Raised => (NewIncident(measure, kind, (current?.Count ?? 0) + 1, now), $"{measure.Summary}; {forecast}"),
+            WarningChange.Cleared => (Closed(current!, AlertIncidentEntity.Cleared, measure.Value, now), $"the trend turned: {measure.Summary}; {forecast}"),
+            WarningChange.Superseded => (Closed(current!, AlertIncidentEntity.Superseded, measure.Value, now),
+                $"the threshold was reached ({measure.Summary}): the threshold alert {thresholdIncident} takes over"),
+            _ => (Held(current, measure, kind, step.State, now), ""),
+        };
+        if (!await SaveAsync(incidents, current, next, cancellationToken).ConfigureAwait(false) || step.Change == WarningChange.Held)
+        {
+            return null;
+        }
+
+        var warning = measure with { Kind = kind, Summary = summary };
+        if (step.Change == WarningChange.Raised)
+        {
+            LogWarningRaised(logger, next.IncidentId, summary);
+        }
+        else
+        {
+            LogCleared(logger, next.IncidentId, summary);
+        }
+
+        return Message(next, warning, step.Change == WarningChange.Raised ? "raised" : "cleared", message => message with
+        {
+            Metric = measure.Metric,
+            Forecast = step.Forecast is { } at ? Math.Round(at.AtHorizon, 2) : null,
+            HorizonMinutes = warnings.HorizonMinutes,
+            MinutesToBreach = step.Forecast?.MinutesToBreach is { } minutes ? Math.Ceiling(minutes) : null,
+            SupersededBy = step.Change == WarningChange.Superseded ? thresholdIncident : null,
+        });
+    }
+
+    private static async Task<AlertIncidentEntity?> IncidentAsync(TableClient incidents, string tenant, string kind, CancellationToken cancellationToken)
+    {
+        var found = await incidents.GetEntityIfExistsAsync<AlertIncidentEntity>(TableKeys.Escape(tenant), TableKeys.Escape(kind), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return found.HasValue ? found.Value : null;
+    }
+
+    /// <summary>Incident number <paramref name="count"/> of <paramref name="kind"/>, open from <paramref name="now"/>.</summary>
+    private static AlertIncidentEntity NewIncident(AlertMeasure measure, string kind, int count, DateTimeOffset now) => new()
+    {
+        PartitionKey = TableKeys.Escape(measure.Tenant), RowKey = TableKeys.Escape(kind), State = AlertIncidentEntity.Open, OpenedAt = now,
+        Value = measure.Value, Threshold = measure.Threshold, Count = count, IncidentId = $"{measure.Tenant}/{kind}/{count.ToString(CultureInfo.InvariantCulture)}",
+    };
+
+    /// <summary>A silent move (superseded without a warning, or released once the trend turned): no incident is opened or numbered.</summary>
+    private static AlertIncidentEntity Held(AlertIncidentEntity? current, AlertMeasure measure, string kind, WarningState state, DateTimeOffset now) =>
+        Closed(current ?? NewIncident(measure, kind, 0, now), state == WarningState.Superseded ? AlertIncidentEntity.Superseded : AlertIncidentEntity.Cleared, measure.Value, now);
+
+    private static AlertIncidentEntity Closed(AlertIncidentEntity incident, string state, double value, DateTimeOffset now) => new()
+    {
+        PartitionKey = incident.PartitionKey, RowKey = incident.RowKey, ETag = incident.ETag, IncidentId = incident.IncidentId, Count = incident.Count,
+        OpenedAt = incident.OpenedAt, Threshold = incident.Threshold, State = state, ClearedAt = now, Value = value,
+    };
+
+    /// <summary>Adds or replaces the incident row under the ETag read; false when another evaluator changed it first (it sends the alert).</summary>
+    private static async Task<bool> SaveAsync(TableClient incidents, AlertIncidentEntity? current, AlertIncidentEntity next, CancellationToken cancellationToken)
+    {
         try
         {
-            if (measure.Over && !isOpen)
+            if (current is null)
             {
-                var count = (current?.Count ?? 0) + 1;
-                var incident = new AlertIncidentEntity
-                {
-                    PartitionKey = partition, RowKey = row, State = AlertIncidentEntity.Open, OpenedAt = now, Value = measure.Value, Threshold = measure.Threshold, Count = count,
-                    IncidentId = $"{measure.Tenant}/{measure.Kind}/{count.ToString(CultureInfo.InvariantCulture)}",
-                };
-                if (current is null)
-                {
-                    await incidents.AddEntityAsync(incident, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await incidents.UpdateEntityAsync(incident, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                }
-
-                LogRaised(logger, incident.IncidentId, measure.Summary);
-                return Message(incident, measure, "raised");
+                await incidents.AddEntityAsync(next, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await incidents.UpdateEntityAsync(next, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             }
 
-            if (!measure.Over && isOpen)
-            {
-                current!.State = AlertIncidentEntity.Cleared;
-                current.ClearedAt = now;
-                current.Value = measure.Value;
-                await incidents.UpdateEntityAsync(current, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                LogCleared(logger, current.IncidentId, measure.Summary);
-                return Message(current, measure, "cleared");
-            }
+            return true;
         }
         catch (RequestFailedException raced) when (raced.Status is 409 or 412)
         {
-            // another evaluator decided the same incident at the same moment: it sends the alert
+            return false;
         }
-
-        return null;
     }
 
-    private static (AlertMessage, string) Message(AlertIncidentEntity incident, AlertMeasure measure, string state)
+    private static (AlertMessage, string) Message(AlertIncidentEntity incident, AlertMeasure measure, string state, Func<AlertMessage, AlertMessage>? complete = null)
     {
-        var message = new AlertMessage(incident.IncidentId, measure.Tenant, measure.Kind.Split('|')[0], measure.Instance, state, measure.Value, measure.Threshold,
+        var message = new AlertMessage(incident.IncidentId, measure.Tenant, measure.Metric, measure.Instance, state, measure.Value, measure.Threshold,
             measure.Unit, measure.Summary, incident.OpenedAt, incident.ClearedAt);
+        message = complete?.Invoke(message) ?? message;
         var cloudEvent = OmsEvent.Create(
             $"{incident.IncidentId}/{state}",
             $"/tenants/{measure.Tenant}/hub/alerts",
@@ -335,6 +454,9 @@ public sealed partial class AlertEvaluator(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alert incident {IncidentId} raised: {Summary}")]
     private static partial void LogRaised(ILogger logger, string incidentId, string summary);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Early warning {IncidentId} raised: {Summary}")]
+    private static partial void LogWarningRaised(ILogger logger, string incidentId, string summary);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert incident {IncidentId} cleared: {Summary}")]
     private static partial void LogCleared(ILogger logger, string incidentId, string summary);

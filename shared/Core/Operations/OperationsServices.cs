@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using WmsFunctions.Operations.Forecasting;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Pipeline.Retries;
@@ -26,6 +27,9 @@ public static class OperationsServices
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName).Configure(options =>
             options.WebhookUrl = configuration[AlertOptions.WebhookUrlSetting] is { Length: > 0 } url ? url : options.WebhookUrl);
         services.AddHttpClient(AlertOptions.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddOptions<EarlyWarningOptions>().BindConfiguration(EarlyWarningOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EarlyWarningOptions>>(new EarlyWarningOptionsValidator(AlertEvaluator.ForecastableMetrics));
+        services.AddSingleton<MetricSeriesStore>();
         services.AddSingleton<AlertEvaluator>();
         services.AddSingleton<HealthCheck>();
         return services;

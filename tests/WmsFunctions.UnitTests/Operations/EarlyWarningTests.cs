@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
+using WmsFunctions.Operations;
 using WmsFunctions.Operations.Forecasting;
 
 namespace WmsFunctions.UnitTests.Operations;
@@ -14,8 +15,6 @@ public sealed class EarlyWarningTests(ITestOutputHelper output)
     private const double Threshold = 15;
 
     private static readonly EarlyWarningOptions Defaults = new();
-
-    private static readonly string[] Forecastable = ["failed-syncs", "dead-letters", "poisoned", "outbox-lag", "pickslip-lag"];
 
     /// <summary>A week of minutes.</summary>
     private const int Week = 7 * 24 * 60;
@@ -309,7 +308,7 @@ public sealed class EarlyWarningTests(ITestOutputHelper output)
     [Fact]
     public void Validator_DefaultsPass_AndEachBadSettingIsNamed()
     {
-        Assert.Empty(EarlyWarningOptionsValidator.Problems(new EarlyWarningOptions(), Forecastable));
+        Assert.Empty(EarlyWarningOptionsValidator.Problems(new EarlyWarningOptions(), AlertEvaluator.ForecastableMetrics));
 
         var problems = EarlyWarningOptionsValidator.Problems(
             new EarlyWarningOptions
@@ -317,7 +316,7 @@ public sealed class EarlyWarningTests(ITestOutputHelper output)
                 Metrics = "failed-syncs,discrepancies", HorizonMinutes = 2, Alpha = 1, Beta = 0, RaiseSignificance = 2, ClearSignificance = 3,
                 SpikeClip = 0.5, WindowPoints = 5, MaxGapMinutes = 0, MinimumSpreadFraction = 0,
             },
-            Forecastable);
+            AlertEvaluator.ForecastableMetrics);
 
         Assert.Collection(problems,
             p => Assert.Contains("'discrepancies'", p, StringComparison.Ordinal),

@@ -44,6 +44,7 @@ public enum HubTable
     FailedSyncIndex,
     AuditIndex,
     AlertIncidents,
+    AlertSeries,
     ReconciliationRuns,
     ReconciliationRows,
     FailedSyncJobs,
