@@ -120,8 +120,8 @@ param pickSlipDeadlineSchedule string = '0 */1 * * * *'
 @description('NCRONTAB (UTC, with seconds) of the marketplace order pull (CHANNELS_ORDER_PULL_SCHEDULE).')
 param channelOrderPullSchedule string = '0 */2 * * * *'
 
-@description('NCRONTAB (UTC, with seconds) of the alerts evaluator (ALERTS_SCHEDULE): failures, dead letters, lag, discrepancies against thresholds.')
-param alertsSchedule string = '0 */5 * * * *'
+@description('NCRONTAB (UTC, with seconds) of the alerts evaluator (ALERTS_SCHEDULE): failures, dead letters, lag, discrepancies against thresholds; every minute, since each run is one point of the per-minute series the early warning forecasts.')
+param alertsSchedule string = '0 * * * * *'
 
 @description('NCRONTAB (UTC, with seconds) of the stock reconciliation of every WMS instance (RECONCILIATION_SCHEDULE).')
 param reconciliationSchedule string = '0 30 2 * * *'

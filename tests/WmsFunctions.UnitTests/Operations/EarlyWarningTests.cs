@@ -21,8 +21,11 @@ public sealed class EarlyWarningTests(ITestOutputHelper output)
 
     private sealed record Evaluation(int Minute, double Value, WarningStep Step);
 
-    /// <summary>Evaluates <paramref name="values"/> one a minute (17 s past each minute, as a timer fires a little late), carrying the series and state as the tables would.</summary>
-    private static List<Evaluation> Run(IEnumerable<double> values, double threshold = Threshold, EarlyWarningOptions? options = null)
+    /// <summary>
+    /// Evaluates <paramref name="values"/> one a minute (17 s past each minute, as a timer fires a little late), or one
+    /// every <paramref name="everyMinutes"/>, carrying the series and state as the tables would.
+    /// </summary>
+    private static List<Evaluation> Run(IEnumerable<double> values, double threshold = Threshold, int everyMinutes = 1)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 0, 0, 17, TimeSpan.Zero));
         IReadOnlyList<SeriesPoint> points = [];
@@ -31,10 +34,11 @@ public sealed class EarlyWarningTests(ITestOutputHelper output)
         var minute = 0;
         foreach (var value in values)
         {
-            var step = EarlyWarning.Step(points, state, clock.GetUtcNow(), value, threshold, options ?? Defaults);
+            var step = EarlyWarning.Step(points, state, clock.GetUtcNow(), value, threshold, Defaults);
             (points, state) = (step.Points, step.State);
-            run.Add(new Evaluation(minute++, value, step));
-            clock.Advance(TimeSpan.FromMinutes(1));
+            run.Add(new Evaluation(minute, value, step));
+            minute += everyMinutes;
+            clock.Advance(TimeSpan.FromMinutes(everyMinutes));
         }
 
         return run;
@@ -79,6 +83,21 @@ public sealed class EarlyWarningTests(ITestOutputHelper output)
             $"+{perMinute}/min, noise sd {noise}: minutes of warning per seed {string.Join(", ", ahead.Select(a => a?.ToString(CultureInfo.InvariantCulture) ?? "none"))}; median {warned[warned.Count / 2]}"));
         Assert.True(warned.Count >= warnedAtLeast, $"{warned.Count} of 10 climbs warned of");
         Assert.InRange(warned[warned.Count / 2], earliest, latest);
+    }
+
+    [Fact]
+    public void Step_EvaluationsEveryFiveMinutes_SlopeStaysPerMinute_AndStillWarnsBeforeTheBreach()
+    {
+        // A schedule of every 5 minutes: a climb of +0.1/min is +0.5 a point. Alpha and beta weigh points, not minutes,
+        // so the trend needs as many points as at one a minute (five times the minutes): climbs shorter than about two
+        // hours are warned of late or not at all, which is why the schedule is every minute.
+        var run = Run(Flat(24, 5, () => 0).Concat(Ramp(30, 5, 0.5, () => 0)), everyMinutes: 5);
+
+        var raised = run.Single(e => e.Step.Change == WarningChange.Raised);
+
+        output.WriteLine($"every 5 minutes, +0.1/min: warned {FirstBreach(run) - raised.Minute} min before the breach");
+        Assert.Equal(0.1, run[^1].Step.Forecast!.TrendPerMinute, 0.02);
+        Assert.InRange(FirstBreach(run) - raised.Minute, 3, 30);
     }
 
     [Fact]
