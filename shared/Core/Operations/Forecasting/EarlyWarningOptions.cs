@@ -6,8 +6,8 @@ namespace WmsFunctions.Operations.Forecasting;
 /// The early warning of the alerts evaluator (section "Hub:Alerts:EarlyWarning"): which alert figures get a
 /// per-minute series and a forecast (<see cref="TrendForecaster"/>), and when a forecast that crosses the figure's
 /// own threshold raises a <c>predicted-breach</c> alert (<see cref="EarlyWarning"/>). The defaults were chosen on
-/// synthetic series (docs/operations.md#early-warning): fewer than one false alarm a week on noise alone, and
-/// 10-30 minutes of warning for a figure climbing steadily towards its threshold.
+/// synthetic series (docs/operations.md#early-warning): at most one false warning a week on noise well below the
+/// threshold, and 5-30 minutes of warning for a figure climbing steadily towards it.
 /// </summary>
 public sealed class EarlyWarningOptions
 {

@@ -37,11 +37,13 @@ public sealed record TrendForecast(
 /// clipped to that distance before it updates level and slope (Huber-type cleaning, as in Gelper, Fried and Croux,
 /// "Robust forecasting with exponential and Holt-Winters smoothing", 2010), so one spike moves the forecast by
 /// alpha x clip x spread at most; the spread is the median absolute deviation of the points around the window's
-/// least-squares line (a robust standard deviation that a rising trend does not inflate);
+/// least-squares line (a robust standard deviation that a steady trend does not inflate);
 /// (2) the slope must be significant: at least <see cref="EarlyWarningOptions.RaiseSignificance"/> times the spread
 /// of the slope itself over the window (the median absolute deviation of Holt's slope, point by point). Measuring
 /// the slope's own wander, rather than deriving it from the points' noise under a white-noise assumption, also
-/// holds for noise that drifts for minutes at a time (autocorrelated), where a formula would call each drift a trend;
+/// sees noise that drifts for minutes at a time (autocorrelated), which a white-noise formula would call a trend
+/// again and again (such noise within 3 standard deviations of the threshold still warns about as often as it
+/// crosses the threshold itself: docs/operations.md#early-warning);
 /// (3) the forecast must actually reach the threshold within the horizon, which noise around a level well below
 /// it almost never does.
 /// </para>
