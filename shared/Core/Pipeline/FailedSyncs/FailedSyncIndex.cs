@@ -72,8 +72,8 @@ public sealed record FailedSyncListQuery(
 
 public sealed record FailedSyncPage(IReadOnlyList<FailedSyncEntity> Items, string? Continuation);
 
-/// <summary>One open failed sync as the age index holds it: enough to count and age it per reason, flow and origin.</summary>
-public sealed record OpenFailure(string ReasonCode, DateTimeOffset FirstSeenAt, string Flow, string? OriginKind, string? Origin)
+/// <summary>One open failed sync as the age index holds it: enough to count and age it per reason, flow, origin and WMS instance.</summary>
+public sealed record OpenFailure(string ReasonCode, DateTimeOffset FirstSeenAt, string Flow, string? OriginKind, string? Origin, string Instance = "")
 {
     /// <summary>Captured from a storage queue: by its poison watcher, or refused by the queue's function itself.</summary>
     public bool FromStorageQueue => OriginKind is FailedSyncOriginKind.PoisonQueue or FailedSyncOriginKind.Queue;
@@ -229,10 +229,10 @@ public sealed partial class FailedSyncStore
         await foreach (var hit in index.QueryAsync<FailedSyncIndexEntity>(
             e => e.PartitionKey == partition,
             select: [nameof(FailedSyncIndexEntity.PartitionKey), nameof(FailedSyncIndexEntity.RowKey), nameof(FailedSyncIndexEntity.ReasonCode), nameof(FailedSyncIndexEntity.FirstSeenAt),
-                nameof(FailedSyncIndexEntity.Flow), nameof(FailedSyncIndexEntity.OriginKind), nameof(FailedSyncIndexEntity.Origin)],
+                nameof(FailedSyncIndexEntity.Flow), nameof(FailedSyncIndexEntity.OriginKind), nameof(FailedSyncIndexEntity.Origin), nameof(FailedSyncIndexEntity.Instance)],
             cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            open.Add(new OpenFailure(hit.ReasonCode, hit.FirstSeenAt, hit.Flow, hit.OriginKind, hit.Origin));
+            open.Add(new OpenFailure(hit.ReasonCode, hit.FirstSeenAt, hit.Flow, hit.OriginKind, hit.Origin, hit.Instance));
         }
 
         metrics.ReportOpenFailures(tenant, OpenFailure.Count(open));
