@@ -36,6 +36,14 @@ public sealed class AlertOptions
 
     public string? WebhookUrl { get; set; }
 
+    /// <summary>
+    /// Messages waiting on the outbox queue, for the whole deployment: the queue is shared by every tenant and only
+    /// its approximate length is known, not each tenant's share (the 32 messages a peek returns name their tenant,
+    /// the thousands behind them do not). 5,000 lets a bulk load of a few thousand events pass, yet flags a backlog
+    /// that keeps growing because the relay or Service Bus cannot keep up. Empty or 0 switches it off.
+    /// </summary>
+    public int? OutboxDepth { get; set; } = 5000;
+
     public AlertThresholds For(string tenant) => Tenants.TryGetValue(tenant, out var own) ? own.Over(Defaults) : Defaults;
 }
 
@@ -49,6 +57,13 @@ public sealed class AlertThresholds
 
     /// <summary>Open failed syncs captured from a storage queue: poisoned messages past the retry schedule, or refused at once.</summary>
     public int? Poisoned { get; set; } = 1;
+
+    /// <summary>
+    /// Failed syncs first seen in the last minute, per WMS instance (overdue pick slips excluded, as for
+    /// <see cref="OpenFailedSyncs"/>): the failure rate. 5 a minute is an instance failing steadily (a WMS down or
+    /// refusing every call at a few events a minute), while the odd refused message stays far below it.
+    /// </summary>
+    public int? FailuresPerMinute { get; set; } = 5;
 
     /// <summary>Minutes the oldest waiting outbox message of the tenant has waited.</summary>
     public int? OutboxLagMinutes { get; set; } = 15;
@@ -64,6 +79,7 @@ public sealed class AlertThresholds
         OpenFailedSyncs = OpenFailedSyncs ?? defaults.OpenFailedSyncs,
         DeadLetters = DeadLetters ?? defaults.DeadLetters,
         Poisoned = Poisoned ?? defaults.Poisoned,
+        FailuresPerMinute = FailuresPerMinute ?? defaults.FailuresPerMinute,
         OutboxLagMinutes = OutboxLagMinutes ?? defaults.OutboxLagMinutes,
         UnacknowledgedSlipMinutes = UnacknowledgedSlipMinutes ?? defaults.UnacknowledgedSlipMinutes,
         DiscrepanciesFlagged = DiscrepanciesFlagged ?? defaults.DiscrepanciesFlagged,
@@ -155,8 +171,11 @@ public sealed partial class AlertEvaluator(
     /// <summary>The kind of the early-warning alert; its incidents are "{tenant}/predicted-breach|{kind}/{n}".</summary>
     public const string PredictedBreach = "predicted-breach";
 
+    /// <summary>The tenant named by deployment-wide incidents and series (the outbox depth): no configured tenant starts with '_'.</summary>
+    public const string Deployment = "_hub";
+
     /// <summary>The figures measured minute by minute, so a series of them can be forecast (reconciliation runs are not).</summary>
-    public static readonly IReadOnlyList<string> ForecastableMetrics = ["failed-syncs", "dead-letters", "poisoned", "outbox-lag", "pickslip-lag"];
+    public static readonly IReadOnlyList<string> ForecastableMetrics = ["failed-syncs", "failure-rate", "dead-letters", "poisoned", "outbox-lag", "outbox-depth", "pickslip-lag"];
 
     private static readonly HashSet<string> PerSlipAlerts = new(["overdue-acknowledgement", "overdue-shipment"], StringComparer.Ordinal);
 
@@ -164,26 +183,35 @@ public sealed partial class AlertEvaluator(
     public async Task<IReadOnlyList<string>> EvaluateAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await outbox.MeasureAsync(cancellationToken).ConfigureAwait(false); // the outbox gauges' figures until the next tick
+        var outboxNow = await outbox.MeasureAsync(cancellationToken).ConfigureAwait(false); // also the outbox gauges' figures until the next tick
         var outboxOldest = await OutboxOldestByTenantAsync(cancellationToken).ConfigureAwait(false);
-        var incidents = await storage.TableAsync(HubTable.AlertIncidents, cancellationToken).ConfigureAwait(false);
-        var alerts = new List<(AlertMessage Message, string Event)>();
+        var measures = new List<AlertMeasure>();
         // The unknown-tenant marker too: a captured message whose tenant could not be read still waits for a person.
         foreach (var tenant in tenants.All.Select(i => i.Tenant).Append(FailedSyncStore.UnknownTenant).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            foreach (var measure in await MeasureAsync(tenant, now, outboxOldest, cancellationToken).ConfigureAwait(false))
-            {
-                var (alert, openIncident) = await DecideAsync(incidents, measure, now, cancellationToken).ConfigureAwait(false);
-                if (alert is { } raisedOrCleared)
-                {
-                    alerts.Add(raisedOrCleared);
-                }
+            measures.AddRange(await MeasureAsync(tenant, now, outboxOldest, cancellationToken).ConfigureAwait(false));
+        }
 
-                if (earlyWarning.Value.Forecasts(measure.Metric)
-                    && await WarnAsync(incidents, measure, openIncident, now, cancellationToken).ConfigureAwait(false) is { } warning)
-                {
-                    alerts.Add(warning);
-                }
+        if (options.Value.OutboxDepth is > 0 and var depthLimit)
+        {
+            measures.Add(new(Deployment, "outbox-depth", null, outboxNow.Depth, depthLimit, "messages",
+                string.Create(CultureInfo.InvariantCulture, $"{outboxNow.Depth} messages wait on the outbox queue (the oldest since {Math.Floor(outboxNow.OldestAge.TotalMinutes)} minutes)")));
+        }
+
+        var incidents = await storage.TableAsync(HubTable.AlertIncidents, cancellationToken).ConfigureAwait(false);
+        var alerts = new List<(AlertMessage Message, string Event)>();
+        foreach (var measure in measures)
+        {
+            var (alert, openIncident) = await DecideAsync(incidents, measure, now, cancellationToken).ConfigureAwait(false);
+            if (alert is { } raisedOrCleared)
+            {
+                alerts.Add(raisedOrCleared);
+            }
+
+            if (earlyWarning.Value.Forecasts(measure.Metric)
+                && await WarnAsync(incidents, measure, openIncident, now, cancellationToken).ConfigureAwait(false) is { } warning)
+            {
+                alerts.Add(warning);
             }
         }
 
@@ -209,6 +237,16 @@ public sealed partial class AlertEvaluator(
         {
             var failures = open.Count(o => !PerSlipAlerts.Contains(o.ReasonCode));
             measures.Add(new(tenant, "failed-syncs", null, failures, limits.OpenFailedSyncs.Value, "open failed syncs", $"{failures} open failed syncs"));
+        }
+
+        if (limits.FailuresPerMinute is > 0)
+        {
+            var instances = tenants.All.Where(i => i.Tenant == tenant).Select(i => i.Id);
+            foreach (var (instance, opened) in FailuresOpenedPerInstance(open.Where(o => !PerSlipAlerts.Contains(o.ReasonCode)), instances, now))
+            {
+                measures.Add(new(tenant, "failure-rate|" + instance, instance, opened, limits.FailuresPerMinute.Value, "failed syncs a minute",
+                    string.Create(CultureInfo.InvariantCulture, $"{opened} failed syncs opened on {instance} in the minute to {now:HH:mm:ss}")));
+            }
         }
 
         if (limits.DeadLetters is > 0)
@@ -253,6 +291,32 @@ public sealed partial class AlertEvaluator(
         }
 
         return measures;
+    }
+
+    /// <summary>
+    /// The failure rate per WMS instance: open failed syncs first seen in the minute up to <paramref name="now"/> (after
+    /// the previous minute's run, before or at this one), for every one of <paramref name="instances"/> (0 when quiet: a
+    /// series needs its quiet minutes to see a climb) and every instance with an open failure (the unknown tenant has
+    /// no configured instances). Counted from the open-failure summary the evaluator reads anyway (the age index, one
+    /// partition per tenant), so the rate costs no extra query; a failure closed within its minute is not counted,
+    /// and one recorded again keeps its first-seen time, so it counts once.
+    /// A count, not a fraction of the events accepted that minute: accepted events are counted only in each app
+    /// instance's own memory (the wms.events.accepted counter; the evaluator may run on another scaled-out instance),
+    /// the inbox is keyed by event, not by time, so a minute's events would be a scan, and OMS -> WMS deliveries that
+    /// fail have no accepted event to divide by. A fraction of a quiet minute (1 of 2) would also swing far more than
+    /// the count the threshold is set in.
+    /// </summary>
+    public static IReadOnlyList<(string Instance, int Opened)> FailuresOpenedPerInstance(IEnumerable<OpenFailure> open, IEnumerable<string> instances, DateTimeOffset now)
+    {
+        var counts = instances.ToDictionary(i => i, _ => 0, StringComparer.Ordinal);
+        var from = now - TimeSpan.FromMinutes(1);
+        foreach (var failure in open)
+        {
+            var opened = failure.FirstSeenAt > from && failure.FirstSeenAt <= now ? 1 : 0;
+            counts[failure.Instance] = counts.GetValueOrDefault(failure.Instance) + opened;
+        }
+
+        return counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => (c.Key, c.Value)).ToArray();
     }
 
     /// <summary>": oms-outbox 2 (oldest 35 min), ..." : where the failures wait and for how long.</summary>

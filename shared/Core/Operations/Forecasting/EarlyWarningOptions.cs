@@ -17,11 +17,11 @@ public sealed class EarlyWarningOptions
 
     /// <summary>
     /// The alert kinds forecast, comma separated (one string: a configured list would be added to a default list, not
-    /// replace it). Figures that climb minute by minute when something is stuck: open failed syncs, the outbox's
-    /// oldest message, the oldest unacknowledged slip. A threshold of 1 (dead letters, poisoned) leaves nothing to
-    /// foresee, and a reconciliation run is not a per-minute figure.
+    /// replace it). Figures that climb minute by minute when something is stuck: open failed syncs, the failure rate
+    /// per WMS instance, the outbox's oldest message and its depth, the oldest unacknowledged slip. A threshold of 1
+    /// (dead letters, poisoned) leaves nothing to foresee, and a reconciliation run is not a per-minute figure.
     /// </summary>
-    public string Metrics { get; set; } = "failed-syncs,outbox-lag,pickslip-lag";
+    public string Metrics { get; set; } = "failed-syncs,failure-rate,outbox-lag,outbox-depth,pickslip-lag";
 
     public IReadOnlyList<string> MetricNames => Metrics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
