@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WmsFunctions.IntegrationTests.Support;
-using WmsFunctions.LocalHost;
 using WmsFunctions.Operations;
 using WmsFunctions.Operations.Forecasting;
 using WmsFunctions.Pipeline.FailedSyncs;
@@ -32,10 +31,12 @@ public sealed class EarlyWarningAlertTests(AzuriteFixture azurite) : IAsyncLifet
         _hub = await HubTestHost.StartAsync(azurite, _clock, values =>
         {
             values["Hub:Alerts:Defaults:OpenFailedSyncs"] = Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            foreach (var other in new[] { "DeadLetters", "Poisoned", "OutboxLagMinutes", "UnacknowledgedSlipMinutes", "DiscrepanciesFlagged" })
+            foreach (var other in new[] { "DeadLetters", "Poisoned", "FailuresPerMinute", "OutboxLagMinutes", "UnacknowledgedSlipMinutes", "DiscrepanciesFlagged" })
             {
                 values["Hub:Alerts:Defaults:" + other] = "0";
             }
+
+            values["Hub:Alerts:OutboxDepth"] = "0";
         });
 
     public ValueTask DisposeAsync() => _hub.DisposeAsync();
@@ -67,15 +68,11 @@ public sealed class EarlyWarningAlertTests(AzuriteFixture azurite) : IAsyncLifet
     private async Task<JsonElement[]> TickAsync(int evaluators = 1)
     {
         var now = _clock.GetUtcNow().UtcDateTime;
-        var runs = await Task.WhenAll(Enumerable.Range(0, evaluators).Select(_ =>
-            _hub.Functions.InvokeAsync("AlertEvaluation", HostPayloads.TimerTrigger("timer", "AlertEvaluation", now.AddMinutes(-1), now.AddMinutes(1), false, now), Ct)));
+        var runs = await Task.WhenAll(Enumerable.Range(0, evaluators).Select(_ => _hub.EvaluateAlertsAsync(now)));
         _clock.Advance(TimeSpan.FromMinutes(1));
         _ticks++;
         Assert.All(runs, r => Assert.Equal(200, r.Status));
-        return runs.SelectMany(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("Outputs").TryGetProperty("alerts", out var alerts)
-                ? alerts.EnumerateArray().Select(a => JsonDocument.Parse(a.GetString()!).RootElement.Clone())
-                : [])
-            .ToArray();
+        return runs.SelectMany(r => r.Alerts).ToArray();
     }
 
     /// <summary>Ten quiet minutes at 2 open failed syncs, then one more failure a minute until <paramref name="until"/> says stop; every alert sent on the way.</summary>

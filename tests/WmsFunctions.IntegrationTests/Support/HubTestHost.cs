@@ -170,6 +170,19 @@ public sealed class HubTestHost : IAsyncDisposable
         return invocations.SelectMany(i => i.Sent).Where(s => s.Entity == Topic).Select(s => s.Body).ToList();
     }
 
+    /// <summary>
+    /// One run of the alert timer at <paramref name="now"/> (the host's exact payload, the schedule a minute either
+    /// side): its status and the alert CloudEvents it handed the Service Bus output.
+    /// </summary>
+    public async Task<(int Status, JsonElement[] Alerts)> EvaluateAlertsAsync(DateTime now)
+    {
+        var (status, body) = await Functions.InvokeAsync(
+            "AlertEvaluation", HostPayloads.TimerTrigger("timer", "AlertEvaluation", now.AddMinutes(-1), now.AddMinutes(1), false, now), TestContext.Current.CancellationToken);
+        return (status, JsonDocument.Parse(body).RootElement.GetProperty("Outputs").TryGetProperty("alerts", out var alerts)
+            ? alerts.EnumerateArray().Select(a => JsonDocument.Parse(a.GetString()!).RootElement.Clone()).ToArray()
+            : []);
+    }
+
     public async Task<List<TableEntity>> RowsAsync(HubTable table)
     {
         var client = await Services.GetRequiredService<HubStorage>().TableAsync(table, TestContext.Current.CancellationToken);
