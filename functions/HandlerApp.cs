@@ -6,6 +6,7 @@ using WmsFunctions.Handler.Operations;
 using WmsFunctions.Handler.Webhooks;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Json;
+using WmsFunctions.Platform.Telemetry;
 
 namespace WmsFunctions.Handler;
 
@@ -30,11 +31,8 @@ public static class HandlerApp
             builder.Configuration.AddEnvironmentVariables(); // app settings still win over the file
         }
 
-        builder.Logging.AddSimpleConsole(options =>
-        {
-            options.SingleLine = true;
-            options.TimestampFormat = "HH:mm:ss.fff ";
-        });
+        // Before the caller's configuration, so a test or the benchmark can add an exporter or a sampler of its own.
+        builder.Services.AddHubTelemetry(builder.Configuration);
 
         configure?.Invoke(builder);
 
