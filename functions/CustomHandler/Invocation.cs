@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using WmsFunctions.Platform.Telemetry;
 
 namespace WmsFunctions.Handler.CustomHandler;
 
@@ -66,6 +67,17 @@ public sealed class Invocation
         Data.TryGetProperty(binding, out var value)
             ? value
             : throw new InvalidInvocationException($"The invocation has no input '{binding}'.");
+
+    /// <summary>
+    /// The trace context the trigger's message carries at its top level (a CloudEvent's traceparent and tracestate, or
+    /// a hub queue message's), or null (a timer, an older message, a body that is not JSON). The host itself passes
+    /// no trace context to a custom handler's invocation (only Data and Metadata: ScriptInvocationContextExtensions
+    /// .ToHttpScriptInvocationContext in the host), so the message is where the trace continues from.
+    /// </summary>
+    public TraceContext? CarriedTrace(string binding) =>
+        Data.TryGetProperty(binding, out var value) && value.ValueKind == JsonValueKind.String
+            ? TraceContext.InMessage(HostValues.DecodeString(value))
+            : null;
 
     public string? MetadataString(string name) =>
         Metadata.TryGetProperty(name, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)

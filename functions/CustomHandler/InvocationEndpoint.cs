@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using WmsFunctions.Platform.Telemetry;
+
 namespace WmsFunctions.Handler.CustomHandler;
 
 /// <summary>
@@ -13,22 +16,35 @@ internal static partial class InvocationEndpoint
         var services = context.RequestServices;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("WmsFunctions.Invocation");
         var cancellationToken = context.RequestAborted;
+        Activity? span = null;
         try
         {
             var invocation = await Invocation.ReadAsync(context.Request, function.Name, cancellationToken).ConfigureAwait(false);
+
+            // The function's span continues the trace its message carries (the webhook's for the outbox relay, the OMS's
+            // for an OMS -> WMS message), linked to the host's call; a timer's is simply the host's call's child.
+            span = HubTelemetry.StartConsumer(function.Name, function.Trigger is QueueTrigger or ServiceBusTrigger ? invocation.CarriedTrace(function.Trigger.BindingName) : null);
+            span?.SetTag(HubTelemetry.Tags.Function, function.Name);
+            span?.SetTag(HubTelemetry.Tags.InvocationId, invocation.InvocationId);
             var handler = function.CreateInvoked!(services);
             var result = await handler.HandleAsync(invocation, cancellationToken).ConfigureAwait(false);
             await WriteAsync(context, StatusCodes.Status200OK, result.ToJson()).ConfigureAwait(false);
         }
         catch (InvalidInvocationException invalid)
         {
+            span.Fail(invalid);
             LogInvalid(logger, function.Name, invalid.Message);
             await WriteAsync(context, StatusCodes.Status400BadRequest, new InvocationResult().Log(invalid.Message).ToJson()).ConfigureAwait(false);
         }
         catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
         {
+            span.Fail(failure);
             LogFailed(logger, failure, function.Name);
             await WriteAsync(context, StatusCodes.Status500InternalServerError, Failed(function, failure)).ConfigureAwait(false);
+        }
+        finally
+        {
+            span?.Dispose();
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -51,6 +52,7 @@ public sealed partial class WebhookGate(
         media ??= WebhookMedia.Json;
         var started = time.GetTimestamp();
         var cancellationToken = context.RequestAborted;
+        using var span = HubTelemetry.Start("webhook " + flow); // a child of the request's span, whose parent is the WMS's traceparent
         var correlationId = Correlation.Begin(context);
 
         if (!tenants.TryGet(tenant, instance, out var wms))
@@ -61,6 +63,7 @@ public sealed partial class WebhookGate(
                 AuditLog.UnauthenticatedTenant, instance, flow, correlationId, context, started).ConfigureAwait(false);
         }
 
+        using var fields = LogFields.Begin(logger, wms.Tenant, wms.Id, flow, correlationId: correlationId);
         var headers = HeadersOf(context.Request);
         if (await authenticator.CheckHeadersAsync(wms, headers).ConfigureAwait(false) is { } denied)
         {
@@ -245,6 +248,12 @@ public sealed partial class WebhookGate(
             // Tagged with names the hub configured, never with what an unauthenticated caller put in the path.
             var known = tenants.TryGet(tenant, instance, out _);
             metrics.EventRefused(known ? tenant : HubMetrics.Unknown, known ? instance : HubMetrics.Unknown, flow, problem.Type);
+        }
+
+        Activity.Current?.SetTag(HubTelemetry.Tags.Outcome, problem.Type);
+        if (problem.Status >= 500)
+        {
+            Activity.Current?.SetStatus(ActivityStatusCode.Error, problem.Type);
         }
 
         if (problem.RetryAfterSeconds is { } retryAfter)

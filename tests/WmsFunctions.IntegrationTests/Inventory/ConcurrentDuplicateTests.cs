@@ -77,7 +77,7 @@ public sealed class ConcurrentDuplicateTests(AzuriteFixture azurite) : IAsyncLif
         var read = await flow.ReadAsync(new InboundRequest(wms, System.Text.Encoding.UTF8.GetBytes(body), "corr-first"), TestContext.Current.CancellationToken);
         var ev = read.Event!;
         var outbox = _hub.Services.GetRequiredService<OutboxMessages>();
-        var reservation = await outbox.ReserveAsync(new InboxRef(ev.Tenant, ev.Instance, ev.Flow, ev.EventId), TestContext.Current.CancellationToken);
+        var reservation = await outbox.ReserveAsync(new InboxRef(ev.Tenant, ev.Instance, ev.Flow, ev.EventId), null, TestContext.Current.CancellationToken);
         var (_, created) = await _hub.Services.GetRequiredService<InboxStore>().AddOrGetAsync(
             new InboxEntity
             {
@@ -113,7 +113,7 @@ public sealed class ConcurrentDuplicateTests(AzuriteFixture azurite) : IAsyncLif
     public async Task Relay_DropsAReservationWhoseInboxRowWasNeverInserted_Quietly()
     {
         var outbox = _hub.Services.GetRequiredService<OutboxMessages>();
-        var reservation = await outbox.ReserveAsync(new InboxRef("acme", "east", "inventory", "never-inserted"), TestContext.Current.CancellationToken);
+        var reservation = await outbox.ReserveAsync(new InboxRef("acme", "east", "inventory", "never-inserted"), null, TestContext.Current.CancellationToken);
         await outbox.ReleaseAsync(reservation, TestContext.Current.CancellationToken); // as if its reservation timeout had passed
 
         Assert.Empty(await _hub.RelayAsync()); // every invocation 200: nothing published, nothing retried

@@ -10,6 +10,7 @@ using Polly.CircuitBreaker;
 using Polly.Timeout;
 using WmsFunctions.Flows.Channels;
 using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Telemetry;
 
 namespace WmsFunctions.Adapters.ChannelAdvisor;
 
@@ -195,6 +196,9 @@ public sealed class ChannelAdvisorAdapter(IHttpClientFactory httpClients, WmsRes
         var gate = _gates.GetOrAdd(channel.Key, _ => new SemaphoreSlim(channel.Options.MaxConcurrency));
         var request = new Request(httpClients.CreateClient(HttpClientName), method, url, body, token);
 
+        // One span per marketplace call (retries included), named by method and the last path segment (Orders, Ship, ...).
+        using var span = HubTelemetry.Start($"channel {method.Method} {url.Segments[^1].Split('(')[0]}", System.Diagnostics.ActivityKind.Client);
+        span?.SetTag("channel", channel.Key);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         HttpResponseMessage response;
         try
@@ -203,6 +207,7 @@ public sealed class ChannelAdvisorAdapter(IHttpClientFactory httpClients, WmsRes
         }
         catch (Exception failure) when (failure is BrokenCircuitException or TimeoutRejectedException or HttpRequestException)
         {
+            span.Fail(failure);
             throw new MarketplaceUnavailableException($"Marketplace of channel {channel.Key} is unavailable ({failure.GetType().Name}).", failure);
         }
         finally
@@ -214,6 +219,7 @@ public sealed class ChannelAdvisorAdapter(IHttpClientFactory httpClients, WmsRes
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
+            span?.SetTag("http.response.status_code", status);
             return status switch
             {
                 >= 200 and < 300 => text,

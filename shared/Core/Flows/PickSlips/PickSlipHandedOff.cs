@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using WmsFunctions.Pipeline.Delivery;
 using WmsFunctions.Platform.Storage;
+using WmsFunctions.Platform.Telemetry;
 
 namespace WmsFunctions.Flows.PickSlips;
 
@@ -71,7 +72,7 @@ public sealed class PickSlipHandOff(HubStorage storage, IOptions<OutboundDeliver
     {
         var queue = await storage.QueueAsync(QueueName, cancellationToken).ConfigureAwait(false);
         await queue.SendMessageAsync(
-            JsonSerializer.Serialize(handOff, PickSlipHandedOff.Json), visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+            TraceContext.Stamp(JsonSerializer.Serialize(handOff, PickSlipHandedOff.Json)), visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
     }
 
     public static string DeliveryName(DeliveryResult result) => result switch

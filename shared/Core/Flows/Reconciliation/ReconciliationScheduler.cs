@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using WmsFunctions.Platform.Storage;
+using WmsFunctions.Platform.Telemetry;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Flows.Reconciliation;
@@ -77,7 +78,7 @@ public sealed class ReconciliationScheduler(
         };
         await store.AddAsync(run, cancellationToken).ConfigureAwait(false);
         var queue = await storage.QueueAsync(settings.Value.Queue, cancellationToken).ConfigureAwait(false);
-        await queue.SendMessageAsync(new ReconciliationRequest(tenant, instance, runId).ToJson(), cancellationToken).ConfigureAwait(false);
+        await queue.SendMessageAsync(TraceContext.Stamp(new ReconciliationRequest(tenant, instance, runId).ToJson()), cancellationToken).ConfigureAwait(false);
         return run;
     }
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Xml;
 using System.Xml.Linq;
 using WmsFunctions.Pipeline.Delivery;
+using WmsFunctions.Platform.Telemetry;
 
 namespace WmsFunctions.Flows.Reconciliation;
 
@@ -52,14 +53,7 @@ public sealed class WmsStockPull(WmsClient client, IEnumerable<IWmsStockDialect>
         var page = 0;
         do
         {
-            var request = dialect.PageRequest(wmsWarehouse, cursor, pageSize);
-            var answer = await client.SendAsync(instance, request, $"{runId}/{wmsWarehouse}/{page}", StockOperation, cancellationToken).ConfigureAwait(false);
-            if (!answer.Accepted)
-            {
-                throw new WmsStockFormatException($"The WMS refused the stock listing of '{wmsWarehouse}': HTTP {answer.Status} {WmsClient.Excerpt(answer.Body)}");
-            }
-
-            var stock = dialect.ReadPage(answer.ContentType, answer.Body);
+            var stock = await PageAsync(instance, dialect, wmsWarehouse, cursor, pageSize, $"{runId}/{wmsWarehouse}/{page}", cancellationToken).ConfigureAwait(false);
             onPage(stock);
             foreach (var row in stock.Items)
             {
@@ -75,5 +69,27 @@ public sealed class WmsStockPull(WmsClient client, IEnumerable<IWmsStockDialect>
             page++;
         }
         while (cursor is not null);
+    }
+
+    /// <summary>One page, fetched and read in a span of its own (which ends before its rows are handed out).</summary>
+    private async Task<WmsStockPage> PageAsync(
+        OutboundInstance instance, IWmsStockDialect dialect, string wmsWarehouse, string? cursor, int pageSize, string key, CancellationToken cancellationToken)
+    {
+        using var span = HubTelemetry.Start("reconciliation page");
+        span?.SetTag(HubTelemetry.Tags.Tenant, instance.Tenant);
+        span?.SetTag(HubTelemetry.Tags.Instance, instance.Id);
+        span?.SetTag("warehouse", wmsWarehouse);
+        var request = dialect.PageRequest(wmsWarehouse, cursor, pageSize);
+        var answer = await client.SendAsync(instance, request, key, StockOperation, cancellationToken).ConfigureAwait(false);
+        if (!answer.Accepted)
+        {
+            var refused = new WmsStockFormatException($"The WMS refused the stock listing of '{wmsWarehouse}': HTTP {answer.Status} {WmsClient.Excerpt(answer.Body)}");
+            span.Fail(refused);
+            throw refused;
+        }
+
+        var stock = dialect.ReadPage(answer.ContentType, answer.Body);
+        span?.SetTag("rows", stock.Items.Count);
+        return stock;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using WmsFunctions.Pipeline.Audit;
 using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Platform.Json;
+using WmsFunctions.Platform.Telemetry;
 
 namespace WmsFunctions.Pipeline.Delivery;
 
@@ -139,6 +140,7 @@ public sealed partial class OutboundDispatcher(
         }
 
         var context = new Context<TData>(flow, delivery, message, entity, data, message.CorrelationId ?? delivery.CorrelationId ?? message.Id);
+        using var scope = LogFields.Begin(logger, message.Tenant, flow: flow.Definition.Name, eventId: message.Id, correlationId: context.CorrelationId);
         if (instances.Count == 0)
         {
             await AuditAsync(context, null, "unrouted", null, "no WMS instance receives this flow for its warehouses", started, null, cancellationToken).ConfigureAwait(false);
@@ -174,6 +176,17 @@ public sealed partial class OutboundDispatcher(
         where TData : class
     {
         var started = time.GetTimestamp();
+        var (flow, delivery, message, entity, data, _) = context;
+        using var span = HubTelemetry.Start("deliver " + flow.Definition.Name);
+        using var scope = LogFields.Begin(logger, instance: instance.Id);
+        var result = await DeliverOnceAsync(context, instance, started, cancellationToken).ConfigureAwait(false);
+        span?.SetTag(HubTelemetry.Tags.Outcome, result.ToString().ToLowerInvariant());
+        return result;
+    }
+
+    private async Task<InstanceDelivery> DeliverOnceAsync<TData>(Context<TData> context, OutboundInstance instance, long started, CancellationToken cancellationToken)
+        where TData : class
+    {
         var (flow, delivery, message, entity, data, _) = context;
         var claim = await deliveries.ClaimAsync(message.Tenant, instance.Id, flow.Definition.Name, entity.Id, entity.Version, message.Id, cancellationToken, delivery.Replay).ConfigureAwait(false);
         switch (claim.Outcome)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
@@ -32,7 +33,27 @@ public sealed partial class WmsClient(
     public async Task<WmsAnswer> SendAsync(
         OutboundInstance instance, WmsRequest request, string idempotencyKey, string operation, CancellationToken cancellationToken)
     {
+        // Every attempt's HTTP span (and the traceparent header the WMS gets) is this span's child.
+        using var span = HubTelemetry.Start("wms send", ActivityKind.Client);
+        span?.SetTag(HubTelemetry.Tags.Instance, instance.Id);
         var state = new Attempt(this, instance, request, idempotencyKey, operation);
+        try
+        {
+            var answer = await SendThroughPipelineAsync(state, cancellationToken).ConfigureAwait(false);
+            span?.SetTag("http.response.status_code", answer.Status);
+            span?.SetTag("attempts", answer.Attempts);
+            return answer;
+        }
+        catch (Exception failure)
+        {
+            span.Fail(failure);
+            throw;
+        }
+    }
+
+    private async Task<WmsAnswer> SendThroughPipelineAsync(Attempt state, CancellationToken cancellationToken)
+    {
+        var (instance, request) = (state.Instance, state.Request);
         HttpResponseMessage response;
         try
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using WmsFunctions.Pipeline.FailedSyncs;
 using WmsFunctions.Pipeline.Retries;
 using WmsFunctions.Platform.Storage;
+using WmsFunctions.Platform.Telemetry;
 using WmsFunctions.Platform.Tenancy;
 
 namespace WmsFunctions.Pipeline.Delivery;
@@ -85,7 +86,7 @@ public sealed partial class WmsDeliveryRetries(
         var retry = new WmsDeliveryRetry(flow, message.Tenant, instance, delivery.Body, message.Id, delivery.CorrelationId ?? message.CorrelationId);
         var queue = await storage.QueueAsync(QueueName, cancellationToken).ConfigureAwait(false);
         var delay = options.Value.FirstDelay;
-        await queue.SendMessageAsync(retry.ToJson(), visibilityTimeout: delay > TimeSpan.Zero ? delay : null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken)
+        await queue.SendMessageAsync(TraceContext.Stamp(retry.ToJson()), visibilityTimeout: delay > TimeSpan.Zero ? delay : null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken)
             .ConfigureAwait(false);
         LogDeferred(logger, flow, message.Id, message.Tenant, instance, delay);
     }

@@ -69,11 +69,36 @@ public sealed partial class EventPipeline(
     public async Task<InboundResult> AcceptAsync(InboundEvent ev, CancellationToken cancellationToken)
     {
         var reference = new InboxRef(ev.Tenant, ev.Instance, ev.Flow, ev.EventId);
+        using var fields = LogFields.Begin(logger, ev.Tenant, ev.Instance, ev.Flow, ev.EventId, ev.CorrelationId);
+        var trace = TraceContext.Current; // the accepting span: the relay, the CloudEvent and the OMS continue its trace
 
         // Before the row: whoever inserts the row holds a message that finishes and publishes it, whatever happens
         // next. A reservation whose insert never happens (an outage, a crash) finds no row and is dropped by the relay.
-        var reservation = await outbox.ReserveAsync(reference, cancellationToken).ConfigureAwait(false);
-        var (record, created) = await inbox.AddOrGetAsync(
+        OutboxReservation reservation;
+        using (HubTelemetry.Start("outbox reserve"))
+        {
+            reservation = await outbox.ReserveAsync(reference, trace, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (record, created) = await InsertAsync(ev, reservation, trace, cancellationToken).ConfigureAwait(false);
+        if (!created)
+        {
+            return await AcceptAgainAsync(ev, record, reservation, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Counted once the row is in: from here the event is the hub's and will be published, even if this request fails.
+        metrics.EventAccepted(ev.Tenant, ev.Instance, ev.Flow);
+        record = await CompleteAsync(record, cancellationToken).ConfigureAwait(false);
+        await ReleaseIfOwnerAsync(record, reservation, ev, cancellationToken).ConfigureAwait(false);
+        return InboundResult.From(record, replayed: false);
+    }
+
+    /// <summary>The atomic insert of the event's row (Created = false: a delivery of this event id was there first).</summary>
+    private async Task<(InboxEntity Record, bool Created)> InsertAsync(
+        InboundEvent ev, OutboxReservation reservation, TraceContext? trace, CancellationToken cancellationToken)
+    {
+        using var span = HubTelemetry.Start("inbox insert");
+        var inserted = await inbox.AddOrGetAsync(
             new InboxEntity
             {
                 PartitionKey = InboxEntity.PartitionFor(ev.Tenant, ev.Instance),
@@ -85,22 +110,15 @@ public sealed partial class EventPipeline(
                 RequestHash = ev.RequestHash,
                 Command = ev.Command,
                 CorrelationId = ev.CorrelationId,
+                TraceParent = trace?.TraceParent,
+                TraceState = trace?.TraceState,
                 OutboxMessageId = reservation.MessageId,
                 Status = InboxStatus.Received,
                 ReceivedAt = time.GetUtcNow(),
             },
             cancellationToken).ConfigureAwait(false);
-
-        if (!created)
-        {
-            return await AcceptAgainAsync(ev, record, reservation, cancellationToken).ConfigureAwait(false);
-        }
-
-        // Counted once the row is in: from here the event is the hub's and will be published, even if this request fails.
-        metrics.EventAccepted(ev.Tenant, ev.Instance, ev.Flow);
-        record = await CompleteAsync(record, cancellationToken).ConfigureAwait(false);
-        await ReleaseIfOwnerAsync(record, reservation, ev, cancellationToken).ConfigureAwait(false);
-        return InboundResult.From(record, replayed: false);
+        span?.SetTag(HubTelemetry.Tags.Outcome, inserted.Created ? "inserted" : "duplicate");
+        return inserted;
     }
 
     /// <summary>
@@ -142,6 +160,7 @@ public sealed partial class EventPipeline(
 
     private async Task TryReleaseAsync(OutboxReservation reservation, InboundEvent ev, CancellationToken cancellationToken)
     {
+        using var span = HubTelemetry.Start("outbox release");
         try
         {
             await outbox.ReleaseAsync(reservation, cancellationToken).ConfigureAwait(false);
@@ -149,6 +168,7 @@ public sealed partial class EventPipeline(
         catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The event is applied and its message exists; it becomes visible by itself after the reservation timeout.
+            span.Fail(failure);
             LogReleaseFailed(logger, failure, ev.Flow, ev.EventId, outbox.ReservationTimeout);
         }
     }
@@ -179,7 +199,13 @@ public sealed partial class EventPipeline(
             throw new InvalidOperationException($"No inbound flow named '{record.Flow}' is registered.");
         }
 
-        var outcome = await flow.ApplyAsync(record, cancellationToken).ConfigureAwait(false);
+        InboundOutcome outcome;
+        using (var apply = HubTelemetry.Start("apply " + record.Flow))
+        {
+            outcome = await flow.ApplyAsync(record, cancellationToken).ConfigureAwait(false);
+            apply?.SetTag(HubTelemetry.Tags.Outcome, outcome.Outcome);
+        }
+
         record.Status = InboxStatus.Applied;
         record.AppliedAt = time.GetUtcNow();
         record.Outcome = outcome.Outcome;

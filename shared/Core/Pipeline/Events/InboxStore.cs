@@ -51,6 +51,11 @@ public sealed class InboxEntity : ITableEntity
     /// </summary>
     public string? OutboxMessageId { get; set; }
 
+    /// <summary>The W3C context of the span that accepted the event (the WMS's trace when it sent one): where its journey is traced.</summary>
+    public string? TraceParent { get; set; }
+
+    public string? TraceState { get; set; }
+
     public InboxStatus Status { get; set; } = InboxStatus.Received;
 
     public DateTimeOffset ReceivedAt { get; set; }

@@ -1,12 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using WmsFunctions.Platform.Telemetry;
 
 namespace WmsFunctions.Pipeline.Events;
 
 /// <summary>
 /// The CloudEvents 1.0 (JSON) envelope every OMS-bound message travels in. A custom handler can only set the
 /// body of a Service Bus message (no MessageId, no properties), so the body describes itself and the OMS
-/// de-duplicates on <see cref="Id"/>, which is the same however often the event is published.
+/// de-duplicates on <see cref="Id"/>, which is the same however often the event is published. The distributed-tracing
+/// extension's <see cref="TraceParent"/> and <see cref="TraceState"/> name the span that made the event (for a WMS's
+/// event, a span of the trace its webhook began), so the OMS continues that trace; the event is made once and stored,
+/// so every publication carries the same context.
 /// </summary>
 public sealed record OmsEvent(
     [property: JsonPropertyName("specversion")] string SpecVersion,
@@ -18,7 +22,9 @@ public sealed record OmsEvent(
     [property: JsonPropertyName("datacontenttype")] string DataContentType,
     [property: JsonPropertyName("tenant")] string Tenant,
     [property: JsonPropertyName("correlationid")] string CorrelationId,
-    [property: JsonPropertyName("data")] JsonElement Data)
+    [property: JsonPropertyName("data")] JsonElement Data,
+    [property: JsonPropertyName(TraceContext.ParentAttribute), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TraceParent = null,
+    [property: JsonPropertyName(TraceContext.StateAttribute), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TraceState = null)
 {
     public const string TypePrefix = "com.wmsfunctions.";
 
@@ -35,10 +41,13 @@ public sealed record OmsEvent(
 
     /// <summary>Any OMS-bound event; <paramref name="id"/> must be the same every time the same event is published.</summary>
     public static string Create<TData>(
-        string id, string source, string type, string subject, DateTimeOffset time, string tenant, string correlationId, TData data) =>
-        JsonSerializer.Serialize(new OmsEvent(
+        string id, string source, string type, string subject, DateTimeOffset time, string tenant, string correlationId, TData data)
+    {
+        var trace = TraceContext.Current;
+        return JsonSerializer.Serialize(new OmsEvent(
             "1.0", id, source, TypePrefix + type, subject, time, "application/json", tenant, correlationId,
-            JsonSerializer.SerializeToElement(data, DataJson)));
+            JsonSerializer.SerializeToElement(data, DataJson), trace?.TraceParent, trace?.TraceState));
+    }
 
     public static OmsEvent Parse(string json) =>
         JsonSerializer.Deserialize<OmsEvent>(json) ?? throw new JsonException("Empty CloudEvent.");

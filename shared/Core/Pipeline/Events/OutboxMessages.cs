@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 using WmsFunctions.Platform.Storage;
@@ -22,12 +23,15 @@ public sealed class OutboxMessages(HubStorage storage, IOptions<OutageOptions> o
     /// <summary>How long a reserved message stays hidden (Hub:Outage:OutboxReservation, 30 s by default).</summary>
     public TimeSpan ReservationTimeout => outage.Value.OutboxReservation;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    public async Task<OutboxReservation> ReserveAsync(InboxRef reference, CancellationToken cancellationToken)
+    /// <param name="reference">The inbox row the message names.</param>
+    /// <param name="trace">The context of the span that accepted the event: the relay's span continues it.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    public async Task<OutboxReservation> ReserveAsync(InboxRef reference, TraceContext? trace, CancellationToken cancellationToken)
     {
         var queue = await QueueAsync(cancellationToken).ConfigureAwait(false);
-        var text = Serialize(reference);
+        var text = Serialize(reference, trace);
         var receipt = await queue.SendMessageAsync(
             text, visibilityTimeout: ReservationTimeout, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
         return new OutboxReservation(receipt.Value.MessageId, receipt.Value.PopReceipt, text);
@@ -64,7 +68,10 @@ public sealed class OutboxMessages(HubStorage storage, IOptions<OutageOptions> o
         return lag;
     }
 
-    public static string Serialize(InboxRef reference) => JsonSerializer.Serialize(reference, Json);
+    /// <summary>The message: the row's keys, and the trace context as a CloudEvent carries it (traceparent, tracestate).</summary>
+    public static string Serialize(InboxRef reference, TraceContext? trace = null) =>
+        JsonSerializer.Serialize(
+            new OutboxMessage(reference.Tenant, reference.Instance, reference.Flow, reference.EventId, trace?.TraceParent, trace?.TraceState), Json);
 
     /// <summary>The inbox row a message names, or null when the text is not such a message.</summary>
     public static InboxRef? Deserialize(string text)
@@ -88,3 +95,11 @@ public sealed record OutboxReservation(string MessageId, string PopReceipt, stri
 
 /// <summary>The outbox queue now: messages waiting (approximate) and the age of the oldest.</summary>
 public sealed record OutboxLag(int Depth, TimeSpan OldestAge);
+
+internal sealed record OutboxMessage(
+    string Tenant,
+    string Instance,
+    string Flow,
+    string EventId,
+    [property: JsonPropertyName(TraceContext.ParentAttribute)] string? TraceParent,
+    [property: JsonPropertyName(TraceContext.StateAttribute)] string? TraceState);

@@ -29,6 +29,7 @@ public sealed partial class OutboxRelay(
             return [];
         }
 
+        using var fields = LogFields.Begin(logger, record.Tenant, record.Instance, record.Flow, record.EventId, record.CorrelationId);
         if (IsStray(record, messageId))
         {
             // Another message names this row: a reservation the SDK sent again while storage stalled, or one whose

@@ -75,15 +75,17 @@ public sealed class HubConsoleFormatter(IOptionsMonitor<HubConsoleFormatterOptio
     /// <summary>The scopes' named values as " [Key=value ...]" (a scope without names: its text).</summary>
     private static void AppendScopes(StringBuilder line, IExternalScopeProvider scopeProvider)
     {
-        var fields = new StringBuilder();
+        var fields = (Text: new StringBuilder(), Keys: new HashSet<string>(StringComparer.Ordinal));
         scopeProvider.ForEachScope(
-            static (scope, builder) =>
+            static (scope, state) =>
             {
+                var (builder, keys) = state;
                 if (scope is IEnumerable<KeyValuePair<string, object?>> named)
                 {
                     foreach (var (key, value) in named)
                     {
-                        if (value is not null && key != "{OriginalFormat}")
+                        // Outer scopes first; an inner scope naming the same field again (the pipeline inside a webhook) adds nothing.
+                        if (value is not null && key != "{OriginalFormat}" && keys.Add(key))
                         {
                             builder.Append(builder.Length == 0 ? "" : " ").Append(key).Append('=');
                             AppendOneLine(builder, Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
@@ -97,9 +99,9 @@ public sealed class HubConsoleFormatter(IOptionsMonitor<HubConsoleFormatterOptio
                 }
             },
             fields);
-        if (fields.Length > 0)
+        if (fields.Text.Length > 0)
         {
-            line.Append(" [").Append(fields).Append(']');
+            line.Append(" [").Append(fields.Text).Append(']');
         }
     }
 

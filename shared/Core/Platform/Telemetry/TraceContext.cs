@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace WmsFunctions.Platform.Telemetry;
@@ -40,6 +41,39 @@ public sealed record TraceContext(
 
     /// <summary>The 32 hex digits of the trace id, as tools search for it.</summary>
     public string TraceId => TraceParent.Length >= 35 ? TraceParent[3..35] : "";
+
+    /// <summary>
+    /// <paramref name="json"/> (a hub queue message: a JSON object) carrying the current span's context at its top
+    /// level, so the invocation that takes the message continues this trace; unchanged without a span, when it carries
+    /// a context already, or when it is no JSON object.
+    /// </summary>
+    public static string Stamp(string json)
+    {
+        if (Current is not { } current)
+        {
+            return json;
+        }
+
+        try
+        {
+            if (JsonNode.Parse(json) is not JsonObject message || message.ContainsKey(ParentAttribute))
+            {
+                return json;
+            }
+
+            message[ParentAttribute] = current.TraceParent;
+            if (current.TraceState is { } state)
+            {
+                message[StateAttribute] = state;
+            }
+
+            return message.ToJsonString();
+        }
+        catch (JsonException)
+        {
+            return json;
+        }
+    }
 
     /// <summary>
     /// The context a JSON message carries at its top level (a CloudEvent, a hub queue message), or null when it carries
