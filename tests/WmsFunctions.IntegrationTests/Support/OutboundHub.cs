@@ -48,7 +48,12 @@ public sealed class OutboundHub : IAsyncDisposable
 
     public LogCapture Logs { get; }
 
-    public static async Task<OutboundHub> StartAsync(AzuriteFixture azurite, TimeProvider? time = null, Action<Dictionary<string, string?>>? settings = null)
+    /// <param name="azurite">The test run's Azurite.</param>
+    /// <param name="time">The hub's clock, if not the system's.</param>
+    /// <param name="settings">Changes to the settings.</param>
+    /// <param name="host">Changes to the host (e.g. an exporter of its own for the hub's spans).</param>
+    public static async Task<OutboundHub> StartAsync(
+        AzuriteFixture azurite, TimeProvider? time = null, Action<Dictionary<string, string?>>? settings = null, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? host = null)
     {
         var east = await LoopbackWms.StartAsync("east");
         var store = await LoopbackWms.StartAsync("store-12");
@@ -105,6 +110,7 @@ public sealed class OutboundHub : IAsyncDisposable
             {
                 builder.Logging.AddProvider(logs);
                 builder.Logging.SetMinimumLevel(LogLevel.Trace);
+                host?.Invoke(builder);
             });
         return new OutboundHub(hub, east, store, eastKey, logs);
     }
