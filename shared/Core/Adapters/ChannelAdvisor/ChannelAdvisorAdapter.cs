@@ -197,7 +197,7 @@ public sealed class ChannelAdvisorAdapter(IHttpClientFactory httpClients, WmsRes
         var request = new Request(httpClients.CreateClient(HttpClientName), method, url, body, token);
 
         // One span per marketplace call (retries included), named by method and the last path segment (Orders, Ship, ...).
-        using var span = HubTelemetry.Start($"channel {method.Method} {url.Segments[^1].Split('(')[0]}", System.Diagnostics.ActivityKind.Client);
+        using var span = HubTelemetry.Start($"channel {method.Method} {url.Segments[^1].Split('(')[0]}");
         span?.SetTag("channel", channel.Key);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         HttpResponseMessage response;

@@ -176,15 +176,14 @@ public sealed partial class OutboundDispatcher(
         where TData : class
     {
         var started = time.GetTimestamp();
-        var (flow, delivery, message, entity, data, _) = context;
-        using var span = HubTelemetry.Start("deliver " + flow.Definition.Name);
+        using var span = HubTelemetry.Start("deliver " + context.Flow.Definition.Name);
         using var scope = LogFields.Begin(logger, instance: instance.Id);
-        var result = await DeliverOnceAsync(context, instance, started, cancellationToken).ConfigureAwait(false);
+        var result = await ClaimAndSendAsync(context, instance, started, cancellationToken).ConfigureAwait(false);
         span?.SetTag(HubTelemetry.Tags.Outcome, result.ToString().ToLowerInvariant());
         return result;
     }
 
-    private async Task<InstanceDelivery> DeliverOnceAsync<TData>(Context<TData> context, OutboundInstance instance, long started, CancellationToken cancellationToken)
+    private async Task<InstanceDelivery> ClaimAndSendAsync<TData>(Context<TData> context, OutboundInstance instance, long started, CancellationToken cancellationToken)
         where TData : class
     {
         var (flow, delivery, message, entity, data, _) = context;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
@@ -34,7 +33,7 @@ public sealed partial class WmsClient(
         OutboundInstance instance, WmsRequest request, string idempotencyKey, string operation, CancellationToken cancellationToken)
     {
         // Every attempt's HTTP span (and the traceparent header the WMS gets) is this span's child.
-        using var span = HubTelemetry.Start("wms send", ActivityKind.Client);
+        using var span = HubTelemetry.Start("wms send");
         span?.SetTag(HubTelemetry.Tags.Instance, instance.Id);
         var state = new Attempt(this, instance, request, idempotencyKey, operation);
         try
@@ -53,7 +52,7 @@ public sealed partial class WmsClient(
 
     private async Task<WmsAnswer> SendThroughPipelineAsync(Attempt state, CancellationToken cancellationToken)
     {
-        var (instance, request) = (state.Instance, state.Request);
+        var instance = state.Instance;
         HttpResponseMessage response;
         try
         {
