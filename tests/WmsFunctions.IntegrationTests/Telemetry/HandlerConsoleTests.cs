@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using WmsFunctions.IntegrationTests.Faults.Support;
 using WmsFunctions.IntegrationTests.Support;
 using WmsFunctions.LocalHost;
 using WmsFunctions.Pipeline.Webhooks;
@@ -20,7 +21,7 @@ public sealed class HandlerConsoleTests(AzuriteFixture azurite)
         var id = Guid.NewGuid().ToString("N")[..10];
         var apiKey = ApiKeys.NewKey();
         var marker = "BODY-ONLY-" + id;
-        var port = AzuriteFixture.FreePorts(1)[0];
+        var port = Ports.Free(1)[0];
         await using var handler = await HandlerProcess.StartAsync(port, Settings(id, apiKey, port));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
@@ -97,11 +98,10 @@ public sealed class HandlerConsoleTests(AzuriteFixture azurite)
 
         public static async Task<HandlerProcess> StartAsync(int port, Dictionary<string, string?> settings)
         {
-            var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "WmsFunctions.Handler.dll")])
+            var start = new ProcessStartInfo("dotnet", [FaultPaths.HandlerDll()])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
-                WorkingDirectory = AppContext.BaseDirectory,
             };
             foreach (var (name, value) in settings)
             {
@@ -109,35 +109,14 @@ public sealed class HandlerConsoleTests(AzuriteFixture azurite)
             }
 
             var handler = new HandlerProcess(Process.Start(start)!);
-            using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            var deadline = Stopwatch.StartNew();
-            while (true)
-            {
-                if (handler._process.HasExited)
-                {
-                    Assert.Fail("the handler exited: " + await handler._stderr);
-                }
-
-                try
-                {
-                    using var ready = await probe.GetAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
-                    return handler;
-                }
-                catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(90))
-                {
-                    await Task.Delay(200, TestContext.Current.CancellationToken);
-                }
-            }
+            await Ports.WaitAsync(port, handler._process, "the handler", TimeSpan.FromSeconds(90));
+            return handler;
         }
 
         /// <summary>Stops it as the host does at shutdown (SIGTERM: the loggers flush) and returns its lines.</summary>
         public async Task<(IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr)> StopAsync()
         {
-            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await term.WaitForExitAsync(TestContext.Current.CancellationToken);
-            }
-
+            Signals.Terminate(_process);
             await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
             return (Lines(await _stdout), Lines(await _stderr));
         }

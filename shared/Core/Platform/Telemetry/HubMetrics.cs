@@ -33,7 +33,7 @@ public sealed record OpenFailureCounts(
 public sealed class HubMetrics
 {
     /// <summary>The meter's name; the same string as the ActivitySource's, so one AddMeter/AddSource pair exports both.</summary>
-    public const string MeterName = "WmsFunctions";
+    public const string MeterName = HubTelemetry.Name;
 
     /// <summary>The tag value that stands for a tenant or instance the hub does not know (never the caller's own text).</summary>
     public const string Unknown = "(unknown)";

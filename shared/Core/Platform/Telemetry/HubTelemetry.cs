@@ -1,20 +1,18 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 
 namespace WmsFunctions.Platform.Telemetry;
 
 /// <summary>
-/// The hub's own spans and instruments, both named <see cref="Name"/>: what AddHubTelemetry listens to and exports
-/// (docs/telemetry.md). A span started here without a listener is null; every helper takes that in its stride.
+/// The hub's own spans: its ActivitySource, named <see cref="Name"/> like its meter (<see cref="HubMetrics"/>), is what
+/// AddHubTelemetry listens to and exports (docs/telemetry.md). A span started without a listener is null; every helper
+/// takes that in its stride.
 /// </summary>
 public static class HubTelemetry
 {
-    /// <summary>The ActivitySource's and the Meter's name (the service name too).</summary>
+    /// <summary>The ActivitySource's and the meter's name (the service name too).</summary>
     public const string Name = "WmsFunctions";
 
     public static readonly ActivitySource Source = new(Name);
-
-    public static readonly Meter Meter = new(Name);
 
     /// <summary>Span attribute names, the same as the metrics' tags where both have them.</summary>
     public static class Tags

@@ -14,6 +14,9 @@ internal static class Signals
 {
     public static void Kill(Process process) => Send(process, "KILL");
 
+    /// <summary>SIGTERM, as the host stops a worker at shutdown: the process ends gracefully (its loggers flush).</summary>
+    public static void Terminate(Process process) => Send(process, "TERM");
+
     public static void Stop(Process process) => Send(process, "STOP");
 
     public static void Continue(Process process) => Send(process, "CONT");
