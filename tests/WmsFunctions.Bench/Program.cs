@@ -192,12 +192,12 @@ for (var i = 0; i < x12Count; i++)
 // The cost of telemetry, the same webhooks back to back: the handler as configured by default (spans made so trace
 // context flows, none recorded), then a second handler over the same storage recording every span (100% sampled)
 // into OpenTelemetry's in-memory exporter, as an exporter would be handed them.
-await RunWebhooks("inventory, telemetry off (default), 16 in flight", 200 * scale, 16, i => ApiKeyPost(Adjust($"tel-off-{i}", i % Skus, "A1")));
+await RunWebhooks("inventory, telemetry off, 16 in flight", 200 * scale, 16, i => ApiKeyPost(Adjust($"tel-off-{i}", i % Skus, "A1")));
 {
     var spans = new List<Activity>();
     var (traced, tracedHttp) = await StartHandlerAsync(builder => builder.Services.ConfigureOpenTelemetryTracerProvider(
         tracing => tracing.SetSampler(new AlwaysOnSampler()).AddInMemoryExporter(spans)));
-    await RunWebhooks("inventory, telemetry on (100%, in-memory), 16 in flight", 200 * scale, 16, i => ApiKeyPost(Adjust($"tel-on-{i}", i % Skus, "A1")), client: tracedHttp);
+    await RunWebhooks("inventory, telemetry on (100%), 16 in flight", 200 * scale, 16, i => ApiKeyPost(Adjust($"tel-on-{i}", i % Skus, "A1")), client: tracedHttp);
     if (spans.Count == 0)
     {
         rows[^1] = rows[^1] with { Failures = rows[^1].Events }; // nothing was recorded: the row measured nothing
