@@ -31,7 +31,7 @@ public sealed class LocalHostFailureTests(AzuriteFixture azurite) : IAsyncLifeti
     public async Task HandlerGivingNoAnswer_FailsTheInvocation_AndTheMessageComesBackAfterTheVisibilityTimeout()
     {
         Assert.Equal(HttpStatusCode.Accepted, (await _hub.PostInventoryAsync(InventoryWebhookTests.Tx("died-1", "adjust", 2))).StatusCode);
-        var closedPort = AzuriteFixture.FreePorts(1)[0]; // nothing listens there: connection refused, as when the handler died
+        var closedPort = LocalServers.FreePorts(1)[0]; // nothing listens there: connection refused, as when the handler died
         using var dead = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{closedPort}") };
         var queues = _hub.Services.GetRequiredService<QueueServiceClient>();
         var host = new LocalFunctionsHost(_hub.FunctionApp, dead, queues, _hub.ServiceBus, TimeProvider.System);

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
+
+using WmsFunctions.IntegrationTests.Faults.Support;
 
 namespace WmsFunctions.IntegrationTests.Support;
 
@@ -31,10 +32,10 @@ public sealed class OutageAzurite : IAsyncDisposable
 
     public static async Task<OutageAzurite> StartAsync()
     {
-        var ports = AzuriteFixture.FreePorts(5);
+        var ports = LocalServers.FreePorts(5);
         var (blob, queue, table, queueGate, tableGate) = (ports[0], ports[1], ports[2], ports[3], ports[4]);
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var azurite = await AzuriteFixture.StartProcessAsync(RepoPaths.File("node_modules", ".bin", "azurite"), blob, queue, table, key);
+        var key = LocalServers.NewKey();
+        var azurite = await AzuriteFixture.StartProcessAsync(blob, queue, table, key);
         var tables = TcpGate.Open(tableGate, table);
         var queues = TcpGate.Open(queueGate, queue);
         return new OutageAzurite(azurite, tables, queues, AzuriteFixture.ConnectionStringFor(key, blob, queueGate, tableGate));
@@ -43,7 +44,7 @@ public sealed class OutageAzurite : IAsyncDisposable
     /// <summary>Freezes the emulator: connections are accepted, nothing is answered.</summary>
     public void Stall()
     {
-        Signal("STOP");
+        Signals.Stop(_azurite);
         _stalled = true;
     }
 
@@ -59,7 +60,7 @@ public sealed class OutageAzurite : IAsyncDisposable
     {
         if (_stalled)
         {
-            Signal("CONT");
+            Signals.Continue(_azurite);
             _stalled = false;
         }
 
@@ -79,16 +80,6 @@ public sealed class OutageAzurite : IAsyncDisposable
         }
 
         _azurite.Dispose();
-    }
-
-    private void Signal(string signal)
-    {
-        using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {_azurite.Id}")) ?? throw new InvalidOperationException("kill did not start.");
-        kill.WaitForExit();
-        if (kill.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kill -{signal} {_azurite.Id} failed with {kill.ExitCode}.");
-        }
     }
 
     /// <summary>A TCP relay from a port of its own to the emulator's, that can stop listening and come back.</summary>

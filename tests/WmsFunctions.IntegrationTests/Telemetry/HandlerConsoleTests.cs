@@ -21,7 +21,7 @@ public sealed class HandlerConsoleTests(AzuriteFixture azurite)
         var id = Guid.NewGuid().ToString("N")[..10];
         var apiKey = ApiKeys.NewKey();
         var marker = "BODY-ONLY-" + id;
-        var port = Ports.Free(1)[0];
+        var port = LocalServers.FreePorts(1)[0];
         await using var handler = await HandlerProcess.StartAsync(port, Settings(id, apiKey, port));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
@@ -109,7 +109,7 @@ public sealed class HandlerConsoleTests(AzuriteFixture azurite)
             }
 
             var handler = new HandlerProcess(Process.Start(start)!);
-            await Ports.WaitAsync(port, handler._process, "the handler", TimeSpan.FromSeconds(90));
+            await LocalServers.WaitForPortAsync(port, handler._process, "the handler", TimeSpan.FromSeconds(90));
             return handler;
         }
 

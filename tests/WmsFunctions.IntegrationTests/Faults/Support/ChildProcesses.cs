@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
+using WmsFunctions.IntegrationTests.Support;
+
 namespace WmsFunctions.IntegrationTests.Faults.Support;
 
 /// <summary>
@@ -29,48 +31,6 @@ internal static class Signals
         if (kill.ExitCode != 0)
         {
             throw new InvalidOperationException($"kill -{signal} {process.Id} exited with {kill.ExitCode}.");
-        }
-    }
-}
-
-/// <summary>Free ports and waiting for a listener, for the child processes of the fault scenarios.</summary>
-internal static class Ports
-{
-    /// <summary>Distinct free ports: all held open together, as one at a time can hand the same port out twice.</summary>
-    public static int[] Free(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(l => l.Start());
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
-        }
-    }
-
-    public static async Task WaitAsync(int port, Process owner, string what, TimeSpan limit)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
-        {
-            if (owner.HasExited)
-            {
-                throw new InvalidOperationException($"{what} exited (code {owner.ExitCode}) before listening on port {port}.");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
         }
     }
 }
@@ -124,31 +84,17 @@ internal sealed class AzuriteProcess : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    private const string Account = "wmsfault";
+
     public OutputTail Output { get; } = new();
 
     public static async Task<AzuriteProcess> StartAsync()
     {
-        var azurite = FaultPaths.File("node_modules", ".bin", "azurite");
-        if (!File.Exists(azurite))
-        {
-            throw new InvalidOperationException("Azurite is not installed: run `npm ci` in the repository root.");
-        }
-
-        var ports = Ports.Free(3);
+        var ports = LocalServers.FreePorts(3);
         var (blob, queue, table) = (ports[0], ports[1], ports[2]);
-        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        var start = new ProcessStartInfo(azurite)
-        {
-            ArgumentList =
-            {
-                "--inMemoryPersistence", "--disableTelemetry", "--silent", "--skipApiVersionCheck", "--loose",
-                "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
-                "--blobPort", $"{blob}", "--queuePort", $"{queue}", "--tablePort", $"{table}",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["AZURITE_ACCOUNTS"] = $"wmsfault:{key}";
+        var key = LocalServers.NewKey();
+        var start = LocalServers.StartInfo(Account, key, blob, queue, table);
+        var azurite = start.FileName;
         var gcTrace = Environment.GetEnvironmentVariable("FAULT_AZURITE_GC_TRACE"); // a file: Node's --trace-gc lines, timestamped
         if (gcTrace is { Length: > 0 })
         {
@@ -173,11 +119,10 @@ internal sealed class AzuriteProcess : IAsyncDisposable
             };
         }
 
-        var started = new AzuriteProcess(process, $"DefaultEndpointsProtocol=http;AccountName=wmsfault;AccountKey={key};" +
-            $"BlobEndpoint=http://127.0.0.1:{blob}/wmsfault;QueueEndpoint=http://127.0.0.1:{queue}/wmsfault;TableEndpoint=http://127.0.0.1:{table}/wmsfault;");
+        var started = new AzuriteProcess(process, LocalServers.ConnectionString(Account, key, blob, queue, table));
         started.Output.Attach(process);
-        await Ports.WaitAsync(table, process, "Azurite", TimeSpan.FromSeconds(30));
-        await Ports.WaitAsync(queue, process, "Azurite", TimeSpan.FromSeconds(30));
+        await LocalServers.WaitForPortAsync(table, process, "Azurite", TimeSpan.FromSeconds(30));
+        await LocalServers.WaitForPortAsync(queue, process, "Azurite", TimeSpan.FromSeconds(30));
         return started;
     }
 
@@ -199,13 +144,9 @@ internal sealed class AzuriteProcess : IAsyncDisposable
     }
 }
 
-/// <summary>The repository's files, found from the running assembly (tests and the bench both live under it).</summary>
+/// <summary>The built handler the fault scenarios run (the repository's other files: <see cref="RepoPaths"/>).</summary>
 internal static class FaultPaths
 {
-    public static string Root { get; } = FindRoot();
-
-    public static string File(params string[] parts) => Path.Combine([Root, .. parts]);
-
     /// <summary>
     /// The handler as the build left it (functions/bin/{configuration}/net10.0), in the configuration of the running
     /// assembly: the test and bench projects reference the handler project, so building them builds it.
@@ -213,22 +154,9 @@ internal static class FaultPaths
     public static string HandlerDll()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Debug";
-        var path = File("functions", "bin", configuration, "net10.0", "WmsFunctions.Handler.dll");
+        var path = RepoPaths.File("functions", "bin", configuration, "net10.0", "WmsFunctions.Handler.dll");
         return System.IO.File.Exists(path)
             ? path
             : throw new InvalidOperationException($"The handler is not built at {path}: build the test or bench project first.");
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (System.IO.File.Exists(Path.Combine(dir.FullName, "WmsFunctions.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("WmsFunctions.sln not found above " + AppContext.BaseDirectory);
     }
 }

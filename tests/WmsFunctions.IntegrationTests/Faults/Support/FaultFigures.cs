@@ -6,6 +6,8 @@ using WmsFunctions.Flows.Stock;
 using WmsFunctions.Pipeline.Events;
 using WmsFunctions.Platform.Storage;
 
+using WmsFunctions.IntegrationTests.Support;
+
 namespace WmsFunctions.IntegrationTests.Faults.Support;
 
 /// <summary>
@@ -148,7 +150,7 @@ internal sealed record FaultFigures
     /// <summary>Appends the figures to artifacts/fault-figures.txt (the suite's record; artifacts/ is not committed).</summary>
     public void Record()
     {
-        var dir = FaultPaths.File("artifacts");
+        var dir = RepoPaths.File("artifacts");
         Directory.CreateDirectory(dir);
         File.AppendAllText(Path.Combine(dir, "fault-figures.txt"), $"{DateTimeOffset.UtcNow:u} {this}");
     }

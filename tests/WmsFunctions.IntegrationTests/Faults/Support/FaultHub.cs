@@ -13,6 +13,8 @@ using WmsFunctions.Handler.Outbound;
 using WmsFunctions.LocalHost;
 using WmsFunctions.Platform.Storage;
 
+using WmsFunctions.IntegrationTests.Support;
+
 namespace WmsFunctions.IntegrationTests.Faults.Support;
 
 /// <summary>
@@ -99,7 +101,7 @@ internal sealed class FaultHub : IAsyncDisposable
         var azurite = await AzuriteProcess.StartAsync();
         var id = Guid.NewGuid().ToString("N")[..10];
         var apiKey = WmsFunctions.Pipeline.Webhooks.ApiKeys.NewKey();
-        var settings = JsonNode.Parse(await File.ReadAllTextAsync(FaultPaths.File("local.settings.sample.json")))!["Values"]!.AsObject()
+        var settings = JsonNode.Parse(await File.ReadAllTextAsync(RepoPaths.File("local.settings.sample.json")))!["Values"]!.AsObject()
             .ToDictionary(v => v.Key, v => (string?)v.Value!.GetValue<string>());
         foreach (var (key, value) in new Dictionary<string, string?>
         {
@@ -134,7 +136,7 @@ internal sealed class FaultHub : IAsyncDisposable
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         var appRoot = Directory.CreateTempSubdirectory("wmsfunctions-faults-").FullName;
-        File.Copy(FaultPaths.File("host.json"), Path.Combine(appRoot, "host.json"));
+        File.Copy(RepoPaths.File("host.json"), Path.Combine(appRoot, "host.json"));
         FunctionMetadata.Write(appRoot, FunctionCatalog.All);
         var hub = new FaultHub(azurite, settings, inspector, appRoot, apiKey);
         try

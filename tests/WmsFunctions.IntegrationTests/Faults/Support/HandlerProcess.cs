@@ -1,5 +1,7 @@
 using System.Diagnostics;
 
+using WmsFunctions.IntegrationTests.Support;
+
 namespace WmsFunctions.IntegrationTests.Faults.Support;
 
 /// <summary>
@@ -32,7 +34,7 @@ internal sealed class HandlerProcess : IAsyncDisposable
 
     public static async Task<HandlerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string name)
     {
-        var handler = new HandlerProcess(settings, Ports.Free(1)[0], name);
+        var handler = new HandlerProcess(settings, LocalServers.FreePorts(1)[0], name);
         await handler.StartAsync();
         return handler;
     }
@@ -58,7 +60,7 @@ internal sealed class HandlerProcess : IAsyncDisposable
         _process = Process.Start(start) ?? throw new InvalidOperationException($"{Name} did not start.");
         Starts++;
         Output.Attach(_process);
-        await Ports.WaitAsync(Port, _process, Name, TimeSpan.FromSeconds(60));
+        await LocalServers.WaitForPortAsync(Port, _process, Name, TimeSpan.FromSeconds(60));
     }
 
     /// <summary>SIGKILL: the process ends at once, mid-request, without answering or cleaning up.</summary>
